@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+// BullMQ job payloads. Queue names and job ids live in src/workers/queues.ts.
+
+export const CrawlJobSchema = z.object({
+  siteId: z.string(),
+  crawlRunId: z.number().int(),
+});
+export type CrawlJob = z.infer<typeof CrawlJobSchema>;
+
+/** One fetched document to parse. The bytes travel with the job so workers on other machines need no archive. */
+export const ParseJobSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  url: z.string(),
+  siteId: z.string().nullable(),
+  contentType: z.string().nullable(),
+  role: z.enum(['report-page', 'attachment']),
+  parentUrl: z.string().nullable(), // for attachments: the report page that links them
+  linkText: z.string().nullable(),
+  bodyGzipBase64: z.string(),
+  crawlRunId: z.number().int().nullable(),
+});
+export type ParseJob = z.infer<typeof ParseJobSchema>;
