@@ -1,0 +1,119 @@
+import { Command } from 'commander';
+import type { Site, SiteList } from '../../schema/site-config.ts';
+import type { Archive } from '../../store/archive.ts';
+import type { RunCrawlResult } from '../../workers/run-crawl.ts';
+import { createProgress } from '../progress.ts';
+import { CliError, collect, DEFAULT_ARCHIVE, DEFAULT_CONFIG, positiveInt, writeLine, type CommandContext } from './common.ts';
+import { withRuntime } from './runtime.ts';
+import { formatByYear, formatRows } from './summary.ts';
+
+type CrawlOpts = {
+  site?: string[];
+  config: string;
+  archive: string;
+  allowHost?: string[];
+  proxy?: string;
+  concurrency?: number;
+  work: boolean;
+  prefix?: string;
+  browser: boolean;
+};
+
+/** `--site` takes an id or a URL; a URL not in the config becomes an ad-hoc site. */
+export function selectSites(list: SiteList, wanted: string[] | undefined): Site[] {
+  if (!wanted?.length) return list.sites;
+  return wanted.map((w) => {
+    const byId = list.sites.find((s) => s.id === w);
+    if (byId) return byId;
+    if (!/^https?:\/\//i.test(w)) {
+      throw new CliError(`--site ${w}: no site with that id in the config (ids: ${list.sites.map((s) => s.id).slice(0, 10).join(', ')}…)`);
+    }
+    const u = new URL(w);
+    const host = u.hostname.replace(/^www\./, '');
+    const byHost = list.sites.find((s) => new URL(s.home).hostname.replace(/^www\./, '') === host);
+    if (byHost) return { ...byHost, home: u.href };
+    return {
+      id: host.replace(/[^a-z0-9_-]+/gi, '-').toLowerCase(),
+      name: host,
+      regionCode: '000000',
+      home: u.href,
+      allowHosts: [],
+      maxPages: 400,
+    };
+  });
+}
+
+export function crawlSummaryLines(archive: Archive, r: RunCrawlResult): string {
+  const db = archive.db;
+  const run = db.prepare('SELECT * FROM v_crawl_summary WHERE crawl_run_id = ?').get(r.crawlRunId) as
+    | { fetches: number; fetches_ok: number; fetches_failed: number; distinct_snapshots: number; errors: number }
+    | undefined;
+  const pages = r.sites.reduce((a, o) => a + (o.stats?.pagesFetched ?? 0), 0);
+  const s = archive.stats();
+  const failed = r.sites.filter((o) => !o.ok);
+  const rows: [string, string | number][] = [
+    ['crawl run', `#${r.crawlRunId} ${r.status} in ${(r.durationMs / 1000).toFixed(1)} s`],
+    ['sites', `${r.sites.length - failed.length} crawled${failed.length ? `, ${failed.length} failed` : ''}`],
+    ['pages fetched', pages],
+    ['requests', `${run?.fetches ?? 0} (${run?.fetches_failed ?? 0} failed)`],
+    ['snapshots', `${run?.distinct_snapshots ?? 0} this run, ${s.snapshots} in archive`],
+    ['reports', `${s.reports} in archive`],
+    ['  by year', formatByYear(s.reportsByYear)],
+    ['figures', s.figures],
+    ['errors', `${run?.errors ?? 0} this run`],
+  ];
+  for (const f of failed) rows.push([`  failed ${f.siteId}`, f.error ?? '']);
+  return formatRows(rows);
+}
+
+export function crawlCommand(ctx: CommandContext): Command {
+  return new Command('crawl')
+    .description('crawl sites of the site list into the archive (crawl, parse and archive workers run in this process)')
+    .option('--site <url|id>', 'a site id from the config or a home URL (repeatable; default: every site)', collect)
+    .option('--config <file>', 'the site list', DEFAULT_CONFIG)
+    .option('--archive <path>', 'the SQLite archive', DEFAULT_ARCHIVE)
+    .option('--allow-host <host>', 'also allow this host for every site (repeatable)', collect)
+    .option('--proxy <url>', 'send every request through this HTTP proxy')
+    .option('--concurrency <n>', 'sites crawled at once', positiveInt('--concurrency'))
+    .option('--no-work', 'only enqueue the crawl jobs (for `nianbao work` processes sharing REDIS_URL)')
+    .option('--no-browser', 'never start headless Chromium for script-built lists')
+    .option('--prefix <prefix>', 'queue key prefix in Redis (one prefix per archive)')
+    .action(async (opts: CrawlOpts) => {
+      const { loadSiteList } = await import('../../config/index.ts');
+      const list = loadSiteList(opts.config);
+      const sites = selectSites(list, opts.site);
+      const { runCrawl } = await import('../../workers/run-crawl.ts');
+      await withRuntime({ archivePath: opts.archive }, async ({ redis, archive }) => {
+        if (!opts.work && redis.private) {
+          throw new CliError('--no-work needs REDIS_URL: with a private Redis no other worker could take the jobs');
+        }
+        const progress = createProgress(ctx.stdout, { label: 'crawl' });
+        let result: RunCrawlResult;
+        try {
+          result = await runCrawl({
+            archive: archive!,
+            redisUrl: redis.url,
+            prefix: opts.prefix,
+            sites,
+            defaults: list.defaults,
+            proxyUrl: opts.proxy ?? null,
+            extraAllowHosts: opts.allowHost ?? [],
+            crawlConcurrency: opts.concurrency,
+            browser: opts.browser,
+            work: opts.work,
+            args: { command: 'crawl', sites: sites.map((s) => s.id), config: opts.config, proxy: opts.proxy ?? null },
+            signal: ctx.signal,
+            onProgress: (s) => progress.update(s),
+          });
+        } finally {
+          progress.stop();
+        }
+        if (!opts.work) {
+          writeLine(ctx.stdout, `crawl run #${result.crawlRunId}: ${sites.length} crawl jobs enqueued on ${redis.url}`);
+          return;
+        }
+        writeLine(ctx.stdout, crawlSummaryLines(archive!, result));
+        if (result.status === 'failed') ctx.exitCode = 1;
+      });
+    });
+}

@@ -1,0 +1,1 @@
+export { loadSiteList, parseSiteList, ConfigError, formatPath, type ConfigIssue } from './load-sites.ts';

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { gotScraping } from 'got-scraping';
+
+// HTTP layer: per-host politeness gate, retries with exponential backoff, manual redirects (every hop is a
+// response of its own and may leave the allowed hosts), a snapshot for every response or failure.
+
+export interface RawResponse {
+  requestedUrl: string;
+  finalUrl: string;
+  status: number; // 0 = no response (network error, timeout)
+  headers: Record<string, string>;
+  body: Buffer | null;
+  fetchedAt: string;
+  error?: string;
+}
+
+/** Concurrency cap and minimum spacing between request starts, per host. */
+export class HostGate {
+  private state = new Map<string, { active: number; nextStart: number; waiters: (() => void)[] }>();
+  constructor(private readonly maxConcurrency: number, private readonly delayMs: number) {}
+
+  private host(h: string) {
+    let s = this.state.get(h);
+    if (!s) this.state.set(h, (s = { active: 0, nextStart: 0, waiters: [] }));
+    return s;
+  }
+
+  /** Pushes the next start on a host back (Retry-After, Crawl-delay, backoff after 429/503). */
+  defer(host: string, ms: number): void {
+    const s = this.host(host);
+    s.nextStart = Math.max(s.nextStart, Date.now() + ms);
+  }
+
+  async run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const s = this.host(host);
+    while (s.active >= this.maxConcurrency) {
+      await new Promise<void>((r) => s.waiters.push(r));
+    }
+    s.active++;
+    try {
+      for (;;) {
+        const wait = s.nextStart - Date.now();
+        if (wait <= 0) break;
+        await sleep(wait, signal);
+      }
+      s.nextStart = Date.now() + this.delayMs;
+      return await fn();
+    } finally {
+      s.active--;
+      s.waiters.shift()?.();
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const sha256 = (b: Buffer | Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+export interface RequestSpec {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  form?: Record<string, string>;
+  body?: string;
+}
+
+export interface FetcherOptions {
+  proxyUrl?: string;
+  userAgent: string;
+  timeoutMs: number;
+  maxBytes: number;
+  gate: HostGate;
+  signal?: AbortSignal;
+  cookies: Map<string, string>; // host → Cookie header
+}
+
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/** One HTTP exchange through the gate; never throws for HTTP or network failures. */
+export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promise<RawResponse> {
+  const host = new URL(spec.url).hostname;
+  return opts.gate.run(host, async () => {
+    const fetchedAt = new Date().toISOString();
+    const headers: Record<string, string> = {
+      'user-agent': opts.userAgent,
+      'accept': 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'accept-language': 'zh-CN,zh;q=0.9',
+      ...spec.headers,
+    };
+    const cookie = opts.cookies.get(host);
+    if (cookie && !headers.cookie) headers.cookie = cookie;
+    try {
+      const res = await gotScraping({
+        url: spec.url,
+        method: spec.method ?? 'GET',
+        headers,
+        form: spec.form,
+        body: spec.body,
+        proxyUrl: opts.proxyUrl,
+        useHeaderGenerator: false,
+        followRedirect: false,
+        throwHttpErrors: false,
+        responseType: 'buffer',
+        retry: { limit: 0 },
+        timeout: { request: opts.timeoutMs },
+        signal: opts.signal,
+        http2: false,
+      } as never) as unknown as { statusCode: number; headers: Record<string, string | string[]>; body: Buffer; url: string };
+      const body = res.body.length > opts.maxBytes ? res.body.subarray(0, opts.maxBytes) : res.body;
+      rememberCookies(opts.cookies, host, res.headers['set-cookie']);
+      return { requestedUrl: spec.url, finalUrl: spec.url, status: res.statusCode, headers: flatHeaders(res.headers), body, fetchedAt };
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      return { requestedUrl: spec.url, finalUrl: spec.url, status: 0, headers: {}, body: null, fetchedAt, error: err.code ?? err.message };
+    }
+  }, opts.signal);
+}
+
+function rememberCookies(jar: Map<string, string>, host: string, setCookie: string | string[] | undefined) {
+  if (!setCookie) return;
+  const list = Array.isArray(setCookie) ? setCookie : [setCookie];
+  const current = new Map((jar.get(host) ?? '').split(/;\s*/).filter(Boolean).map((c) => [c.split('=')[0], c] as const));
+  for (const sc of list) {
+    const pair = sc.split(';')[0].trim();
+    if (pair.includes('=')) current.set(pair.split('=')[0], pair);
+  }
+  jar.set(host, [...current.values()].join('; '));
+}
+
+export function isRetryable(r: RawResponse): boolean {
+  if (r.status === 0) return !/aborted/i.test(r.error ?? '');
+  return r.status === 429 || (r.status >= 500 && r.status !== 501 && r.status !== 505 && r.status !== 521);
+}
+
+/** Backoff before attempt n+1 (n ≥ 0), honouring a short Retry-After. */
+export function backoffMs(attempt: number, baseMs: number, retryAfter?: string): number {
+  const ra = retryAfter ? Number(retryAfter) : NaN;
+  if (Number.isFinite(ra) && ra >= 0 && ra <= 120) return ra * 1000;
+  return Math.min(60_000, Math.max(baseMs, 100) * 3 ** attempt);
+}

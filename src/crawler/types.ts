@@ -1,0 +1,82 @@
+import type { CrawlDefaults } from '../schema/site-config.ts';
+
+export type SnapshotKind = 'page' | 'list' | 'report' | 'attachment' | 'robots' | 'api' | 'asset';
+
+export interface FetchedSnapshot {
+  requestedUrl: string;
+  finalUrl: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | null;
+  fetchedAt: string;
+  contentType: string | null;
+  sha256: string | null;
+  siteId: string;
+  kind: SnapshotKind;
+  discoveredFrom: string | null;
+  linkText: string | null;
+  error?: string;
+}
+
+export interface CandidateDocument {
+  url: string;
+  sha256: string;
+  body: Buffer;
+  contentType: string | null;
+  role: 'report-page' | 'attachment';
+  parentUrl: string | null;
+  linkText: string | null;
+  title: string | null;
+}
+
+export type CrawlErrorCode =
+  | 'http_error' | 'network' | 'robots_disallowed' | 'host_not_allowed' | 'challenge' | 'too_large' | 'browser' | 'callback';
+
+export interface CrawlError {
+  siteId: string;
+  url: string;
+  code: CrawlErrorCode;
+  status?: number;
+  message: string;
+}
+
+export interface CrawlLogger {
+  debug?(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface CrawlSiteOptions {
+  defaults: CrawlDefaults;
+  /** Every request goes through this HTTP forward proxy (how the simulated `.test` web is reached). */
+  proxyUrl?: string;
+  extraAllowHosts?: string[];
+  crawlRunId: number | null;
+  onSnapshot(s: FetchedSnapshot): Promise<void>;
+  onDocument(d: CandidateDocument): Promise<void>;
+  onError?(e: CrawlError): void | Promise<void>;
+  signal?: AbortSignal;
+  log?: CrawlLogger;
+  /** Use headless Chromium for script-built lists and JS challenges (default true). */
+  browser?: boolean;
+  chromiumPath?: string;
+}
+
+export interface CrawlSiteStats {
+  siteId: string;
+  pagesFetched: number; // HTML pages (incl. lists and report pages), HTTP or browser
+  requests: number; // every HTTP exchange incl. retries, redirects, robots, API, attachments
+  lists: number;
+  apiRequests: number;
+  candidates: number; // report pages + attachments emitted
+  reportPages: number;
+  attachments: number;
+  errors: number;
+  robotsBlocked: number;
+  skippedHosts: number; // links/requests to hosts outside the allow list (never requested)
+  browserRenders: number;
+  challenges: number;
+  budgetExhausted: boolean;
+  families: Record<string, number>; // list pages by CMS family
+  durationMs: number;
+}

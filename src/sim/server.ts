@@ -1,0 +1,149 @@
+// One loopback HTTP server that is every simulated host (by Host header) and a forward proxy (absolute-form
+// request lines, as sent by Crawlee's proxyConfiguration and Playwright's proxy). Hosts that are not simulated
+// get 502: the sim never forwards anywhere.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import iconv from 'iconv-lite';
+import { AttachmentCache, CONTENT_TYPES } from './attachments.ts';
+import { hashString } from './random.ts';
+import { routeKey, type BuiltSite } from './sites/build.ts';
+import type { Manifest, Route, SimRequest } from './sites/types.ts';
+
+export interface SimFaults {
+  /** share of URLs whose first request answers 503 (deterministic per URL); retries succeed */
+  transient503Rate?: number;
+  /** added to every response */
+  latencyMs?: number;
+}
+
+export interface ServerOptions {
+  port: number;
+  sites: BuiltSite[];
+  manifest: Manifest;
+  faults?: SimFaults;
+  seed: number;
+}
+
+const MAX_BODY = 1 << 20;
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) reject(new Error('body too large'));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export async function startServer(o: ServerOptions): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+  const byHost = new Map<string, BuiltSite>();
+  for (const s of o.sites) for (const h of s.hosts) byHost.set(h, s);
+  const attachments = new AttachmentCache();
+  const attempts = new Map<string, number>();
+  const sockets = new Set<Socket>();
+
+  const send = (res: http.ServerResponse, status: number, headers: Record<string, string>, body: string | Uint8Array, head: boolean) => {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    res.writeHead(status, { ...headers, 'Content-Length': String(bytes.length), Server: 'nianbao-sim' });
+    res.end(head ? undefined : bytes);
+  };
+
+  const respond = async (res: http.ServerResponse, site: BuiltSite, route: Route, req: SimRequest, key: string, head: boolean): Promise<void> => {
+    switch (route.kind) {
+      case 'page': {
+        const gbk = site.info.charset === 'gbk';
+        // GBK sites send no charset in the header: only the <meta> says gb2312
+        const body = gbk ? iconv.encode(route.html, 'gbk') : Buffer.from(route.html, 'utf8');
+        return send(res, route.status ?? 200, { 'Content-Type': gbk ? 'text/html' : 'text/html; charset=utf-8' }, body, head);
+      }
+      case 'raw':
+        return send(res, route.status ?? 200, { 'Content-Type': route.contentType, ...route.headers }, route.body, head);
+      case 'redirect':
+        return send(res, route.status ?? 302, { Location: route.location, 'Content-Type': 'text/html' }, '', head);
+      case 'document': {
+        const bytes = await attachments.get(key, route.docKind, route.model);
+        const headers: Record<string, string> = { 'Content-Type': route.contentType ?? CONTENT_TYPES[route.docKind] };
+        if (route.disposition) headers['Content-Disposition'] = contentDisposition(route.filename);
+        return send(res, 200, headers, bytes, head);
+      }
+      case 'dynamic':
+        return respond(res, site, await route.handle(req), req, key, head);
+    }
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const raw = req.url ?? '/';
+    const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+    let target: URL;
+    try {
+      target = absolute ? new URL(raw) : new URL(`http://${req.headers.host ?? '127.0.0.1'}${raw}`);
+    } catch {
+      return send(res, 400, { 'Content-Type': 'text/plain' }, 'bad request target', false);
+    }
+    const hostname = target.hostname.toLowerCase();
+    const head = req.method === 'HEAD';
+    if (!absolute && (hostname === '127.0.0.1' || hostname === 'localhost')) {
+      if (target.pathname === '/__manifest.json') {
+        return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, JSON.stringify(o.manifest, null, 1), head);
+      }
+      const list = o.manifest.sites.map((s) => `<li><a href="${s.home}">${s.name}</a> ${s.family} ${s.charset} — ${s.home}</li>`).join('\n');
+      return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, `<!DOCTYPE html><meta charset="utf-8"><title>nianbao sim</title><p>Use this server as an HTTP proxy. Seed ${o.seed}. <a href="/__manifest.json">manifest</a></p><ul>${list}</ul>`, head);
+    }
+    const site = byHost.get(hostname);
+    if (!site || target.protocol !== 'http:') {
+      return send(res, 502, { 'Content-Type': 'text/plain; charset=utf-8' }, `nianbao sim: ${hostname} is not a simulated host; nothing is forwarded\n`, head);
+    }
+    const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
+    if (o.faults?.latencyMs) await new Promise((r) => setTimeout(r, o.faults!.latencyMs));
+    const key = routeKey(target);
+    const rate = o.faults?.transient503Rate ?? 0;
+    if (rate > 0) {
+      const n = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, n);
+      if (n === 1 && hashString(`${o.seed}:503:${key}`) / 2 ** 32 < rate) {
+        return send(res, 503, { 'Content-Type': 'text/html', 'Retry-After': '1' }, '<h1>503 Service Temporarily Unavailable</h1>', head);
+      }
+    }
+    const route = site.routes.get(key) ?? site.routes.get(routeKey(target, false)) ?? site.notFound;
+    const simReq: SimRequest = { method: req.method ?? 'GET', url: target, headers: req.headers, body };
+    await respond(res, site, route, simReq, key, head);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, { 'Content-Type': 'text/plain' }, `nianbao sim error: ${String(err)}\n`, false);
+      else res.destroy();
+    });
+  });
+  // HTTPS through the proxy would need CONNECT; no simulated host speaks TLS, so every tunnel is refused.
+  server.on('connect', (_req, socket: Socket) => {
+    socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}

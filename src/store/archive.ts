@@ -1,0 +1,896 @@
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import { ParseResultSchema, type ParseResult, type Site } from '../schema/index.ts';
+import { ArchiveError } from './errors.ts';
+import { migrate, pendingMigrations } from './migrations.ts';
+import { urlKey } from './url-key.ts';
+
+export { ArchiveError } from './errors.ts';
+export { urlKey } from './url-key.ts';
+
+const VIEWS_FILE = fileURLToPath(new URL('./views.sql', import.meta.url));
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export type UrlKind = 'page' | 'list' | 'report' | 'attachment' | 'asset' | 'robots';
+export type CrawlRunStatus = 'running' | 'ok' | 'partial' | 'failed' | 'interrupted' | 'cancelled';
+export type ErrorStage = 'fetch' | 'parse' | 'archive' | 'crawl';
+export type SourceRole = 'page' | 'attachment';
+
+export interface ArchiveOptions {
+  /** Clock for every timestamp the archive writes (tests pin it). */
+  now?: () => Date;
+  /** busy_timeout in ms: how long a write waits for another connection's lock. */
+  busyTimeoutMs?: number;
+  /**
+   * For reports and queries while a crawl writes: never writes, never migrates (refuses a file with
+   * pending migrations), keeps the views as they are. The file must exist.
+   */
+  readonly?: boolean;
+}
+
+export interface PutSnapshotInput {
+  requestedUrl: string;
+  finalUrl?: string | null;
+  status?: number | null;
+  headers?: Record<string, unknown> | null;
+  body: Buffer | Uint8Array | null;
+  /** ISO time of the response; with requestedUrl and crawlRunId it identifies the fetch (a replay is a no-op). */
+  fetchedAt?: string;
+  contentType?: string | null;
+  siteId?: string | null;
+  crawlRunId?: number | null;
+  error?: string | null;
+  /** When given, the URL(s) are also recorded in `urls` with this kind, status and snapshot. */
+  kind?: UrlKind;
+  discoveredFrom?: string | null;
+  linkText?: string | null;
+}
+export interface PutSnapshotResult {
+  sha256: string | null;
+  /** false when these exact bytes were already stored (or there is no body). */
+  isNewBody: boolean;
+  fetchId: number;
+  /** false when this very fetch (same requestedUrl, fetchedAt, crawlRunId) was already recorded. */
+  isNewFetch: boolean;
+}
+
+export interface RecordUrlInput {
+  url: string;
+  siteId?: string | null;
+  kind: UrlKind;
+  discoveredFrom?: string | null;
+  linkText?: string | null;
+  status?: number | null;
+  snapshotSha?: string | null;
+  seenAt?: string;
+}
+
+export interface RecordErrorInput {
+  stage: ErrorStage;
+  code: string;
+  message: string;
+  url?: string | null;
+  siteId?: string | null;
+  crawlRunId?: number | null;
+  at?: string;
+}
+
+export interface SaveParseInput {
+  snapshotSha: string;
+  parserVersion: string;
+  result: ParseResult;
+  /** The URL the snapshot was fetched from (final URL after redirects). */
+  url: string;
+  /** For an attachment: the report page that links it. Makes page + attachment one report. */
+  pageUrl?: string | null;
+  siteId?: string | null;
+  /** Raw bytes, stored if the snapshot is not in the archive yet (parse results may overtake their fetch). */
+  body?: Buffer | Uint8Array | null;
+  contentType?: string | null;
+  parsedAt?: string;
+}
+
+export interface FigureChange {
+  key: string;
+  before: number | null;
+  after: number | null;
+}
+
+export interface SaveParseResult {
+  parseRunId: number;
+  /** The report this document belongs to; for a non-report, the report it used to belong to (kept), else null. */
+  reportId: number | null;
+  isNewReport: boolean;
+  /** The report's figures or metadata differ from before this save (always true for a new report). */
+  changed: boolean;
+  /** Number of keys added, removed or changed in the report's figures. */
+  figuresChanged: number;
+  figureChanges: FigureChange[];
+  /** The report's latest parse run before this save. */
+  previousParseRunId: number | null;
+  /** Every source of the report now says "not a report"; the report row and its figures are kept. */
+  disputed: boolean;
+  /** This snapshot is older than the one already archived for the URL: stored, but the report was not moved back. */
+  stale: boolean;
+}
+
+export interface ReparseItem {
+  sha256: string;
+  url: string;
+  siteId: string | null;
+  contentType: string | null;
+  pageUrl: string | null;
+  role: 'report-page' | 'attachment';
+}
+
+export interface ArchiveStats {
+  sites: number;
+  crawlRuns: number;
+  fetches: number;
+  snapshots: number;
+  /** Raw (uncompressed) bytes of all snapshots; `snapshotStoredBytes` is what they take on disk. */
+  snapshotBytes: number;
+  snapshotStoredBytes: number;
+  urls: number;
+  reports: number;
+  reportsByYear: Record<string, number>;
+  figures: number;
+  errors: number;
+  parseRuns: number;
+}
+
+export interface ReportRow {
+  id: number;
+  doc_key: string;
+  url: string;
+  site_id: string | null;
+  snapshot_sha: string;
+  page_url: string | null;
+  title: string | null;
+  year: number | null;
+  region_code: string | null;
+  region_name: string | null;
+  issuer: string | null;
+  published_at: string | null;
+  format: string | null;
+  status: 'report' | 'disputed';
+  latest_parse_run_id: number;
+  first_seen: string;
+  updated_at: string;
+}
+
+export interface ReportSourceRow {
+  url_key: string;
+  report_id: number;
+  url: string;
+  role: SourceRole;
+  page_url: string | null;
+  snapshot_sha: string;
+  parse_run_id: number;
+  is_report: 0 | 1;
+  is_primary: 0 | 1;
+  figures_count: number;
+  agrees: 0 | 1 | null;
+  diff: string | null;
+  first_seen: string;
+  updated_at: string;
+}
+
+export interface ParseRunRow {
+  id: number;
+  snapshot_sha: string;
+  parser_version: string;
+  parsed_at: string;
+  url: string | null;
+  is_report: 0 | 1;
+  format: string | null;
+  year: number | null;
+  figures_count: number;
+  checks_count: number;
+  checks_failed: number;
+  warnings_count: number;
+  result: string;
+}
+
+type Meta = Pick<ReportRow, 'title' | 'year' | 'region_code' | 'region_name' | 'issuer' | 'published_at' | 'format' | 'status'>;
+const META_FIELDS = ['title', 'year', 'region_code', 'region_name', 'issuer', 'published_at', 'format', 'status'] as const;
+
+interface PreparedBody {
+  sha: string;
+  size: number;
+  gz: Buffer | null;
+  raw: Buffer;
+}
+
+const toBuffer = (b: Buffer | Uint8Array) => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+
+/** The SQLite archive. One writer process per file (architecture.md); readers may use the file freely. */
+export class Archive {
+  readonly path: string;
+  /** The connection, for read queries (CLI exports, tests). Write through the methods: they keep the invariants. */
+  readonly db: Database.Database;
+  readonly readonly: boolean;
+  private readonly clock: () => Date;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  private constructor(path: string, db: Database.Database, clock: () => Date, readonly: boolean) {
+    this.path = path;
+    this.db = db;
+    this.clock = clock;
+    this.readonly = readonly;
+  }
+
+  /**
+   * Opens (creating folders and file if needed) and migrates the archive. A file that exists but is not
+   * a readable SQLite database is refused before anything is written to it.
+   */
+  static open(path: string, options: ArchiveOptions = {}): Archive {
+    const memory = path === ':memory:';
+    const file = memory ? path : resolve(path);
+    const clock = options.now ?? (() => new Date());
+    if (options.readonly) return Archive.openReadonly(file, path, clock, options);
+    if (!memory) {
+      if (existsSync(file)) checkExistingFile(file, path);
+      else {
+        try {
+          mkdirSync(dirname(file), { recursive: true });
+        } catch (cause) {
+          throw new ArchiveError('open_failed', path, `cannot create the folder ${dirname(file)}: ${(cause as Error).message}`, { cause });
+        }
+      }
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+    } catch (cause) {
+      throw new ArchiveError('open_failed', path, (cause as Error).message, { cause });
+    }
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+      // WAL + NORMAL is durable across application crashes; only an OS crash may lose the last commits.
+      db.pragma('synchronous = NORMAL');
+      migrate(db, path, undefined, () => clock().toISOString());
+      recreateViews(db, path);
+      return new Archive(path, db, clock, false);
+    } catch (err) {
+      db.close();
+      if (err instanceof ArchiveError) throw err;
+      throw new ArchiveError('open_failed', path, (err as Error).message, { cause: err });
+    }
+  }
+
+  private static openReadonly(file: string, shown: string, clock: () => Date, options: ArchiveOptions): Archive {
+    if (!existsSync(file)) throw new ArchiveError('open_failed', shown, 'does not exist (a read-only open never creates an archive)');
+    checkExistingFile(file, shown);
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+      const pending = pendingMigrations(db);
+      if (pending.length > 0) {
+        throw new ArchiveError('schema_outdated', shown, `needs migration${pending.length > 1 ? 's' : ''} ${pending.join(', ')}`, {
+          suggestion: 'open it read-write once (any nianbao command that writes) to migrate',
+        });
+      }
+      return new Archive(shown, db, clock, true);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs several archive calls as one transaction (one fsync for a batch of archive jobs); all or nothing. */
+  transaction<T>(fn: (archive: this) => T): T {
+    return this.write(() => fn(this));
+  }
+
+  // ---- sites and crawl runs ------------------------------------------------------------------------
+
+  upsertSite(site: Site): void {
+    const now = this.now();
+    this.write(() =>
+      this.stmt(`INSERT INTO sites (id, name, region_code, home, config, first_seen, updated_at)
+        VALUES (@id, @name, @regionCode, @home, @config, @now, @now)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, home = excluded.home,
+          config = excluded.config, updated_at = excluded.updated_at
+        WHERE config IS NOT excluded.config`).run({ id: site.id, name: site.name, regionCode: site.regionCode, home: site.home, config: json(site), now }),
+    );
+  }
+
+  startCrawlRun(args: unknown = null, startedAt?: string): number {
+    return this.write(() => Number(this.stmt('INSERT INTO crawl_runs (started_at, status, args) VALUES (?, ?, ?)').run(startedAt ?? this.now(), 'running', json(args)).lastInsertRowid));
+  }
+
+  finishCrawlRun(id: number, status: Exclude<CrawlRunStatus, 'running'>, stats: unknown = null, finishedAt?: string): void {
+    this.write(() => {
+      const r = this.stmt('UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?').run(finishedAt ?? this.now(), status, json(stats), id);
+      if (r.changes === 0) throw new ArchiveError('invalid_input', this.path, `finishCrawlRun: no crawl run ${id}`);
+    });
+  }
+
+  // ---- snapshots, fetches, urls -------------------------------------------------------------------
+
+  putSnapshot(input: PutSnapshotInput): PutSnapshotResult {
+    const fetchedAt = input.fetchedAt ?? this.now();
+    // Hash and compress before taking the write lock: a 50 MB PDF must not stall other writers.
+    const prepared = input.body ? this.prepareBody(toBuffer(input.body)) : null;
+    return this.write(() => {
+      let sha: string | null = null;
+      let isNewBody = false;
+      if (prepared) {
+        const stored = this.storeBody(prepared, input.contentType ?? null, fetchedAt);
+        sha = stored.sha256;
+        isNewBody = stored.isNew;
+      }
+      const existing = this.stmt('SELECT id FROM fetches WHERE requested_url = ? AND fetched_at = ? AND ifnull(crawl_run_id, 0) = ?').get(
+        input.requestedUrl, fetchedAt, input.crawlRunId ?? 0,
+      ) as { id: number } | undefined;
+      let fetchId: number;
+      if (existing) fetchId = existing.id;
+      else {
+        fetchId = Number(
+          this.stmt(`INSERT INTO fetches (crawl_run_id, site_id, requested_url, final_url, status, headers, content_type, fetched_at, sha256, error)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+            input.crawlRunId ?? null, input.siteId ?? null, input.requestedUrl, input.finalUrl ?? null, input.status ?? null,
+            json(input.headers ?? null), input.contentType ?? null, fetchedAt, sha, input.error ?? null,
+          ).lastInsertRowid,
+        );
+      }
+      if (input.kind) {
+        const urls = new Set([input.requestedUrl, input.finalUrl ?? input.requestedUrl]);
+        for (const url of urls) {
+          this.recordUrlRow({ url, siteId: input.siteId, kind: input.kind, discoveredFrom: input.discoveredFrom, linkText: input.linkText, status: input.status, snapshotSha: sha, seenAt: fetchedAt });
+        }
+      }
+      return { sha256: sha, isNewBody, fetchId, isNewFetch: !existing };
+    });
+  }
+
+  getSnapshotBody(sha: string): Buffer | null {
+    const row = this.stmt('SELECT body FROM snapshots WHERE sha256 = ?').get(sha) as { body: Buffer } | undefined;
+    return row ? gunzipSync(row.body) : null;
+  }
+
+  hasSnapshot(sha: string): boolean {
+    return this.stmt('SELECT 1 FROM snapshots WHERE sha256 = ?').get(sha) !== undefined;
+  }
+
+  recordUrl(input: RecordUrlInput): void {
+    this.write(() => this.recordUrlRow(input));
+  }
+
+  /** Records that `pageUrl` links `attachmentUrl`; if both were already archived as separate reports, they become one. */
+  linkAttachment(pageUrl: string, attachmentUrl: string, linkText: string | null = null): void {
+    this.write(() => {
+      this.linkRow(pageUrl, attachmentUrl, linkText);
+      this.mergeLinked(pageUrl, attachmentUrl);
+    });
+  }
+
+  recordError(input: RecordErrorInput): number {
+    const at = input.at ?? this.now();
+    return this.write(() => {
+      const same = this.stmt(`SELECT id FROM errors WHERE crawl_run_id IS ? AND site_id IS ? AND url IS ? AND stage = ? AND code = ? AND message = ?`).get(
+        input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message,
+      ) as { id: number } | undefined;
+      if (same) {
+        this.stmt('UPDATE errors SET occurrences = occurrences + 1, last_at = max(last_at, ?) WHERE id = ?').run(at, same.id);
+        return same.id;
+      }
+      return Number(
+        this.stmt('INSERT INTO errors (at, last_at, crawl_run_id, site_id, url, stage, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+          at, at, input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message,
+        ).lastInsertRowid,
+      );
+    });
+  }
+
+  // ---- parse results and reports ------------------------------------------------------------------
+
+  /** Has this snapshot already been parsed by this parser version? (re-parse skips those) */
+  hasParse(snapshotSha: string, parserVersion: string): boolean {
+    return this.stmt('SELECT 1 FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) !== undefined;
+  }
+
+  saveParse(input: SaveParseInput): SaveParseResult {
+    const checked = ParseResultSchema.safeParse(input.result);
+    if (!checked.success) {
+      const issues = checked.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw new ArchiveError('invalid_input', this.path, `saveParse(${input.url}): the result is not a ParseResult: ${issues}`);
+    }
+    const result = input.result;
+    const now = input.parsedAt ?? this.now();
+    return this.write(() => {
+      if (!this.hasSnapshot(input.snapshotSha)) {
+        if (!input.body) {
+          throw new ArchiveError('unknown_snapshot', this.path, `saveParse(${input.url}): snapshot ${input.snapshotSha} is not archived`, {
+            suggestion: 'store it with putSnapshot first, or pass body',
+          });
+        }
+        const stored = this.storeBody(this.prepareBody(toBuffer(input.body)), input.contentType ?? null, now);
+        if (stored.sha256 !== input.snapshotSha) {
+          throw new ArchiveError('invalid_input', this.path, `saveParse(${input.url}): body hashes to ${stored.sha256}, not ${input.snapshotSha}`);
+        }
+      }
+      let pageUrl = input.pageUrl ?? null;
+      if (pageUrl) this.linkRow(pageUrl, input.url, null);
+      else {
+        const link = this.stmt('SELECT page_url FROM attachment_links WHERE attachment_key = ? ORDER BY first_seen, page_key LIMIT 1').get(urlKey(input.url)) as { page_url: string } | undefined;
+        pageUrl = link?.page_url ?? null;
+      }
+      const role: SourceRole = pageUrl ? 'attachment' : 'page';
+      const key = urlKey(input.url);
+      const source = this.stmt('SELECT * FROM report_sources WHERE url_key = ?').get(key) as ReportSourceRow | undefined;
+
+      const stale = !!source && source.snapshot_sha !== input.snapshotSha && this.isOlderSnapshot(input.url, input.snapshotSha, source.snapshot_sha);
+      let reportId: number | null = source?.report_id ?? null;
+      if (reportId === null && result.isReport) reportId = this.findReportFor(input.url, pageUrl, input.snapshotSha, identityOf(result));
+
+      const before = reportId === null ? null : (this.stmt('SELECT * FROM reports WHERE id = ?').get(reportId) as ReportRow);
+      const beforeFigures = before ? this.figuresOf(before.latest_parse_run_id) : {};
+
+      const parseRunId = this.writeParseRun(input.snapshotSha, input.parserVersion, input.url, result, now);
+      const noChange = (extra: Partial<SaveParseResult> = {}): SaveParseResult => ({
+        parseRunId, reportId, isNewReport: false, changed: false, figuresChanged: 0, figureChanges: [],
+        previousParseRunId: before?.latest_parse_run_id ?? null, disputed: before?.status === 'disputed', stale, ...extra,
+      });
+      if (stale) return noChange();
+      if (!result.isReport && !source) return noChange({ reportId: null });
+
+      let isNewReport = false;
+      if (reportId === null) {
+        reportId = Number(
+          this.stmt(`INSERT INTO reports (doc_key, url, site_id, snapshot_sha, page_url, latest_parse_run_id, first_seen, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(key, input.url, input.siteId ?? null, input.snapshotSha, pageUrl, parseRunId, now, now).lastInsertRowid,
+        );
+        isNewReport = true;
+      }
+      this.stmt(`INSERT INTO report_sources (url_key, report_id, url, role, page_url, snapshot_sha, parse_run_id, is_report, figures_count, first_seen, updated_at)
+        VALUES (@key, @reportId, @url, @role, @pageUrl, @sha, @run, @isReport, @figures, @now, @now)
+        ON CONFLICT (url_key) DO UPDATE SET url = excluded.url, role = excluded.role, page_url = coalesce(excluded.page_url, page_url),
+          snapshot_sha = excluded.snapshot_sha, parse_run_id = excluded.parse_run_id, is_report = excluded.is_report,
+          figures_count = excluded.figures_count, updated_at = excluded.updated_at`).run({
+        key, reportId, url: input.url, role, pageUrl, sha: input.snapshotSha, run: parseRunId,
+        isReport: result.isReport ? 1 : 0, figures: Object.keys(result.figures).length, now,
+      });
+      if (input.siteId) this.stmt('UPDATE reports SET site_id = coalesce(site_id, ?) WHERE id = ?').run(input.siteId, reportId);
+      if (result.isReport && role === 'page') {
+        // Attachments of this page archived before it (each then its own report) are the same document.
+        for (const other of this.attachmentReportsOf(key, identityOf(result))) if (other !== reportId) this.absorb(reportId, other);
+      }
+
+      const after = this.refreshReport(reportId);
+      const afterFigures = this.figuresOf(after.latest_parse_run_id);
+      const figureChanges = diffFigures(beforeFigures, afterFigures);
+      const metaChanged = !before || META_FIELDS.some((f) => before[f] !== after[f]);
+      if (!result.isReport) {
+        this.recordErrorRow({
+          stage: 'parse', code: 'no_longer_report', url: input.url, siteId: input.siteId ?? after.site_id, at: now,
+          message: `parser ${input.parserVersion} reads snapshot ${input.snapshotSha.slice(0, 12)} as not a report; report ${reportId} is kept${after.status === 'disputed' ? ' and marked disputed' : ''}`,
+        });
+      }
+      if (figureChanges.length > 0 || metaChanged) this.stmt('UPDATE reports SET updated_at = ? WHERE id = ?').run(now, reportId);
+      return {
+        parseRunId, reportId, isNewReport, changed: isNewReport || figureChanges.length > 0 || metaChanged,
+        figuresChanged: figureChanges.length, figureChanges, previousParseRunId: before?.latest_parse_run_id ?? null,
+        disputed: after.status === 'disputed', stale: false,
+      };
+    });
+  }
+
+  getReport(id: number): ReportRow | null {
+    return (this.stmt('SELECT * FROM reports WHERE id = ?').get(id) as ReportRow | undefined) ?? null;
+  }
+
+  /** The report a URL (page, attachment or byte-identical copy; any scheme, with or without www.) belongs to. */
+  findReportByUrl(url: string): ReportRow | null {
+    const key = urlKey(url);
+    return (
+      (this.stmt(`SELECT r.* FROM reports r WHERE r.doc_key = @key
+        UNION ALL SELECT r.* FROM report_sources rs JOIN reports r ON r.id = rs.report_id WHERE rs.url_key = @key LIMIT 1`).get({ key }) as ReportRow | undefined) ?? null
+    );
+  }
+
+  getReportSources(reportId: number): ReportSourceRow[] {
+    return this.stmt('SELECT * FROM report_sources WHERE report_id = ? ORDER BY is_primary DESC, first_seen, url_key').all(reportId) as ReportSourceRow[];
+  }
+
+  /** The figures of a report's latest parse run. */
+  getFigures(reportId: number): Record<string, number> {
+    const r = this.getReport(reportId);
+    return r ? this.figuresOf(r.latest_parse_run_id) : {};
+  }
+
+  getParseRun(snapshotSha: string, parserVersion: string): (ParseRunRow & { parsed: ParseResult }) | null {
+    const row = this.stmt('SELECT * FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) as ParseRunRow | undefined;
+    return row ? { ...row, parsed: JSON.parse(row.result) as ParseResult } : null;
+  }
+
+  /**
+   * Every snapshot that is or might be a report, for `nianbao reparse`: the current snapshot of each
+   * report source, and the last fetched snapshot of every URL the crawler classified as report or attachment.
+   */
+  listSnapshotsForReparse(): ReparseItem[] {
+    const rows = this.stmt(`
+      SELECT rs.snapshot_sha AS sha256, rs.url, r.site_id AS siteId, sn.content_type AS contentType, rs.page_url AS pageUrl, rs.role
+        FROM report_sources rs JOIN reports r ON r.id = rs.report_id JOIN snapshots sn ON sn.sha256 = rs.snapshot_sha
+      UNION
+      SELECT u.last_snapshot_sha, u.url, u.site_id, sn.content_type,
+             (SELECT al.page_url FROM attachment_links al WHERE al.attachment_key = u.url_key ORDER BY al.first_seen LIMIT 1),
+             CASE u.kind WHEN 'attachment' THEN 'attachment' ELSE 'page' END
+        FROM urls u JOIN snapshots sn ON sn.sha256 = u.last_snapshot_sha
+       WHERE u.kind IN ('report', 'attachment') AND (u.last_status IS NULL OR u.last_status BETWEEN 200 AND 299)
+      ORDER BY 2, 1`).all() as (Omit<ReparseItem, 'role'> & { role: string })[];
+    const seen = new Set<string>();
+    const out: ReparseItem[] = [];
+    for (const r of rows) {
+      const id = `${r.sha256} ${urlKey(r.url)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ ...r, role: r.role === 'attachment' || r.pageUrl ? 'attachment' : 'report-page' });
+    }
+    return out;
+  }
+
+  stats(): ArchiveStats {
+    const count = (table: string) => (this.stmt(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const bytes = this.stmt('SELECT ifnull(sum(size), 0) AS raw, ifnull(sum(stored_size), 0) AS stored FROM snapshots').get() as { raw: number; stored: number };
+    const byYear = this.stmt("SELECT ifnull(year, 'unknown') AS year, count(*) AS n FROM reports GROUP BY year ORDER BY year").all() as { year: string | number; n: number }[];
+    return {
+      sites: count('sites'),
+      crawlRuns: count('crawl_runs'),
+      fetches: count('fetches'),
+      snapshots: count('snapshots'),
+      snapshotBytes: bytes.raw,
+      snapshotStoredBytes: bytes.stored,
+      urls: count('urls'),
+      reports: count('reports'),
+      reportsByYear: Object.fromEntries(byYear.map((r) => [String(r.year), r.n])),
+      figures: (this.stmt('SELECT count(*) AS n FROM figures f JOIN reports r ON r.latest_parse_run_id = f.parse_run_id').get() as { n: number }).n,
+      errors: count('errors'),
+      parseRuns: count('parse_runs'),
+    };
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      if (!this.db.open) throw new ArchiveError('closed', this.path, 'the archive is closed');
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs fn in a transaction (nested calls join the outer one) and names constraint failures. */
+  private write<T>(fn: () => T): T {
+    if (!this.db.open) throw new ArchiveError('closed', this.path, 'the archive is closed');
+    if (this.readonly) throw new ArchiveError('readonly', this.path, 'the archive was opened read-only');
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      if (err instanceof ArchiveError) throw err;
+      const code = (err as { code?: string }).code ?? '';
+      if (code.startsWith('SQLITE_CONSTRAINT')) {
+        throw new ArchiveError('constraint', this.path, `${(err as Error).message} (${code})`, {
+          cause: err,
+          suggestion: code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'upsertSite / startCrawlRun / putSnapshot before referring to them' : undefined,
+        });
+      }
+      throw err;
+    }
+  }
+
+  private prepareBody(body: Buffer): PreparedBody {
+    const sha = sha256Of(body);
+    // Skip compressing bytes already stored (the common case on a re-crawl).
+    return { sha, size: body.length, gz: this.hasSnapshot(sha) ? null : gzipSync(body), raw: body };
+  }
+
+  private storeBody(body: PreparedBody, contentType: string | null, at: string): { sha256: string; isNew: boolean } {
+    if (this.hasSnapshot(body.sha)) return { sha256: body.sha, isNew: false };
+    const gz = body.gz ?? gzipSync(body.raw);
+    this.stmt('INSERT INTO snapshots (sha256, body, size, stored_size, content_type, first_seen) VALUES (?, ?, ?, ?, ?, ?)').run(body.sha, gz, body.size, gz.length, contentType, at);
+    return { sha256: body.sha, isNew: true };
+  }
+
+  private recordUrlRow(input: RecordUrlInput): void {
+    const at = input.seenAt ?? this.now();
+    // A later sighting as a plain link must not demote a URL already known to be a report or list.
+    this.stmt(`INSERT INTO urls (url, url_key, site_id, kind, first_seen, last_seen, last_status, last_snapshot_sha, discovered_from, link_text)
+      VALUES (@url, @key, @siteId, @kind, @at, @at, @status, @sha, @from, @text)
+      ON CONFLICT (url) DO UPDATE SET
+        site_id = coalesce(excluded.site_id, site_id),
+        kind = CASE WHEN excluded.kind = 'page' AND kind IN ('report', 'attachment', 'list') THEN kind ELSE excluded.kind END,
+        first_seen = min(first_seen, excluded.first_seen),
+        last_seen = max(last_seen, excluded.last_seen),
+        last_status = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.last_status, last_status) ELSE last_status END,
+        last_snapshot_sha = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.last_snapshot_sha, last_snapshot_sha) ELSE last_snapshot_sha END,
+        discovered_from = coalesce(discovered_from, excluded.discovered_from),
+        link_text = coalesce(link_text, excluded.link_text)`).run({
+      url: input.url, key: urlKey(input.url), siteId: input.siteId ?? null, kind: input.kind, at,
+      status: input.status ?? null, sha: input.snapshotSha ?? null, from: input.discoveredFrom ?? null, text: input.linkText ?? null,
+    });
+  }
+
+  private recordErrorRow(input: RecordErrorInput): void {
+    const at = input.at ?? this.now();
+    const same = this.stmt(`SELECT id FROM errors WHERE crawl_run_id IS ? AND site_id IS ? AND url IS ? AND stage = ? AND code = ? AND message = ?`).get(
+      input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message,
+    ) as { id: number } | undefined;
+    if (same) return; // the same save replayed: already recorded
+    this.stmt('INSERT INTO errors (at, last_at, crawl_run_id, site_id, url, stage, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      at, at, input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message,
+    );
+  }
+
+  private linkRow(pageUrl: string, attachmentUrl: string, linkText: string | null): void {
+    this.stmt(`INSERT INTO attachment_links (page_key, attachment_key, page_url, attachment_url, link_text, first_seen) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT DO UPDATE SET link_text = coalesce(link_text, excluded.link_text)`).run(urlKey(pageUrl), urlKey(attachmentUrl), pageUrl, attachmentUrl, linkText, this.now());
+  }
+
+  /** The page's report and the attachment's report, archived separately before the link was known, become one. */
+  private mergeLinked(pageUrl: string, attachmentUrl: string): void {
+    const source = (url: string) => this.stmt('SELECT * FROM report_sources WHERE url_key = ?').get(urlKey(url)) as ReportSourceRow | undefined;
+    const page = source(pageUrl);
+    const att = source(attachmentUrl);
+    if (!att) return;
+    this.stmt("UPDATE report_sources SET role = 'attachment', page_url = coalesce(page_url, ?) WHERE url_key = ?").run(pageUrl, att.url_key);
+    if (page && page.is_report === 1 && page.report_id !== att.report_id) {
+      const attReport = this.getReport(att.report_id)!;
+      if (compatible(this.getReport(page.report_id)!, { year: attReport.year, regionCode: attReport.region_code, issuer: attReport.issuer })) {
+        this.absorb(page.report_id, att.report_id);
+        return;
+      }
+    }
+    this.refreshReport(att.report_id);
+  }
+
+  /** Moves every source of report `from` into report `into` and removes the emptied row (its parses stay). */
+  private absorb(into: number, from: number): void {
+    this.stmt('UPDATE report_sources SET report_id = ? WHERE report_id = ?').run(into, from);
+    this.stmt('UPDATE figures SET report_id = ? WHERE report_id = ?').run(into, from);
+    this.stmt('DELETE FROM reports WHERE id = ?').run(from);
+    this.refreshReport(into);
+  }
+
+  /** Reports whose sources are attachments linked from the page `pageKey` and that could be the same document. */
+  private attachmentReportsOf(pageKey: string, id: Identity): number[] {
+    const rows = this.stmt(`SELECT DISTINCT r.* FROM reports r JOIN report_sources rs ON rs.report_id = r.id
+      WHERE rs.url_key IN (SELECT attachment_key FROM attachment_links WHERE page_key = ?) ORDER BY r.id`).all(pageKey) as ReportRow[];
+    const fits = rows.filter((r) => compatible(r, id));
+    return [...fits.filter((r) => r.year === id.year), ...fits.filter((r) => r.year !== id.year)].map((r) => r.id);
+  }
+
+  /**
+   * The existing report a new report document joins. An attachment joins its page only when the page
+   * itself was read as a report: a list page linking 30 departments' PDFs of one year must not make them
+   * one report. A page joins the reports of its attachments. Either way year, region and issuer must not
+   * contradict (a wrong split costs a duplicate; a wrong merge would hide a report). Byte-identical
+   * copies at other URLs are always the same document.
+   */
+  private findReportFor(url: string, pageUrl: string | null, sha: string, id: Identity): number | null {
+    if (pageUrl) {
+      const page = this.stmt('SELECT report_id FROM report_sources WHERE url_key = ? AND is_report = 1').get(urlKey(pageUrl)) as { report_id: number } | undefined;
+      if (page && compatible(this.getReport(page.report_id)!, id)) return page.report_id;
+    } else {
+      const first = this.attachmentReportsOf(urlKey(url), id)[0];
+      if (first !== undefined) return first;
+    }
+    const twin = this.stmt('SELECT report_id FROM report_sources WHERE snapshot_sha = ? ORDER BY report_id LIMIT 1').get(sha) as { report_id: number } | undefined;
+    if (twin) return twin.report_id;
+    const byKey = this.stmt('SELECT id FROM reports WHERE doc_key = ?').get(urlKey(url)) as { id: number } | undefined;
+    return byKey?.id ?? null;
+  }
+
+  /** True when `sha` was last fetched from `url` before `currentSha` was: an out-of-order or historical save. */
+  private isOlderSnapshot(url: string, sha: string, currentSha: string): boolean {
+    const lastFetch = (s: string) =>
+      (this.stmt('SELECT max(fetched_at) AS at FROM fetches WHERE sha256 = @s AND (final_url = @url OR requested_url = @url)').get({ s, url }) as { at: string | null }).at;
+    const a = lastFetch(sha);
+    const b = lastFetch(currentSha);
+    return a !== null && b !== null && a < b;
+  }
+
+  private writeParseRun(sha: string, version: string, url: string, result: ParseResult, at: string): number {
+    const failed = result.checks.filter((c) => !c.ok).length;
+    const { id } = this.stmt(`INSERT INTO parse_runs (snapshot_sha, parser_version, parsed_at, url, is_report, format, year, figures_count, checks_count, checks_failed, warnings_count, result)
+      VALUES (@sha, @version, @at, @url, @isReport, @format, @year, @figures, @checks, @failed, @warnings, @result)
+      ON CONFLICT (snapshot_sha, parser_version) DO UPDATE SET parsed_at = excluded.parsed_at, url = excluded.url, is_report = excluded.is_report,
+        format = excluded.format, year = excluded.year, figures_count = excluded.figures_count, checks_count = excluded.checks_count,
+        checks_failed = excluded.checks_failed, warnings_count = excluded.warnings_count, result = excluded.result
+      RETURNING id`).get({
+      sha, version, at, url, isReport: result.isReport ? 1 : 0, format: result.format, year: result.year,
+      figures: Object.keys(result.figures).length, checks: result.checks.length, failed, warnings: result.warnings.length, result: JSON.stringify(result),
+    }) as { id: number };
+    const reportId = (this.stmt('SELECT report_id FROM report_sources WHERE parse_run_id = ? LIMIT 1').get(id) as { report_id: number } | undefined)?.report_id ?? null;
+    for (const table of ['figures', 'checks', 'warnings', 'sections']) this.stmt(`DELETE FROM ${table} WHERE parse_run_id = ?`).run(id);
+    const fig = this.stmt('INSERT INTO figures (parse_run_id, report_id, key, value) VALUES (?, ?, ?, ?)');
+    for (const [k, v] of Object.entries(result.figures)) fig.run(id, reportId, k, v);
+    const chk = this.stmt('INSERT INTO checks (parse_run_id, ord, rule, ok, detail) VALUES (?, ?, ?, ?, ?)');
+    result.checks.forEach((c, i) => chk.run(id, i, c.rule, c.ok ? 1 : 0, c.detail));
+    const warn = this.stmt('INSERT INTO warnings (parse_run_id, ord, code, text) VALUES (?, ?, ?, ?)');
+    result.warnings.forEach((w, i) => warn.run(id, i, /^([a-z][a-z0-9_]*):/.exec(w)?.[1] ?? null, w));
+    const sec = this.stmt('INSERT INTO sections (parse_run_id, ord, key, title, text) VALUES (?, ?, ?, ?, ?)');
+    (result.sections ?? []).forEach((s, i) => sec.run(id, i, s.key, s.title, s.text));
+    return id;
+  }
+
+  private figuresOf(parseRunId: number): Record<string, number> {
+    const rows = this.stmt('SELECT key, value FROM figures WHERE parse_run_id = ? ORDER BY key').all(parseRunId) as { key: string; value: number }[];
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  /**
+   * Re-derives a report from its sources: the primary source (most figures; the page on a tie, its text
+   * being more reliable than extracted PDF text) supplies figures, the others are compared with it, and
+   * metadata is taken from the primary, then the page, then the rest.
+   */
+  private refreshReport(reportId: number): ReportRow {
+    const sources = this.getReportSources(reportId);
+    const reportish = sources.filter((s) => s.is_report === 1);
+    if (reportish.length === 0) {
+      this.stmt("UPDATE reports SET status = 'disputed' WHERE id = ?").run(reportId);
+      return this.getReport(reportId)!;
+    }
+    const rank = (s: ReportSourceRow) => [-s.figures_count, s.role === 'page' ? 0 : 1, s.first_seen, s.url_key] as const;
+    const ordered = [...reportish].sort((x, y) => {
+      const a = rank(x);
+      const b = rank(y);
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+      return 0;
+    });
+    const primary = ordered[0];
+    const primaryFigures = this.figuresOf(primary.parse_run_id);
+    for (const s of sources) {
+      let agrees: 0 | 1 | null = null;
+      let diff: string | null = null;
+      if (s !== primary && s.is_report === 1) {
+        const cmp = compareFigures(primaryFigures, this.figuresOf(s.parse_run_id));
+        if (cmp) {
+          agrees = cmp.agrees ? 1 : 0;
+          diff = JSON.stringify(cmp.diff);
+        }
+      }
+      this.stmt('UPDATE report_sources SET is_primary = ?, agrees = ?, diff = ? WHERE url_key = ?').run(s === primary ? 1 : 0, agrees, diff, s.url_key);
+    }
+    const results = [primary, ...ordered.slice(1).sort((x, y) => (x.role === y.role ? 0 : x.role === 'page' ? -1 : 1))].map(
+      (s) => JSON.parse((this.stmt('SELECT result FROM parse_runs WHERE id = ?').get(s.parse_run_id) as { result: string }).result) as ParseResult,
+    );
+    const pick = <T>(get: (r: ParseResult) => T | null | undefined, skip?: (v: T) => boolean): T | null => {
+      for (const r of results) {
+        const v = get(r);
+        if (v !== null && v !== undefined && !(skip && skip(v))) return v;
+      }
+      return null;
+    };
+    const meta: Meta = {
+      title: pick((r) => r.title),
+      year: pick((r) => r.year),
+      region_code: pick((r) => r.region.code),
+      region_name: pick((r) => r.region.name),
+      issuer: pick((r) => r.issuer),
+      published_at: pick((r) => r.publishedAt),
+      format: pick((r) => r.format, (f) => f === 'unknown') ?? results[0].format,
+      status: 'report',
+    };
+    this.stmt(`UPDATE reports SET snapshot_sha = @sha, latest_parse_run_id = @run, title = @title, year = @year, region_code = @region_code,
+      region_name = @region_name, issuer = @issuer, published_at = @published_at, format = @format, status = @status WHERE id = @id`).run({
+      ...meta, sha: primary.snapshot_sha, run: primary.parse_run_id, id: reportId,
+    });
+    this.stmt('UPDATE figures SET report_id = ? WHERE parse_run_id IN (SELECT parse_run_id FROM report_sources WHERE report_id = ?)').run(reportId, reportId);
+    return this.getReport(reportId)!;
+  }
+}
+
+interface Identity {
+  year: number | null;
+  regionCode: string | null;
+  issuer: string | null;
+}
+
+const identityOf = (r: ParseResult): Identity => ({ year: r.year, regionCode: r.region.code, issuer: r.issuer });
+
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+/** Nothing known contradicts "same document": unknowns never do; issuers may differ by a suffix (人民政府 / 人民政府办公室). */
+function compatible(r: Pick<ReportRow, 'year' | 'region_code' | 'issuer'>, id: Identity): boolean {
+  if (r.year !== null && id.year !== null && r.year !== id.year) return false;
+  if (r.region_code !== null && id.regionCode !== null && r.region_code !== id.regionCode) return false;
+  if (r.issuer && id.issuer) {
+    const a = squash(r.issuer);
+    const b = squash(id.issuer);
+    if (!a.includes(b) && !b.includes(a)) return false;
+  }
+  return true;
+}
+
+export function diffFigures(before: Record<string, number>, after: Record<string, number>): FigureChange[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys
+    .filter((k) => before[k] !== after[k])
+    .map((k) => ({ key: k, before: k in before ? before[k] : null, after: k in after ? after[k] : null }));
+}
+
+/** null when there is nothing to compare (one side read no figures or they share no key). */
+function compareFigures(primary: Record<string, number>, other: Record<string, number>) {
+  const common = Object.keys(primary).filter((k) => k in other);
+  if (common.length === 0) return null;
+  const conflicts = Object.fromEntries(common.filter((k) => primary[k] !== other[k]).map((k) => [k, { primary: primary[k], source: other[k] }]));
+  return {
+    agrees: Object.keys(conflicts).length === 0,
+    diff: {
+      conflicts,
+      missingInSource: Object.keys(primary).filter((k) => !(k in other)),
+      extraInSource: Object.keys(other).filter((k) => !(k in primary)),
+    },
+  };
+}
+
+/** Refuses, without writing a byte, a file that is not SQLite or whose schema cannot be read. */
+function checkExistingFile(file: string, shown: string): void {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (cause) {
+    throw new ArchiveError('open_failed', shown, (cause as Error).message, { cause });
+  }
+  if (size === 0) return; // an empty file is what SQLite itself creates before the first write
+  const head = Buffer.alloc(16);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    readSync(fd, head, 0, 16, 0);
+  } catch (cause) {
+    throw new ArchiveError('open_failed', shown, (cause as Error).message, { cause });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (!head.equals(SQLITE_HEADER)) {
+    throw new ArchiveError('not_sqlite', shown, 'is not an SQLite database (wrong file header); it was not modified', {
+      suggestion: 'pass the path of a nianbao archive, or a new path to create one',
+    });
+  }
+  let ro: Database.Database | undefined;
+  try {
+    ro = new Database(file, { readonly: true, fileMustExist: true });
+    ro.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (cause) {
+    throw new ArchiveError('corrupt', shown, `is damaged: ${(cause as Error).message}; it was not modified`, {
+      cause,
+      suggestion: 'restore it from a backup, or try `sqlite3 FILE .recover`',
+    });
+  } finally {
+    ro?.close();
+  }
+}
+
+function recreateViews(db: Database.Database, file: string): void {
+  const sql = readFileSync(VIEWS_FILE, 'utf8');
+  try {
+    db.transaction(() => {
+      const views = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'v\\_%' ESCAPE '\\'").all() as { name: string }[];
+      for (const v of views) db.exec(`DROP VIEW IF EXISTS "${v.name}"`);
+      db.exec(sql);
+    })();
+  } catch (cause) {
+    throw new ArchiveError('migration_failed', file, `src/store/views.sql failed: ${(cause as Error).message}`, { cause });
+  }
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
+import { ArchiveError } from './errors.ts';
+
+export interface Migration {
+  id: number; // 1 for 0001_init.sql
+  name: string; // "0001_init"
+  sql: string;
+}
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const FILE_RE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
+
+/** The migration files shipped with this code, in order. Numbers must be 1, 2, 3 … without gaps. */
+export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+  const migrations = readdirSync(dir)
+    .filter((f) => FILE_RE.test(f))
+    .sort()
+    .map((f) => ({ id: Number(f.slice(0, 4)), name: f.replace(/\.sql$/, ''), sql: readFileSync(`${dir}/${f}`, 'utf8') }));
+  migrations.forEach((m, i) => {
+    if (m.id !== i + 1) throw new Error(`${dir}: migration ${m.name} is out of sequence (expected number ${i + 1})`);
+  });
+  return migrations;
+}
+
+const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
+
+/**
+ * Applies the migrations the file has not seen, each in its own transaction together with its ledger
+ * row, so a failure leaves the file at the last good migration and a rerun is a no-op.
+ * Returns the names applied now.
+ */
+export function migrate(db: Database.Database, file: string, migrations: Migration[] = loadMigrations(), now = () => new Date().toISOString()): string[] {
+  // A migration file must not manage its own transaction: it runs inside ours.
+  db.exec(`CREATE TABLE IF NOT EXISTS _migrations (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    checksum   TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Map(
+    (db.prepare('SELECT id, name, checksum FROM _migrations').all() as { id: number; name: string; checksum: string }[]).map((r) => [r.id, r]),
+  );
+  const known = new Set(migrations.map((m) => m.id));
+  for (const row of applied.values()) {
+    if (!known.has(row.id)) {
+      throw new ArchiveError('schema_too_new', file, `was migrated to ${row.name}, which this nianbao does not know`, {
+        suggestion: 'upgrade nianbao or open a copy made before that migration',
+      });
+    }
+  }
+  const done: string[] = [];
+  for (const m of migrations) {
+    const prev = applied.get(m.id);
+    if (prev) {
+      if (prev.checksum !== checksum(m.sql)) {
+        throw new ArchiveError('migration_edited', file, `migration ${m.name} changed after it was applied to this file`, {
+          suggestion: 'migrations are append-only: restore the file and put the change in a new migration',
+        });
+      }
+      continue;
+    }
+    let appliedNow = false;
+    try {
+      // IMMEDIATE takes the write lock before the ledger is re-read: two processes opening a new file
+      // at once must not both apply 0001 (the loser would fail on "table already exists").
+      db.transaction(() => {
+        if (db.prepare('SELECT 1 FROM _migrations WHERE id = ?').get(m.id)) return;
+        db.exec(m.sql);
+        db.prepare('INSERT INTO _migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(m.id, m.name, checksum(m.sql), now());
+        appliedNow = true;
+      }).immediate();
+    } catch (cause) {
+      throw new ArchiveError('migration_failed', file, `migration ${m.name} failed and was rolled back: ${(cause as Error).message}`, { cause });
+    }
+    if (appliedNow) done.push(m.name);
+  }
+  return done;
+}
+
+/** Names of shipped migrations this file has not had applied (for read-only opens, which cannot migrate). */
+export function pendingMigrations(db: Database.Database, migrations: Migration[] = loadMigrations()): string[] {
+  const hasLedger = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").get();
+  const applied = new Set(hasLedger ? (db.prepare('SELECT id FROM _migrations').all() as { id: number }[]).map((r) => r.id) : []);
+  return migrations.filter((m) => !applied.has(m.id)).map((m) => m.name);
+}

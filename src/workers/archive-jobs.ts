@@ -1,0 +1,48 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ParseResult } from '../schema/parse-result.ts';
+import type { ParseJob } from '../schema/jobs.ts';
+
+// Payloads of the `archive` queue: everything a worker without the SQLite file wants stored. The
+// archive writer is their only consumer.
+
+/** One HTTP exchange as the crawler reports it; body bytes gzip+base64 (null for bodiless errors). */
+export type SnapshotArchiveJob = {
+  kind: 'snapshot';
+  siteId: string | null;
+  crawlRunId: number | null;
+  snapshot: Record<string, unknown>;
+  bodyGzipBase64: string | null;
+};
+
+export type ParseResultArchiveJob = {
+  kind: 'parse-result';
+  /** The parse job minus its bytes (the archive has them as a snapshot). */
+  source: Omit<ParseJob, 'bodyGzipBase64'>;
+  parserVersion: string;
+  result: ParseResult;
+};
+
+export type ErrorArchiveJob = {
+  kind: 'error';
+  error: {
+    stage: 'fetch' | 'parse' | 'archive' | 'crawl';
+    code: string;
+    message: string;
+    siteId?: string | null;
+    crawlRunId?: number | null;
+    url?: string | null;
+  };
+};
+
+/** A URL the crawler met (link, attachment link) that is not itself a fetch. */
+export type UrlArchiveJob = {
+  kind: 'url';
+  siteId: string | null;
+  crawlRunId: number | null;
+  url: Record<string, unknown>;
+};
+
+export type ArchiveJob = SnapshotArchiveJob | ParseResultArchiveJob | ErrorArchiveJob | UrlArchiveJob;
+
+export const gzipBase64 = (bytes: Uint8Array): string => gzipSync(bytes).toString('base64');
+export const gunzipBase64 = (b64: string): Buffer => gunzipSync(Buffer.from(b64, 'base64'));

@@ -1,0 +1,99 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { createLogger } from '../log.ts';
+import { ArchiveError, type Archive, type SaveParseResult } from '../store/archive.ts';
+import type { FetchedSnapshot } from '../crawler/types.ts';
+import { gunzipBase64, type ArchiveJob, type ParseResultArchiveJob } from './archive-jobs.ts';
+import { snapshotToArchiveInput } from './crawl-worker.ts';
+import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
+
+const log = createLogger('archive-writer');
+
+export type ArchiveWriterOptions = Omit<BaseWorkerOptions, 'concurrency'> & {
+  archive: Archive;
+  /** Called after each saved parse result (reparse counts what changed). */
+  onParseSaved?: (job: ParseResultArchiveJob, saved: SaveParseResult) => void;
+};
+
+// Input the archive refuses will be refused again: retrying only delays the error row.
+const PERMANENT = new Set(['invalid_input', 'constraint', 'not_sqlite', 'corrupt', 'schema_too_new', 'migration_edited']);
+
+/**
+ * Applies one archive job. Every branch is idempotent in the archive itself (content-addressed snapshots,
+ * fetches unique by url+time+run, parse runs unique by sha+version, errors deduplicated), so a job
+ * replayed after a crash or a stall leaves the same rows.
+ */
+export function applyArchiveJob(archive: Archive, data: ArchiveJob): SaveParseResult | null {
+  switch (data.kind) {
+    case 'snapshot': {
+      const s = data.snapshot as unknown as Omit<FetchedSnapshot, 'body'>;
+      const body = data.bodyGzipBase64 ? gunzipBase64(data.bodyGzipBase64) : null;
+      archive.putSnapshot(snapshotToArchiveInput({ ...s, body }, data.crawlRunId));
+      return null;
+    }
+    case 'parse-result': {
+      const { source, parserVersion, result } = data;
+      return archive.saveParse({
+        snapshotSha: source.sha256,
+        parserVersion,
+        result,
+        url: source.url,
+        // Only an attachment's parent is its report page; a report page's parent is the list it was on.
+        pageUrl: source.role === 'attachment' ? source.parentUrl : null,
+        siteId: source.siteId,
+        contentType: source.contentType,
+      });
+    }
+    case 'error':
+      archive.recordError(data.error);
+      return null;
+    case 'url': {
+      const u = data.url as { url: string; kind?: string } & Record<string, unknown>;
+      archive.recordUrl({ ...(u as object), url: u.url, kind: (u.kind as never) ?? 'page', siteId: data.siteId } as Parameters<Archive['recordUrl']>[0]);
+      return null;
+    }
+    default:
+      throw new UnrecoverableError(`unknown archive job kind ${(data as { kind: string }).kind}`);
+  }
+}
+
+/** The only writer of the SQLite file: concurrency 1, so writes never contend with each other. */
+export function createArchiveWriter(opts: ArchiveWriterOptions): Worker<ArchiveJob> {
+  const processor = async (job: Job<ArchiveJob>) => {
+    try {
+      const saved = applyArchiveJob(opts.archive, job.data);
+      if (saved && job.data.kind === 'parse-result') opts.onParseSaved?.(job.data, saved);
+      return saved ? { reportId: saved.reportId, changed: saved.changed } : null;
+    } catch (err) {
+      if (err instanceof ArchiveError && PERMANENT.has(err.code)) {
+        recordFailure(opts.archive, job, err);
+        throw new UnrecoverableError(err.message);
+      }
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) recordFailure(opts.archive, job, err as Error);
+      throw err;
+    }
+  };
+  const worker = new Worker<ArchiveJob>('archive', processor, workerOptions({ ...opts, concurrency: 1 }));
+  worker.on('failed', (job, err) => log.warn({ kind: job?.data.kind, attempts: job?.attemptsMade, err: err.message }, 'archive job failed'));
+  worker.on('error', (err) => log.error({ err: err.message }, 'archive writer error'));
+  return worker;
+}
+
+function recordFailure(archive: Archive, job: Job<ArchiveJob>, err: Error): void {
+  const d = job.data;
+  const url =
+    d.kind === 'snapshot' ? String((d.snapshot as { requestedUrl?: string }).requestedUrl ?? '') :
+    d.kind === 'parse-result' ? d.source.url :
+    d.kind === 'url' ? String((d.url as { url?: string }).url ?? '') : d.error.url ?? null;
+  try {
+    archive.recordError({
+      stage: 'archive',
+      code: err instanceof ArchiveError ? err.code : 'archive_failed',
+      message: `${d.kind}: ${err.message}`,
+      url: url || null,
+      siteId: d.kind === 'parse-result' ? d.source.siteId : d.kind === 'error' ? d.error.siteId : d.siteId,
+      crawlRunId: d.kind === 'parse-result' ? d.source.crawlRunId : d.kind === 'error' ? d.error.crawlRunId : d.crawlRunId,
+    });
+  } catch (e) {
+    log.error({ err: (e as Error).message }, 'cannot even record an archive error');
+  }
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { createLogger } from '../log.ts';
+import { PARSER_VERSION } from '../parse/version.ts';
+import { ParseJobSchema, type ParseJob } from '../schema/jobs.ts';
+import type { ParseResult } from '../schema/parse-result.ts';
+import { archiveJobId } from './queues.ts';
+import { gunzipBase64, type ArchiveJob, type ErrorArchiveJob } from './archive-jobs.ts';
+import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
+
+const log = createLogger('parse-worker');
+
+export type ParseFn = (
+  bytes: Uint8Array,
+  info: { filename?: string; url?: string; contentType?: string | null },
+) => Promise<ParseResult>;
+
+export type ParseWorkerOptions = BaseWorkerOptions & {
+  archiveQueue: Queue<ArchiveJob>;
+  /** Defaults to parseDocument (src/parse/parse-file.ts), loaded on first use. */
+  parse?: ParseFn;
+  parserVersion?: string;
+};
+
+// Bad input, not bad luck: retrying an encrypted PDF gives the same answer.
+const PERMANENT_DOCUMENT_CODES = new Set(['encrypted', 'truncated', 'too_large', 'empty', 'unsupported']);
+
+function filenameOf(url: string): string | undefined {
+  try {
+    const last = new URL(url).pathname.split('/').pop();
+    return last ? decodeURIComponent(last) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let defaultParse: Promise<ParseFn> | undefined;
+const loadParse = () => (defaultParse ??= import('../parse/parse-file.ts').then((m) => m.parseDocument as ParseFn));
+
+/** Runs one parse job: bytes → ParseResult → a `parse-result` archive job. */
+export async function processParseJob(
+  job: Pick<Job<ParseJob>, 'data' | 'attemptsMade' | 'opts'>,
+  opts: Pick<ParseWorkerOptions, 'archiveQueue' | 'parse' | 'parserVersion'>,
+): Promise<{ isReport: boolean; figures: number }> {
+  const parsed = ParseJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`malformed parse job: ${parsed.error.message}`);
+  const { bodyGzipBase64, ...source } = parsed.data;
+  const parserVersion = opts.parserVersion ?? PARSER_VERSION;
+
+  const bytes = gunzipBase64(bodyGzipBase64);
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== source.sha256) {
+    throw new UnrecoverableError(`body of ${source.url} hashes to ${actual}, job says ${source.sha256}`);
+  }
+
+  const parse = opts.parse ?? (await loadParse());
+  let result: ParseResult;
+  try {
+    result = await parse(new Uint8Array(bytes), { filename: filenameOf(source.url), url: source.url, contentType: source.contentType });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const permanent = e.name === 'DocumentError' && PERMANENT_DOCUMENT_CODES.has(String(e.code));
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (permanent || lastAttempt) {
+      const error: ErrorArchiveJob = {
+        kind: 'error',
+        error: {
+          stage: 'parse',
+          code: e.name === 'DocumentError' ? `document_${e.code}` : 'parse_failed',
+          message: e.message,
+          siteId: source.siteId,
+          crawlRunId: source.crawlRunId,
+          url: source.url,
+        },
+      };
+      await opts.archiveQueue.add('error', error, { jobId: archiveJobId('error', `parse-${source.sha256}-${parserVersion}`) });
+    }
+    if (permanent) throw new UnrecoverableError(`${source.url}: ${e.message}`);
+    throw err;
+  }
+
+  await opts.archiveQueue.add(
+    'parse-result',
+    { kind: 'parse-result', source, parserVersion, result },
+    { jobId: archiveJobId('parse', `${source.sha256}-${parserVersion}`) },
+  );
+  return { isReport: result.isReport, figures: Object.keys(result.figures).length };
+}
+
+export function createParseWorker(opts: ParseWorkerOptions): Worker<ParseJob> {
+  const worker = new Worker<ParseJob>('parse', (job) => processParseJob(job, opts), workerOptions(opts));
+  worker.on('failed', (job, err) => log.warn({ url: job?.data.url, attempts: job?.attemptsMade, err: err.message }, 'parse job failed'));
+  worker.on('error', (err) => log.error({ err: err.message }, 'parse worker error'));
+  return worker;
+}

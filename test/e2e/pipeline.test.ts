@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scoreAgainstManifest } from '../../src/cli/commands/demo.ts';
+import { simSiteList, startSimWeb, type SimWeb } from '../../src/sim/index.ts';
+import { Archive } from '../../src/store/archive.ts';
+import { publishCrawlRun } from '../../src/workers/crawl-context.ts';
+import { startPipeline } from '../../src/workers/pipeline.ts';
+import { crawlJobId, enqueueCrawl, sleep } from '../../src/workers/queues.ts';
+import { runCrawl } from '../../src/workers/run-crawl.ts';
+import { dropPrefix, testRedis, tmpDir, uniquePrefix } from '../unit/workers/helpers.ts';
+
+// Three CMS families without scanned reports (OCR would dominate the run time) and without
+// script-built lists (no Chromium needed).
+const SITES = ['jiangle', 'lintao', 'maqin'];
+
+let sim: SimWeb;
+let redis: Awaited<ReturnType<typeof testRedis>>;
+let tmp: ReturnType<typeof tmpDir>;
+const prefixes: string[] = [];
+
+beforeAll(async () => {
+  [sim, redis] = await Promise.all([startSimWeb({ seed: 1, port: 0 }), testRedis()]);
+  tmp = tmpDir('nianbao-pipeline-');
+});
+afterAll(async () => {
+  for (const p of prefixes) await dropPrefix(redis.url, p);
+  await Promise.all([sim?.close(), redis?.stop()]);
+  tmp?.cleanup();
+});
+
+const reportRows = (archive: Archive) =>
+  archive.db.prepare("SELECT id, url FROM reports WHERE status = 'report' ORDER BY id").all() as { id: number; url: string }[];
+
+describe('crawl → parse → archive through BullMQ', () => {
+  it('archives every manifest report of the crawled sites exactly once, and a re-crawl adds no duplicates', { timeout: 240_000 }, async () => {
+    const list = simSiteList(sim.sites);
+    const sites = list.sites.filter((s) => SITES.includes(s.id));
+    const archive = Archive.open(path.join(tmp.dir, 'pipeline.sqlite'));
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    const crawl = () =>
+      runCrawl({
+        archive, redisUrl: redis.url, prefix, sites, defaults: list.defaults, proxyUrl: sim.proxyUrl,
+        crawlConcurrency: 3, browser: false,
+      });
+    try {
+      const first = await crawl();
+      expect(first.status).toBe('ok');
+      expect(first.sites.map((s) => s.siteId).sort()).toEqual([...SITES].sort());
+
+      const score = scoreAgainstManifest(archive, sim.manifest, new Set(SITES));
+      expect(score.missing).toEqual([]);
+      expect(score.found).toBe(score.expected);
+      expect(score.duplicates).toBe(0);
+      expect(score.falsePositives).toEqual([]);
+      const reports = reportRows(archive);
+      expect(reports.length).toBe(score.expected);
+
+      // Every response the crawler got is in the archive, bodies included.
+      const missingBodies = archive.db.prepare('SELECT count(*) AS n FROM fetches WHERE status BETWEEN 200 AND 299 AND sha256 IS NULL').get() as { n: number };
+      expect(missingBodies.n).toBe(0);
+      const snapshotsBefore = archive.stats().snapshots;
+      const parseRunsBefore = archive.stats().parseRuns;
+
+      const second = await crawl();
+      expect(second.status).toBe('ok');
+      expect(second.crawlRunId).toBe(first.crawlRunId + 1);
+      expect(reportRows(archive)).toEqual(reports);
+      // Identical bytes: nothing new stored, and no document parsed again (same job id sha:version).
+      expect(archive.stats().snapshots).toBe(snapshotsBefore);
+      expect(archive.stats().parseRuns).toBe(parseRunsBefore);
+      const runs = archive.db.prepare('SELECT crawl_run_id, count(*) AS n FROM fetches GROUP BY crawl_run_id ORDER BY 1').all() as { n: number }[];
+      expect(runs).toHaveLength(2);
+    } finally {
+      archive.close();
+    }
+  });
+
+  it('recovers the jobs of a worker killed with SIGKILL mid-crawl: another worker finishes them, once', { timeout: 240_000 }, async () => {
+    const list = simSiteList(sim.sites);
+    const site = list.sites.find((s) => s.id === 'jiangle')!;
+    const archive = Archive.open(path.join(tmp.dir, 'kill.sqlite'));
+    const prefix = uniquePrefix();
+    prefixes.push(prefix);
+    archive.upsertSite(site);
+    const crawlRunId = archive.startCrawlRun({ test: 'kill' });
+    await publishCrawlRun(redis.url, crawlRunId, { defaults: list.defaults, proxyUrl: sim.proxyUrl }, [site], prefix);
+
+    // This process owns the archive; crawl and parse run in child processes that only know Redis.
+    const tuning = { lockDurationMs: 3_000, stalledIntervalMs: 1_000 };
+    const writer = startPipeline({ redisUrl: redis.url, prefix, archive, roles: { archive: true }, ...tuning });
+    const children: ChildProcess[] = [];
+    const startWorker = (n: number) => {
+      const log = openSync(path.join(tmp.dir, `worker-${n}.log`), 'w');
+      const child = spawn(
+        process.execPath,
+        ['bin/nianbao.js', 'work', '--crawl', '--parse', '--prefix', prefix, '--no-browser'],
+        {
+          cwd: path.resolve(import.meta.dirname, '../..'),
+          env: { ...process.env, REDIS_URL: redis.url, NIANBAO_LOCK_MS: String(tuning.lockDurationMs), NIANBAO_STALLED_MS: '1000', LOG_LEVEL: 'info' },
+          stdio: ['ignore', log, log],
+        },
+      );
+      children.push(child);
+      return child;
+    };
+    try {
+      await enqueueCrawl(writer.queues, { siteId: site.id, crawlRunId });
+      const first = startWorker(1);
+      const fetches = () => (archive.db.prepare('SELECT count(*) AS n FROM fetches WHERE crawl_run_id = ?').get(crawlRunId) as { n: number }).n;
+      const deadline = Date.now() + 90_000;
+      while (fetches() < 8 && Date.now() < deadline) await sleep(100);
+      expect(fetches()).toBeGreaterThanOrEqual(8);
+      const job = await writer.queues.crawl.getJob(crawlJobId(site.id, crawlRunId));
+      expect(await job!.getState()).toBe('active');
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+
+      startWorker(2);
+      await writer.drain({ intervalMs: 200 });
+
+      const done = await writer.queues.crawl.getJob(crawlJobId(site.id, crawlRunId));
+      expect(await done!.getState()).toBe('completed');
+      // Picked up from the stalled set, not from a retry after a failure.
+      expect(done!.stalledCounter).toBeGreaterThanOrEqual(1);
+      expect(done!.attemptsMade).toBe(0);
+
+      const score = scoreAgainstManifest(archive, sim.manifest, new Set([site.id]));
+      expect(score.missing).toEqual([]);
+      expect(score.duplicates).toBe(0);
+      expect(reportRows(archive).length).toBe(score.expected);
+      const dupParses = archive.db.prepare('SELECT count(*) AS n FROM (SELECT snapshot_sha FROM parse_runs GROUP BY snapshot_sha, parser_version HAVING count(*) > 1)').get() as { n: number };
+      expect(dupParses.n).toBe(0);
+      const failed = await writer.queues.parse.getJobCounts('failed');
+      expect(failed.failed).toBe(0);
+    } finally {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+      await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+      await writer.close();
+      archive.close();
+    }
+  });
+});

@@ -1,0 +1,118 @@
+// Generated reports (random consistent figures, every input shape, known damage) parsed back: every template
+// cell must come out exact or be absent with a warning. A wrong number without a warning fails the test.
+import { describe, expect, it } from 'vitest';
+import { readTables } from '../../../src/parse/tables/index.ts';
+import { normaliseText } from '../../../src/parse/normalise.ts';
+import { templateKeys } from '../../../src/schema/figure-keys.ts';
+import { generateReport, type Shape } from './generate-report.ts';
+
+const CASES = Number(process.env.NIANBAO_GEN_CASES ?? 300);
+const SHAPES: Shape[] = ['tab', 'cell-per-line', 'markdown', 'spaces'];
+
+function score(seed: number, opts?: Parameters<typeof generateReport>[1]) {
+  const rep = generateReport(seed, opts);
+  const res = readTables(normaliseText(rep.body).text);
+  const template = templateKeys(rep.format);
+  const wrong: string[] = [];
+  let recovered = 0;
+  let flagged = 0;
+  for (const key of template) {
+    if (key in res.figures) {
+      if (res.figures[key] === rep.truth[key]) recovered++;
+      else wrong.push(`${key}: got ${res.figures[key]} want ${rep.truth[key] ?? '(absent)'}`);
+    } else if (res.warnings.length > 0) flagged++;
+    else wrong.push(`${key}: absent without a warning`);
+  }
+  for (const key of Object.keys(res.figures)) if (!template.includes(key)) wrong.push(`${key}: not a ${rep.format} key`);
+  return { rep, res, wrong, recovered, flagged, cells: template.length };
+}
+
+describe('generated reports', () => {
+  it.each(SHAPES.flatMap((shape) => (['2019', '2021'] as const).map((format) => [shape, format] as const)))(
+    'a clean %s table in the %s format is read exactly, with every check passing',
+    (shape, format) => {
+      const s = score(7, { shape, format, damage: [] });
+      expect(s.wrong).toEqual([]);
+      expect(s.recovered).toBe(s.cells);
+      expect(s.res.format).toBe(format);
+      expect(s.res.checks.every((c) => c.ok)).toBe(true);
+    },
+  );
+
+  it(`${CASES} damaged reports: zero wrong numbers; every absent cell flagged`, () => {
+    let recovered = 0;
+    let flagged = 0;
+    let cells = 0;
+    const failures: string[] = [];
+    const byShape: Record<string, { recovered: number; cells: number }> = {};
+    for (let seed = 1; seed <= CASES; seed++) {
+      const s = score(seed);
+      recovered += s.recovered;
+      flagged += s.flagged;
+      cells += s.cells;
+      const b = (byShape[s.rep.shape] ??= { recovered: 0, cells: 0 });
+      b.recovered += s.recovered;
+      b.cells += s.cells;
+      if (s.wrong.length) failures.push(`seed ${seed} (${s.rep.format} ${s.rep.shape} ${s.rep.damage.join('+')}): ${s.wrong.slice(0, 3).join('; ')}`);
+    }
+    const pct = (a: number) => ((100 * a) / cells).toFixed(1);
+    console.log(
+      `generative: ${CASES} reports, ${cells} template cells: recovered ${recovered} (${pct(recovered)}%), ` +
+        `absent+flagged ${flagged} (${pct(flagged)}%), wrong ${cells - recovered - flagged}; by shape ` +
+        Object.entries(byShape).map(([k, v]) => `${k} ${((100 * v.recovered) / v.cells).toFixed(1)}%`).join(', '),
+    );
+    expect(failures).toEqual([]);
+  });
+});
+
+// The simulated web's own report model (src/sim/reports) through its renderers: HTML with real rowspan/colspan
+// (via htmlToBody), tab text, one cell per line, each with its damage kinds.
+describe('simulated-web reports', () => {
+  it(`${Math.ceil(CASES / 2)} sim reports through HTML, tab and cell-per-line renderers: zero wrong numbers`, async () => {
+    const { createRng } = await import('../../../src/sim/random.ts');
+    const sim = await import('../../../src/sim/reports/index.ts');
+    const { htmlToBody } = await import('../../../src/parse/html-to-body.ts');
+    let recovered = 0;
+    let flagged = 0;
+    let cells = 0;
+    const failures: string[] = [];
+    const byShape: Record<string, { recovered: number; cells: number }> = {};
+    for (let seed = 1; seed <= Math.ceil(CASES / 2); seed++) {
+      const rng = createRng(`tables-${seed}`);
+      const format = rng.chance(0.5) ? '2019' : '2021';
+      const m = sim.generateReport({
+        rng: rng.fork('model'), format, year: format === '2019' ? 2020 : 2023, regionName: '永修县', regionCode: '360425',
+        issuer: '永修县人民政府', blankRate: rng.pick([0, 0, 0.2]),
+      });
+      const shape = rng.pick(['html', 'tab', 'cell-per-line'] as const);
+      const kinds = sim.DAMAGE_KINDS.filter(() => rng.chance(0.25));
+      let text = shape === 'html' ? htmlToBody(sim.renderHtmlTables(m, rng.fork('html'))).body
+        : shape === 'tab' ? sim.renderTabText(m) : sim.renderCellPerLine(m);
+      text = sim.injectDamage(text, rng.fork('damage'), kinds);
+      const res = readTables(normaliseText(text).text);
+      const template = templateKeys(format);
+      const wrong: string[] = [];
+      let rec = 0;
+      for (const key of template) {
+        if (key in res.figures) {
+          if (res.figures[key] === m.figures[key]) rec++;
+          else wrong.push(`${key}: got ${res.figures[key]} want ${m.figures[key] ?? '(blank)'}`);
+        } else if (res.warnings.length) flagged++;
+        else wrong.push(`${key}: absent without a warning`);
+      }
+      recovered += rec;
+      cells += template.length;
+      const b = (byShape[shape] ??= { recovered: 0, cells: 0 });
+      b.recovered += rec;
+      b.cells += template.length;
+      if (wrong.length) failures.push(`seed ${seed} (${format} ${shape} ${kinds.join('+')}): ${wrong.slice(0, 3).join('; ')}`);
+    }
+    const pct = (a: number) => ((100 * a) / cells).toFixed(1);
+    console.log(
+      `sim reports: ${Math.ceil(CASES / 2)} reports, ${cells} template cells: recovered ${recovered} (${pct(recovered)}%), ` +
+        `absent+flagged ${flagged} (${pct(flagged)}%); by shape ` +
+        Object.entries(byShape).map(([k, v]) => `${k} ${((100 * v.recovered) / v.cells).toFixed(1)}%`).join(', '),
+    );
+    expect(failures).toEqual([]);
+  });
+});

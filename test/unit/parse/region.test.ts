@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { fuzzyRegionInText, regionInText } from '../../../src/parse/region.ts';
+
+const code = (t: string, opts = {}) => regionInText(t, opts)?.code ?? null;
+
+describe('regionInText', () => {
+  it('maps a county named in a title to its GB/T 2260 code', () => {
+    expect(code('永修县2020年政府信息公开工作年度报告')).toBe('360425');
+  });
+
+  it('maps a short name to the full autonomous-county name', () => {
+    const r = regionInText('海东市民和县2020年度政府信息公开工作年度报告');
+    expect(r).toMatchObject({ name: '民和回族土族自治县', code: '630222' });
+  });
+
+  it("gives a department's report its county", () => {
+    expect(code('沭阳县发展和改革局2023年政府信息公开年度报告')).toBe('321322');
+    expect(code('由南昌市东湖区政府信息公开工作领导小组办公室编制')).toBe('360102');
+  });
+
+  it('gives a city-level or province-level report that level', () => {
+    expect(regionInText('淮安市人民政府2024年政府信息公开工作年度报告')).toMatchObject({ code: '320800', level: 'city' });
+    expect(regionInText('2024年上海市科委政府信息公开工作年度报告')).toMatchObject({ code: '310000', level: 'province' });
+    expect(code('淮安市洪泽区人民政府2024年政府信息公开工作年度报告')).toBe('320813');
+  });
+
+  it('refuses to guess between homonyms without context, and resolves them with a parent or the site code', () => {
+    const bare = regionInText('城关区2020年政府信息公开工作年度报告');
+    expect(bare?.code).toBeNull();
+    expect(bare?.warnings[0]).toMatch(/region_ambiguous/);
+    expect(code('城关区2020年政府信息公开工作年度报告', { context: '拉萨市城关区人民政府办公室' })).toBe('540102');
+    expect(code('城关区2020年政府信息公开工作年度报告', { siteIdCode: '6201020001' })).toBe('620102');
+  });
+
+  it('does not read everyday words (城区, 郊区) as places', () => {
+    expect(regionInText('城区和郊区的政务公开栏目建设')).toBeNull();
+  });
+});
+
+describe('fuzzyRegionInText', () => {
+  it('reads an OCR-misspelled county (沐阳县) as the real one, with a warning', () => {
+    expect(regionInText('沐阳县人民政府2025年政府信息公开工作年度报告')).toBeNull();
+    const r = fuzzyRegionInText('沐阳县人民政府2025年政府信息公开工作年度报告');
+    expect(r).toMatchObject({ name: '沭阳县', code: '321322' });
+    expect(r?.warnings[0]).toMatch(/region_ocr_suspect/);
+  });
+
+  it('does not invent a region from an unknown name without a confusable neighbour', () => {
+    expect(fuzzyRegionInText('某某县人民政府2025年政府信息公开工作年度报告')).toBeNull();
+  });
+});
