@@ -61,7 +61,7 @@ export function parseSiteList(text: string, file = '<site list>'): SiteList {
   const parsed = SiteListSchema.safeParse(data);
   const issues: ConfigIssue[] = [];
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) issues.push(toIssue(issue, doc.contents, file, lineAt));
+    for (const issue of parsed.error.issues) issues.push(toIssue(issue, data, doc.contents, file, lineAt));
   } else {
     const seen = new Map<string, number>();
     parsed.data.sites.forEach((s, i) => {
@@ -75,7 +75,7 @@ export function parseSiteList(text: string, file = '<site list>'): SiteList {
   return parsed.data!;
 }
 
-function toIssue(issue: z.core.$ZodIssue, root: unknown, file: string, lineAt: (o: number) => number): ConfigIssue {
+function toIssue(issue: z.core.$ZodIssue, data: unknown, root: unknown, file: string, lineAt: (o: number) => number): ConfigIssue {
   const path = [...issue.path];
   let message = issue.message;
   // zod reports unknown keys on the object; name them and point at the first one.
@@ -84,17 +84,21 @@ function toIssue(issue: z.core.$ZodIssue, root: unknown, file: string, lineAt: (
     message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')}`;
     return { file, line: lineOf(root, [...path, keys[0]], lineAt, true), path: formatPath(path), message };
   }
-  if (issue.code === 'invalid_type') message = typeMessage(issue as { expected: string; input?: unknown }) ?? message;
+  if (issue.code === 'invalid_type') {
+    // zod leaves the offending value out of issues unless asked; read it from the data.
+    const input = path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), data);
+    message = typeMessage((issue as { expected: string }).expected, input) ?? message;
+  }
   return { file, line: lineOf(root, path, lineAt), path: formatPath(path), message };
 }
 
 /** zod's "Invalid input: expected string, received number" in the terms of someone editing YAML. */
-function typeMessage(issue: { expected: string; input?: unknown }): string | null {
-  if (issue.input === undefined) return `required (${issue.expected})`;
-  if (issue.expected === 'string' && typeof issue.input === 'number') {
-    return `expected text, got the number ${issue.input}: quote it ("${issue.input}") so YAML keeps it as written`;
+function typeMessage(expected: string, input: unknown): string | null {
+  if (input === undefined) return `required (${expected})`;
+  if (expected === 'string' && typeof input === 'number') {
+    return `expected text, got the number ${input}: quote it ("${input}") so YAML keeps it as written`;
   }
-  if (issue.input === null) return `expected ${issue.expected}, got an empty value`;
+  if (input === null) return `expected ${expected}, got an empty value`;
   return null;
 }
 

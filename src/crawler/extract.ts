@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { resolveHref, looksLikeAttachmentUrl } from './urls.ts';
 import { parseDatastore, type Datastore } from './families.ts';
+import { cueText } from './cues.ts';
 
 export interface PageLink {
   url: string;
@@ -114,7 +115,8 @@ export function extractPage(html: string, url: string): PageInfo {
 }
 
 /** Phrases that only a report body carries (§4): the 条例, the standard section headings, the table labels. */
-export function hasReportBodyMarkers(text: string): boolean {
+export function hasReportBodyMarkers(raw: string): boolean {
+  const text = cueText(raw);
   let n = 0;
   if (/政府信息公开条例|政府資訊公開條例|政府信息公開條例/.test(text)) n++;
   if (/总体情况|總體情況|概述/.test(text)) n++;

@@ -49,6 +49,7 @@ class SiteCrawl {
   private readonly allowed: (url: string) => boolean;
   private renderer: Renderer | null = null;
   private budgetUsed = 0;
+  private foundReportArea = false;
   private readonly stats: CrawlSiteStats;
   private readonly started = Date.now();
 
@@ -126,6 +127,9 @@ class SiteCrawl {
         this.stats.budgetExhausted = true;
         continue;
       }
+      // Once a 年报 column is known, links without a single positive cue (news, 走进XX, 互动交流) are
+      // no longer worth the budget; before that they are how an unusual portal gets explored.
+      if (this.foundReportArea && item.priority <= 0) continue;
       this.budgetUsed++;
       return item;
     }
@@ -397,6 +401,7 @@ class SiteCrawl {
       scorePageContext([info.columnName, info.breadcrumb, judged.isReport ? null : info.title]),
     );
     const inArea = context >= 3;
+    if (context >= 10 || judged.isReport) this.foundReportArea = true;
 
     const isList = !judged.isReport && (info.datastore !== null || /createPageHTML\s*\(/.test(html) || judged.reportLinks >= 2
       || info.links.some((l) => !l.chrome && isPagerText(l.text) && isSameListPager(l.url, url)));

@@ -53,7 +53,10 @@ function clusterLines(boxes: Box[]): Box[][] {
       const l = lines[i];
       const band = Math.min(l.bottom - l.top, b.bottom - b.top) * 0.5;
       const lm = (l.top + l.bottom) / 2;
-      if (Math.abs(lm - m) <= band) { best = l; break; }
+      // Small glyphs (、。一) have short OCR boxes off the line's centre but inside its band.
+      const overlap = Math.min(l.bottom, b.bottom) - Math.max(l.top, b.top);
+      const small = b.bottom - b.top < (l.bottom - l.top) * 0.6;
+      if (Math.abs(lm - m) <= band || (small && overlap >= (b.bottom - b.top) * 0.8)) { best = l; break; }
     }
     if (best) {
       best.items.push(b);

@@ -162,9 +162,28 @@ async function ocrGray(g: Gray, dir: string, name: string, timeoutMs: number): P
   byImage.forEach((its, k) => {
     const off = all[k];
     if (!off) return;
-    for (const it of its) items.push({ ...it, x: it.x + off.dx, y: it.y + off.dy });
+    for (const it of k === 0 ? its : joinDigitRuns(its)) items.push({ ...it, x: it.x + off.dx, y: it.y + off.dy });
   });
   return toPoints({ width: g.width, height: g.height, items, segs });
+}
+
+/**
+ * Inside one cell tesseract sometimes breaks a number into words (`311 9`). Numeric words on the same
+ * line closer than a glyph's height are one number. Only used for cell images: a printed cell holding
+ * several numbers far apart (a damaged layout) keeps them apart.
+ */
+export function joinDigitRuns(items: TextItem[]): TextItem[] {
+  const sorted = [...items].sort((a, b) => a.y - b.y || a.x - b.x);
+  const out: TextItem[] = [];
+  for (const it of sorted) {
+    const prev = out[out.length - 1];
+    const numeric = (s: string) => /^[-+]?[\d.,]+$/.test(s);
+    if (prev && numeric(prev.s) && numeric(it.s) && Math.abs(prev.y - it.y) < Math.max(prev.h, it.h) / 2 &&
+      it.x - (prev.x + prev.w) < Math.max(prev.h, it.h) * 0.6 && it.x >= prev.x) {
+      out[out.length - 1] = { ...prev, s: prev.s + it.s, w: it.x + it.w - prev.x, h: Math.max(prev.h, it.h) };
+    } else out.push(it);
+  }
+  return out;
 }
 
 async function tesseractItems(file: string, timeoutMs: number): Promise<TextItem[][]> {

@@ -71,16 +71,47 @@ class Renderer {
       this.flush();
       return;
     }
-    if (name === 'table') {
+    if (name === 'table' && !isLayoutTable(node)) {
       this.flush();
       for (const row of renderTable(node)) this.lines.push(row);
       return;
     }
-    const block = BLOCK.has(name) || name === 'tr' || name === 'td' || name === 'th';
+    const block = BLOCK.has(name) || ['table', 'tr', 'td', 'th', 'tbody', 'thead', 'tfoot'].includes(name);
     if (block) this.flush();
     for (const c of node.children) this.walk(c);
     if (block) this.flush();
   }
+}
+
+/**
+ * Old sites lay whole pages out in tables; such a table is walked as blocks so its paragraphs and the data
+ * tables nested in it keep their lines. A data table has no nested table and no paragraph-sized cell.
+ */
+function isLayoutTable(table: Element): boolean {
+  let layout = false;
+  const visit = (el: Element, depth: number) => {
+    for (const c of el.children) {
+      if (layout || !isElement(c)) continue;
+      const n = c.name.toLowerCase();
+      if (n === 'table' && depth > 0) {
+        layout = true;
+        return;
+      }
+      if ((n === 'td' || n === 'th') && textLength(c) > 300) {
+        layout = true;
+        return;
+      }
+      visit(c, depth + 1);
+    }
+  };
+  visit(table, 0);
+  return layout;
+}
+
+function textLength(el: AnyNode): number {
+  if (el.type === 'text') return (el as unknown as { data: string }).data.replace(/\s+/g, '').length;
+  if (!isElement(el)) return 0;
+  return el.children.reduce((n, c) => n + textLength(c), 0);
 }
 
 /** Text of one table cell: every line break and span inside it joined, CJK without spaces. */

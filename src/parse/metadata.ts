@@ -1,6 +1,6 @@
 import { readChineseNumber } from './numbers.ts';
 import { metaFromLines, type PageMeta } from './page-meta.ts';
-import { fuzzyRegionInText, regionInText, type RegionMatch } from './region.ts';
+import { fuzzyRegionInText, placeByCode, regionInText, type RegionMatch } from './region.ts';
 
 export type Metadata = {
   title: string | null;
@@ -186,6 +186,10 @@ export function findRegion(
     const r = fuzzyRegionInText(s, opts);
     if (r) return r;
   }
+  // 网站标识码 = registering area's code + serial: weak (a county bureau may sit on a city platform), so last.
+  const site = pageMeta.siteIdCode?.match(/^(\d{6})\d{4}$/)?.[1];
+  const place = site ? placeByCode(site) : undefined;
+  if (place) return { name: place.name, code: place.code, warnings: [`region_from_site_code: region taken from the site identifier ${pageMeta.siteIdCode}`] };
   return { name: null, code: null, warnings: [] };
 }
 
@@ -193,9 +197,13 @@ export function findRegion(
 export function readMetadata(body: string, pageMeta: PageMeta = {}): Metadata {
   const lines = body.split('\n');
   const warnings: string[] = [];
-  const title = findTitle(lines);
+  // The page's declared article title (ArticleTitle meta, the h1 over the content) beats the first title-like
+  // body line, which on pages with a "related reports" list can be another year's report.
+  const metaTitle = pageMeta.title ? compact(pageMeta.title) : '';
+  const declared = isTitleText(metaTitle) && new RegExp(YEAR).test(metaTitle) ? metaTitle : null;
+  const title = declared ?? findTitle(lines);
   const publishedAt = findPublishedAt(lines, pageMeta);
-  const { year, warnings: yw } = findYear(title ?? (pageMeta.title && isTitleText(compact(pageMeta.title)) ? compact(pageMeta.title) : null), body, publishedAt);
+  const { year, warnings: yw } = findYear(title, body, publishedAt);
   warnings.push(...yw);
   if (year && publishedAt) {
     const py = Number(publishedAt.slice(0, 4));

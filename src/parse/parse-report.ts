@@ -67,7 +67,11 @@ function tableWarnings(t: TablesResult, format: string, figures: Record<string, 
 /** Body text → ParseResult: normalise, sections, tables, prose figures, metadata, format, checks. Pure and sync. */
 export function parseReport(input: ParseInput): ParseResult {
   const warnings: string[] = [...(input.warnings ?? [])];
-  const pageMeta = input.pageMeta ?? {};
+  // Page metadata went through the same converters as the body (繁體 copies, pinyin debris).
+  const pageMeta: PageMeta = { ...input.pageMeta };
+  for (const k of ['title', 'publisher', 'columnName', 'breadcrumb'] as const) {
+    if (pageMeta[k]) pageMeta[k] = normaliseText(pageMeta[k]!).text;
+  }
   const norm = normaliseText(input.body);
   warnings.push(...norm.warnings);
   const body = norm.text;

@@ -104,7 +104,6 @@ const LEVEL_RANK: Record<Level, number> = { county: 3, city: 2, province: 1 };
 /**
  * The subject region of a text (a title, a signature, the opening paragraph): the first run of adjacent
  * place names (江苏省淮安市洪泽区, 海东市民和县, 上海市) resolved to its most specific level.
- * A bare province stem (上海) only counts when nothing else is named.
  */
 export function regionInText(text: string, opts: { context?: string; siteIdCode?: string } = {}): RegionMatch | null {
   const compact = text.replace(/\s+/g, '');
@@ -118,8 +117,10 @@ export function regionInText(text: string, opts: { context?: string; siteIdCode?
     if (last && m.start === last.end) chains.at(-1)!.push(m);
     else chains.push([m]);
   }
-  const real = chains.filter((ch) => ch.some((m) => FORMS.get(m.form)!.some((p) => p.name === m.form || p.level !== 'province' || m.form.length > 2)));
-  const chain = (real.length ? real : chains)[0];
+  // A bare province stem (上海, 河南) is context only: as a subject it misreads names like 河南寨镇.
+  const isBare = (m: Mention) => m.places.every((p) => p.level === 'province' && p.name !== m.form);
+  const chain = chains.find((ch) => ch.some((m) => !isBare(m)))?.filter((m) => !isBare(m));
+  if (!chain) return null;
   const best = chain
     .map((m) => ({ m, top: Math.max(...m.places.map((p) => LEVEL_RANK[p.level])) }))
     .sort((a, b) => b.top - a.top)[0].m;

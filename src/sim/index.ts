@@ -10,7 +10,7 @@ import { startServer, type SimFaults } from './server.ts';
 import type { Manifest, SimSiteInfo } from './sites/types.ts';
 
 export type { Manifest, ManifestDecoy, ManifestReport, SimSiteInfo } from './sites/types.ts';
-export type { SimFaults } from './server.ts';
+export { CHALLENGE_COOKIE, challengeToken, type SimFaults } from './server.ts';
 export { createRng } from './random.ts';
 
 export interface SimWebOptions {
@@ -35,6 +35,9 @@ export interface SimWorld {
   manifest: Manifest;
 }
 
+// as on the real sites: 密云 files its 年报 under gknb{Y}/, 玛沁 under year folders too
+const YEAR_SUBCOLUMN_SITES = new Set(['miyun', 'maqin']);
+
 /** Every site, route and manifest entry for a seed, without a server (pure and deterministic). */
 export function buildSimWorld(seed = 1): SimWorld {
   const qr = createRng(seed).fork('quirks');
@@ -43,7 +46,7 @@ export function buildSimWorld(seed = 1): SimWorld {
   if (soft.every(Boolean)) soft[0] = false;
   if (!soft.some(Boolean)) soft[qr.int(0, soft.length - 1)] = true;
   const robotsSite = qr.int(0, COUNTIES.length - 1);
-  const sites = COUNTIES.map((c, i) => buildSite(c, seed, { soft404: soft[i]!, robotsPrivate: i === robotsSite }));
+  const sites = COUNTIES.map((c, i) => buildSite(c, seed, { soft404: soft[i]!, robotsPrivate: i === robotsSite, yearSubColumns: YEAR_SUBCOLUMN_SITES.has(c.id) }));
   const manifest: Manifest = {
     seed,
     sites: sites.map((s) => s.info),
@@ -55,6 +58,7 @@ export function buildSimWorld(seed = 1): SimWorld {
 
 export async function startSimWeb(opts: SimWebOptions = {}): Promise<SimWeb> {
   const world = buildSimWorld(opts.seed ?? 1);
+  if (opts.faults) world.manifest.faults = opts.faults;
   const srv = await startServer({ port: opts.port ?? 0, sites: world.sites, manifest: world.manifest, faults: opts.faults, seed: world.seed });
   return {
     proxyUrl: `http://127.0.0.1:${srv.port}`,

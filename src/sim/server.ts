@@ -9,11 +9,41 @@ import { hashString } from './random.ts';
 import { routeKey, type BuiltSite } from './sites/build.ts';
 import type { Manifest, Route, SimRequest } from './sites/types.ts';
 
+/** Opt-in hostile behaviour (site-patterns.md §3). Off by default so the plain world stays easy to score. */
 export interface SimFaults {
   /** share of URLs whose first request answers 503 (deterministic per URL); retries succeed */
   transient503Rate?: number;
   /** added to every response */
   latencyMs?: number;
+  /**
+   * site ids whose pages answer 412 with a JS cookie challenge (瑞数 style) until the request carries the
+   * cookie the script computes: a browser passes after one reload, a plain HTTP client never does
+   */
+  challengeSites?: string[];
+  /** 403 for requests whose User-Agent is missing or a library's (no `Mozilla/`) */
+  requireBrowserUa?: boolean;
+  /** per host: more requests than this within one second answer 429 */
+  rateLimitPerSecond?: number;
+}
+
+export const CHALLENGE_COOKIE = 'nbsim_clearance';
+
+/** The clearance a challenged host expects; the challenge script derives it without stating it. */
+export function challengeToken(seed: number, host: string): string {
+  return hashString(`${seed}:challenge:${host}`).toString(36);
+}
+
+function challengePage(token: string): string {
+  // the token is XOR-ed with a per-page key so a regex on the page does not find it
+  const key = 23;
+  const codes = [...token].map((c) => c.charCodeAt(0) ^ key);
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta content="${Buffer.from(token.repeat(9)).toString('base64')}">
+<script r="m">(function(){var k=${key},a=[${codes.join(',')}],v='';for(var i=0;i<a.length;i++)v+=String.fromCharCode(a[i]^k);
+document.cookie='${CHALLENGE_COOKIE}='+v+'; path=/';location.reload();})();</script></head><body></body></html>`;
+}
+
+function hasCookie(header: string | undefined, name: string, value: string): boolean {
+  return (header ?? '').split(';').some((p) => p.trim() === `${name}=${value}`);
 }
 
 export interface ServerOptions {
@@ -50,6 +80,7 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
   for (const s of o.sites) for (const h of s.hosts) byHost.set(h, s);
   const attachments = new AttachmentCache();
   const attempts = new Map<string, number>();
+  const windows = new Map<string, { start: number; count: number }>();
   const sockets = new Set<Socket>();
 
   const send = (res: http.ServerResponse, status: number, headers: Record<string, string>, body: string | Uint8Array, head: boolean) => {
@@ -104,8 +135,27 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
       return send(res, 502, { 'Content-Type': 'text/plain; charset=utf-8' }, `nianbao sim: ${hostname} is not a simulated host; nothing is forwarded\n`, head);
     }
     const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
-    if (o.faults?.latencyMs) await new Promise((r) => setTimeout(r, o.faults!.latencyMs));
+    const f = o.faults ?? {};
+    if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
     const key = routeKey(target);
+    const isRobots = target.pathname === '/robots.txt';
+    if (f.rateLimitPerSecond) {
+      const now = Date.now();
+      const w = windows.get(hostname);
+      if (!w || now - w.start >= 1000) windows.set(hostname, { start: now, count: 1 });
+      else if (++w.count > f.rateLimitPerSecond) {
+        return send(res, 429, { 'Content-Type': 'text/html', 'Retry-After': '1' }, '<h1>429 Too Many Requests</h1>', head);
+      }
+    }
+    if (f.requireBrowserUa && !isRobots && !/Mozilla\//.test(String(req.headers['user-agent'] ?? ''))) {
+      return send(res, 403, { 'Content-Type': 'text/html' }, '<html><body><h1>403 Forbidden</h1></body></html>', head);
+    }
+    if (f.challengeSites?.includes(site.info.id) && !isRobots) {
+      const token = challengeToken(o.seed, hostname);
+      if (!hasCookie(req.headers.cookie, CHALLENGE_COOKIE, token)) {
+        return send(res, 412, { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `nbsimS=${token.slice(0, 4)}; Path=/; HttpOnly` }, challengePage(token), head);
+      }
+    }
     const rate = o.faults?.transient503Rate ?? 0;
     if (rate > 0) {
       const n = (attempts.get(key) ?? 0) + 1;

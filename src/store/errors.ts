@@ -1,6 +1,7 @@
 export type ArchiveErrorCode =
   | 'not_sqlite' // the file exists but is not an SQLite database
   | 'corrupt' // SQLite header present, schema unreadable
+  | 'not_archive' // a readable SQLite database that some other program owns
   | 'open_failed' // cannot create/open (permissions, missing folder on a read-only disk …)
   | 'migration_failed' // a migration's SQL failed; it was rolled back
   | 'migration_edited' // an applied migration's file changed since it was applied

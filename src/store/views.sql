@@ -95,3 +95,16 @@ SELECT
 FROM report_sources rs
 JOIN reports r ON r.id = rs.report_id
 JOIN parse_runs p ON p.id = rs.parse_run_id;
+
+-- Per site: what the archive holds and what went wrong (coverage at a glance).
+CREATE VIEW v_site_summary AS
+SELECT
+  s.id AS site_id, s.name, s.region_code, s.home,
+  (SELECT count(*) FROM reports r WHERE r.site_id = s.id) AS reports,
+  (SELECT min(r.year) FROM reports r WHERE r.site_id = s.id) AS first_year,
+  (SELECT max(r.year) FROM reports r WHERE r.site_id = s.id) AS last_year,
+  (SELECT group_concat(y, ',') FROM (SELECT DISTINCT r.year AS y FROM reports r WHERE r.site_id = s.id AND r.year IS NOT NULL ORDER BY r.year)) AS years,
+  (SELECT count(*) FROM fetches f WHERE f.site_id = s.id) AS fetches,
+  (SELECT max(f.fetched_at) FROM fetches f WHERE f.site_id = s.id) AS last_fetched_at,
+  (SELECT ifnull(sum(e.occurrences), 0) FROM errors e WHERE e.site_id = s.id) AS errors
+FROM sites s;

@@ -4,7 +4,6 @@ import { createLogger } from '../log.ts';
 import { PARSER_VERSION } from '../parse/version.ts';
 import { ParseJobSchema, type ParseJob } from '../schema/jobs.ts';
 import type { ParseResult } from '../schema/parse-result.ts';
-import { archiveJobId } from './queues.ts';
 import { gunzipBase64, type ArchiveJob, type ErrorArchiveJob } from './archive-jobs.ts';
 import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
 
@@ -73,17 +72,16 @@ export async function processParseJob(
           url: source.url,
         },
       };
-      await opts.archiveQueue.add('error', error, { jobId: archiveJobId('error', `parse-${source.sha256}-${parserVersion}`) });
+      await opts.archiveQueue.add('error', error);
     }
     if (permanent) throw new UnrecoverableError(`${source.url}: ${e.message}`);
     throw err;
   }
 
-  await opts.archiveQueue.add(
-    'parse-result',
-    { kind: 'parse-result', source, parserVersion, result },
-    { jobId: archiveJobId('parse', `${source.sha256}-${parserVersion}`) },
-  );
+  // No fixed job id: the parse job's id already makes this one per document and parser, and a stale
+  // finished archive job with a fixed id (Redis outliving its archive) would silently drop the result.
+  // A replay after a stall is harmless: saveParse is idempotent.
+  await opts.archiveQueue.add('parse-result', { kind: 'parse-result', source, parserVersion, result });
   return { isReport: result.isReport, figures: Object.keys(result.figures).length };
 }
 

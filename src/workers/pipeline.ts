@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import type { Worker } from 'bullmq';
 import type { ProgressSnapshot } from '../cli/progress.ts';
@@ -40,14 +41,18 @@ export type Pipeline = {
   close(): Promise<void>;
 };
 
-/** Parsing is CPU-bound and shares the cores with the crawler and SQLite: one per spare core. */
-export const defaultParseConcurrency = () => Math.max(1, Math.min(4, os.availableParallelism() - 1));
+/** Parsing is CPU-bound and shares the cores with the crawler and SQLite: about one per spare core. */
+// Two even on two cores: OCR runs in tesseract child processes, so one parse waiting on it leaves the
+// event loop free for another.
+export const defaultParseConcurrency = () => Math.max(2, Math.min(4, os.availableParallelism() - 1));
 
 export function startPipeline(opts: PipelineOptions): Pipeline {
   const connection = { url: opts.redisUrl };
   const queues = openQueues({ connection, prefix: opts.prefix });
   const base = { connection, prefix: queues.prefix, lockDurationMs: opts.lockDurationMs, stalledIntervalMs: opts.stalledIntervalMs, maxStalledCount: opts.maxStalledCount };
   const crawlAbort = new AbortController();
+  // Every in-flight request of every crawl listens on it: dozens of listeners is the normal case.
+  setMaxListeners(0, crawlAbort.signal);
   const workers: Partial<Record<QueueName, Worker>> = {};
   const finished: Record<QueueName, { done: number; failed: number }> = {
     crawl: { done: 0, failed: 0 }, parse: { done: 0, failed: 0 }, archive: { done: 0, failed: 0 },

@@ -50,7 +50,7 @@ beforeAll(async () => {
       }));
     }
   };
-  await Promise.all([run(), run(), run()]);
+  await Promise.all([run(), run(), run(), run()]);
 }, 240_000);
 
 afterAll(async () => {

@@ -68,13 +68,20 @@ function drawTable(doc: Doc, t: GridTable, width: number): void {
   doc.fontSize(CELL_SIZE);
   // Column widths from the text they must hold (single-column cells), label columns get more.
   const need = new Array(t.cols).fill(CELL_SIZE * 2.5);
+  // Numbers never wrap (a wrapped 3119 reads as 311 / 9); labels do, as in printed reports.
+  const min = new Array(t.cols).fill(CELL_SIZE * 2);
   for (const c of t.cells) {
     if (c.c0 !== c.c1) continue;
     const w = Math.min(doc.widthOfString(c.text) + 2 * CELL_PAD, CELL_SIZE * 12);
     need[c.c0] = Math.max(need[c.c0], w);
+    if (/^[-+]?[\d.,]+$/.test(c.text)) min[c.c0] = Math.max(min[c.c0], doc.widthOfString(c.text) + 2 * CELL_PAD + 2);
   }
+  for (let i = 0; i < t.cols; i++) need[i] = Math.max(need[i], min[i]);
   const total = need.reduce((s, v) => s + v, 0);
-  const colW = need.map((v) => (v / total) * width);
+  const minTotal = min.reduce((s, v) => s + v, 0);
+  const colW = total <= width
+    ? need.map((v) => (v / total) * width)
+    : need.map((v, i) => min[i] + ((v - min[i]) * Math.max(0, width - minTotal)) / Math.max(1e-6, total - minTotal));
   const colX = [MARGIN];
   for (const w of colW) colX.push(colX[colX.length - 1] + w);
   const spanW = (c0: number, c1: number) => colX[c1 + 1] - colX[c0];

@@ -41,7 +41,9 @@ export function mapValues(r: ValueRecord, columns: string[], grid: HeaderGrid | 
     return { ok: true, values, blanks, notes, money };
   };
 
-  if (nums.length === W && !r.multi) {
+  // Debris holding digits may be the rest of a split number: then even a full count is not trusted.
+  const numericDebris = r.debris.some((d) => /\d/.test(d));
+  if (nums.length === W && !r.multi && !numericDebris) {
     return build(columns.map((c, k) => [c, nums[k]]), defects.length ? [`read in order despite ${defects.join(', ')}`] : []);
   }
   if (defects.length) return { ok: false, reason: `${nums.length} of ${W} values and ${defects.join(', ')}` };

@@ -3,7 +3,7 @@
 import { APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021 } from '../../schema/figure-keys.ts';
 import type { SubtotalGroup, StatedValue } from '../checks.ts';
 import {
-  applicantColumnsInText, matchApplicantColumn, matchApplicationRows, matchGroup, squash,
+  applicantColumnsInText, matchApplicantColumn, matchApplicationRows, matchGroup, squash, stripNumbering,
 } from './labels.ts';
 import { mapValues, type HeaderGrid } from './map-values.ts';
 import { walkLines, type ValueRecord, type TextLine } from './records.ts';
@@ -96,6 +96,9 @@ export function readApplications(lines: string[], from: number, to: number): App
     // eight columns cannot be told apart, so eight-value rows are left unread rather than guessed.
     out.warnings.push('table_damaged: applications: a 法人或其他组织 subtotal column is printed but the column order cannot be read');
   }
+
+  const transposed = readTransposed(walk, out);
+  if (transposed) return transposed;
 
   // 1. Label every record by its own cells, then (for text without cell structure) by the text before it.
   let group: string | null = null;
@@ -268,5 +271,43 @@ export function readApplications(lines: string[], from: number, to: number): App
   const missingRows = rows.filter((r) => !placed.has(r) && !lost.includes(r));
   if (missingRows.length) out.warnings.push(`table_incomplete: applications rows not found: ${missingRows.join(', ')}`);
   if (lost.length) out.warnings.push(`table_damaged: applications rows lost: ${lost.join(', ')}`);
+  return out;
+}
+
+/**
+ * Table 三 transposed: applicant types as rows, outcomes as columns. Recognised only when a header row names
+ * several outcome rows and at least three records are labeled by applicant type.
+ */
+function readTransposed(walk: ReturnType<typeof walkLines>, out: ApplicationsResult): ApplicationsResult | null {
+  // `(七)总计`, `3.其他`, `2.其他法律…` name both a row and a column: only labels naming no row count here.
+  const byType = walk.records.filter((r) => {
+    const col = matchApplicantColumn(r.label);
+    return col && col !== 'org_subtotal' && (matchApplicationRows(r.label).rows.length === 0 || /^(其他|总计|合计)$/.test(stripNumbering(r.label)));
+  });
+  // A 自然人 row is the mark of a transposed table: the template never labels a row by applicant type.
+  if (byType.length < 3 || !byType.some((r) => matchApplicantColumn(r.label) === 'natural')) return null;
+  let header: string[] = [];
+  for (const t of walk.texts) {
+    if (t.line > byType[0].line) break;
+    const rows = t.cells.map((c) => matchApplicationRows(c).rows).filter((r) => r.length === 1).map((r) => r[0]);
+    if (rows.length > header.length) header = rows;
+  }
+  if (header.length < 5 || new Set(header).size !== header.length) return null;
+  const has2021 = header.some((r) => ['other_no_correction', 'other_unpaid', 'other_other'].includes(r));
+  const keys = header.map((r) => (r === 'other_other' && !has2021 ? 'other' : r));
+  out.found = true;
+  out.layout = has2021 ? '2021' : keys.includes('other') ? '2019' : null;
+  out.warnings.push('table_transposed: table 三 has applicant types as rows; read by meaning');
+  for (const rec of byType) {
+    const col = matchApplicantColumn(rec.label)!;
+    const m = mapValues(rec, keys, null);
+    if (!m.ok) {
+      out.warnings.push(`table_damaged: applications (${col} row of a transposed table): ${m.reason}; row absent`);
+      continue;
+    }
+    for (const [row, v] of Object.entries(m.values)) out.figures[`applications.${row}.${col}`] = v;
+    for (const row of m.blanks) out.blanks.push(`applications.${row}.${col}`);
+  }
+  if (out.blanks.length) out.warnings.push(`blank_cells: ${out.blanks.length} cells printed blank, absent: ${out.blanks.join(', ')}`);
   return out;
 }

@@ -63,7 +63,7 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
 
     if (mode === 'plain') {
       const c = cells[0];
-      const isNum = c.reading.kind === 'number' || (c.reading.kind === 'blank' && c.text !== '');
+      const isNum = c.reading.kind === 'number' || c.reading.kind === 'multi' || (c.reading.kind === 'blank' && c.text !== '');
       if (isNum) {
         if (!run) {
           run = {
@@ -73,6 +73,7 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
           pre = [];
         }
         run.slots.push({ reading: c.reading, text: c.text, pos: run.slots.length });
+        if (c.reading.kind === 'multi') run.multi = true;
         continue;
       }
       closeRun();

@@ -25,7 +25,7 @@ const cell = (text: string): Cell => {
 function glueSpacedValues(s: string): string {
   return s
     .replace(/(减少|增加|减|增)\s+(?=\d)/g, '$1')
-    .replace(/(\d)\.\s+(\d)/g, '$1.$2')
+    .replace(/(\d)\s*\.\s+(\d)|(\d)\s+\.\s*(\d)/g, (_m, a, b, c, d) => `${a ?? c}.${b ?? d}`)
     .replace(/(\d)\s+(万元|元)(?![\p{Script=Han}])/gu, '$1$2');
 }
 
@@ -67,6 +67,9 @@ export function splitLine(line: string): SplitLine | null {
   if (line.includes('\t')) {
     return { mode: 'tab', cells: line.replace(/\r$/, '').split('\t').map(cell) };
   }
+  // Numbers and nothing else, one space apart: a number split by the text layer (`19 9`) or values glued into
+  // one cell; either way not separate cells. Runs of 2+ spaces (layout text) do separate cells.
+  if (/^[-+]?\d[\d.,]*(?: [-+]?\d[\d.,]*)+$/.test(trimmed)) return { mode: 'plain', cells: [cell(trimmed)] };
   const cells = splitSpaced(trimmed);
   if (cells.length <= 1) return { mode: 'plain', cells: [cell(trimmed)] };
   return { mode: 'space', cells };

@@ -79,6 +79,8 @@ const CSS = 'body{font-family:"Microsoft YaHei",SimSun;margin:0}.wrap{width:1200
 export interface BuildOptions {
   soft404: boolean;
   robotsPrivate: boolean;
+  /** the 年报 column is a hub of per-year sub-columns */
+  yearSubColumns?: boolean;
 }
 
 export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions): BuiltSite {
@@ -99,6 +101,7 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     charset: county.charset,
     soft404: opts.soft404,
     robotsPrivate: opts.robotsPrivate,
+    yearSubColumns: opts.yearSubColumns ?? false,
     siteIdCode: `${county.regionCode}${String(rng.int(1, 3)).padStart(4, '0')}`,
   };
   const ctx: SiteContext = { county, info, platformBase, homeBase };
@@ -258,22 +261,31 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     }
   };
 
-  // decoys inside the 年报 column
-  const countyReports = items.filter((i): i is ReportItem => i.kind === 'report' && i.model.issuerKind === 'county');
+  // decoys inside the 年报 column: a 编制通知 and, often, a 图解 of one county report
   items.push({ kind: 'decoy', decoy: decoyMakers.notice(county.name, dr.int(2019, 2023), dr.fork('notice')), id: newId() });
-  const nbEntries: Item[] = [...items];
-  const byDate = (a: Item, z: Item) => dateOf(z).localeCompare(dateOf(a)) || titleOf(a).localeCompare(titleOf(z));
-  nbEntries.sort(byDate);
-  for (const it of nbEntries) registerArticle(cols.nb, it);
-  // 图解 companions link to the report they illustrate, so they come after the reports have URLs
-  const illustrated = countyReports.filter((r) => r.model.year >= 2019 && r.delivery.startsWith('html'));
+  const nbUrl = family.columnUrl(cols.nb);
+  // year sub-columns (密云 `zfxxgknb/gknb{Y}/`): the 年报 column is a hub of one list per covered year
+  const yearCols = new Map<number, Column>();
+  const itemYear = (it: Item) => (it.kind === 'report' ? it.model.year : Number(dateOf(it).slice(0, 4)) - 1);
+  const colFor = (it: Item): Column => {
+    if (!opts.yearSubColumns) return cols.nb;
+    const y = itemYear(it);
+    let c = yearCols.get(y);
+    if (!c) {
+      c = column(`nb${y}`, `${y}年`, `${nbSlug}/gknb${y}`, platformBase, [zwgkCrumb, platCrumb, [nbLabel, nbUrl]]);
+      yearCols.set(y, c);
+    }
+    return c;
+  };
+  const illustrated = items.filter((i): i is ReportItem => i.kind === 'report' && i.model.issuerKind === 'county' && i.model.year >= 2019 && i.delivery.startsWith('html'));
   if (illustrated.length && dr.chance(0.8)) {
-    const target = dr.pick(illustrated);
-    const g: DecoyItem = { kind: 'decoy', decoy: graphic(target.model.title, articleUrlOf.get(target)!, target.model.year, dr.fork('graphic')), id: newId() };
-    registerArticle(cols.nb, g);
-    nbEntries.push(g);
-    nbEntries.sort(byDate);
+    const t = dr.pick(illustrated);
+    const targetUrl = family.articleUrl(colFor(t), dateOf(t), t.id);
+    items.push({ kind: 'decoy', decoy: graphic(t.model.title, targetUrl, t.model.year, dr.fork('graphic')), id: newId() });
   }
+  const byDate = (a: Item, z: Item) => dateOf(z).localeCompare(dateOf(a)) || titleOf(a).localeCompare(titleOf(z));
+  const nbEntries: Item[] = [...items].sort(byDate);
+  for (const it of nbEntries) registerArticle(colFor(it), it);
   const pageSize = rng.fork('paging').int(10, 15);
   const entry = (it: Item): ListEntry => ({ href: articleUrlOf.get(it)!, title: titleOf(it), date: dateOf(it) });
 
@@ -289,7 +301,17 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     decoys.push({ url: draftUrl, title: draft.title, siteId: county.id, type: 'robots' });
     nbSidebar += `<div class="side-extra"><a href="/private/nb2024_draft.html">年报审核</a></div>`;
   }
-  family.renderList(b, cols.nb, nbEntries.map(entry), { pageSize, sidebar: nbSidebar });
+  if (opts.yearSubColumns) {
+    const years = [...yearCols.keys()].sort((a, z) => z - a);
+    for (const y of years) {
+      const col = yearCols.get(y)!;
+      family.renderList(b, col, nbEntries.filter((it) => colFor(it) === col).map(entry), { pageSize, sidebar: nbSidebar });
+    }
+    const hub = linkList(years.map((y) => ({ text: `${y}年度`, href: family.columnUrl(yearCols.get(y)!) })), 'year-columns');
+    register(nbUrl, { kind: 'page', html: b.page({ title: nbLabel, breadcrumb: cols.nb.breadcrumb, main: `${nbSidebar}<div class="list-right"><div class="list-title">${escapeHtml(nbLabel)}</div>${hub}</div>`, meta: { ColumnName: nbLabel } }) });
+  } else {
+    family.renderList(b, cols.nb, nbEntries.map(entry), { pageSize, sidebar: nbSidebar });
+  }
 
   // ---- decoy columns under 法定主动公开内容
   const decoyItems: Record<keyof typeof decoyCols, Item[]> = { work_report: [], statistics: [], budget: [], website_report: [], rule_of_law: [] };
@@ -331,7 +353,7 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
 
   // ---- home, 政务公开 overview, stubs, sitemap
   const asLink = (it: Item) => ({ href: articleUrlOf.get(it)!, text: titleOf(it), date: dateOf(it) });
-  const recent = [...nbEntries].sort(byDate).slice(0, 6).map(asLink);
+  const recent = nbEntries.slice(0, 6).map(asLink);
   const news = [...decoyItems.work_report].slice(0, 2).map(asLink);
   const homeMain = `<div class="banner"><img src="/images/banner.jpg" alt=""></div>
 <div class="news"><h2>政务要闻</h2>${linkList(news)}</div>

@@ -15,6 +15,8 @@ export interface SimSiteInfo {
   soft404: boolean;
   /** robots.txt disallows /private/ (a report-like decoy sits behind it) */
   robotsPrivate: boolean;
+  /** the 年报 column is a hub of per-year sub-columns, each its own paged list */
+  yearSubColumns: boolean;
   siteIdCode: string;
 }
 
@@ -54,6 +56,8 @@ export interface ManifestDecoy {
 
 export interface Manifest {
   seed: number;
+  /** the faults the server was started with, if any */
+  faults?: import('../server.ts').SimFaults;
   sites: SimSiteInfo[];
   reports: ManifestReport[];
   decoys: ManifestDecoy[];

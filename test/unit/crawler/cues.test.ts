@@ -71,3 +71,10 @@ describe('helpers', () => {
     expect(scorePageContext([null, '首页 > 新闻'])).toBe(0);
   });
 });
+
+describe('converter debris', () => {
+  it('reads Traditional titles with pinyin readings', () => {
+    expect(classifyTitle('優雲鄉人民政府2022年度政府信息公開(kāi)工作年度報(bào)告')).toBe('report');
+    expect(cueText('公開（kāi）')).toBe('公开');
+  });
+});

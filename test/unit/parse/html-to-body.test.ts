@@ -96,3 +96,17 @@ describe('htmlToBody: chrome, metadata, attachments', () => {
     expect(f.pageMeta.publishedAt).toBeUndefined();
   });
 });
+
+describe('htmlToBody: layout tables', () => {
+  it('walks a page-layout table as blocks and still renders the data table nested in it', () => {
+    const prose = '本报告依据《中华人民共和国政府信息公开条例》编制。'.repeat(12);
+    const html = `<table><tr><td>
+      <p>某县2010年政府信息公开工作年度报告</p><p>${prose}</p>
+      <table><tr><td>信息内容</td><td>本年制发件数</td></tr><tr><td>规章</td><td>3</td></tr></table>
+    </td></tr></table>`;
+    const lines = htmlToBody(html).body.split('\n');
+    expect(lines[0]).toBe('某县2010年政府信息公开工作年度报告');
+    expect(lines).toContain('信息内容\t本年制发件数');
+    expect(lines).toContain('规章\t3');
+  });
+});

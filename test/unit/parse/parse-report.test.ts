@@ -76,6 +76,21 @@ describe('parseReport', () => {
     expect(parseReport({ body: '永修县2021年财政预算执行情况和2022年预算草案的报告\n一、2021年预算执行情况' }).isReport).toBe(false);
   });
 
+  it('keeps a report whose page chrome lists neighbours (政府工作报告, 预决算) before its heading', () => {
+    const r = parseReport({ body: `首页\n政府工作报告\n预决算公开\n统计公报\n${LEGACY}` });
+    expect(r.isReport).toBe(true);
+  });
+
+  it('treats a scanned report (heading only, tables as images) as a report, and a list of reports as none', () => {
+    expect(parseReport({ body: '永修县2020年政府信息公开工作年度报告\n发布日期:2021-02-20' }).isReport).toBe(true);
+    const list = ['县政府办2020年政府信息公开工作年度报告', '县教育局2020年政府信息公开工作年度报告', '县财政局2020年政府信息公开工作年度报告', '县民政局2020年政府信息公开工作年度报告'];
+    expect(parseReport({ body: list.join('\n') }).isReport).toBe(false);
+  });
+
+  it('rejects companion pages (图解, 解读) that point at the report', () => {
+    expect(parseReport({ body: '一图读懂永修县2020年政府信息公开工作年度报告\n' + LEGACY.split('\n').slice(4).join('\n') }).isReport).toBe(false);
+  });
+
   it('converts Traditional text and warns', () => {
     const body = LEGACY.replace('政府信息公开年度报告', '政府信息公開年度報告').replace('主动公开政府信息8532条', '主動公開政府信息8532條');
     const r = parseReport({ body });

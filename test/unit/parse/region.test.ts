@@ -49,3 +49,11 @@ describe('fuzzyRegionInText', () => {
     expect(fuzzyRegionInText('某某县人民政府2025年政府信息公开工作年度报告')).toBeNull();
   });
 });
+
+describe('regionInText: bare province stems', () => {
+  it('does not read the start of a township name (河南寨镇) as a province', () => {
+    expect(regionInText('河南寨镇人民政府2021年政府信息公开年度报告')).toBeNull();
+    expect(code('河南寨镇人民政府', { context: '北京市密云区' })).toBeNull();
+    expect(code('北京市密云区河南寨镇人民政府')).toBe('110118');
+  });
+});

@@ -144,6 +144,48 @@ describe('readTables: table 三', () => {
   });
 });
 
+describe('readTables: extra columns and transposed layouts', () => {
+  it('a 法人或其他组织 小计 column is aligned by the header grid and kept out of the figures', () => {
+    const head = ['三、收到和处理政府信息公开申请情况', '\t\t申请人情况',
+      '\t\t自然人\t法人或其他组织\t\t\t\t\t\t总计', '\t\t\t小计\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t'];
+    const rows = APPLICATION_ROWS_2019.map((r) => {
+      const [a, b] = LABELS[r].includes('\t') ? LABELS[r].split('\t') : [LABELS[r], ''];
+      const v = r === 'new' || r === 'granted' || r === 'total' ? ['2', '3', '1', '1', '0', '0', '1', '5'] : ['0', '0', '0', '0', '0', '0', '0', '0'];
+      return [a, b, ...v].join('\t');
+    });
+    const r = readTables(body(head, rows, table4()));
+    expect(r.figures['applications.new.natural']).toBe(2);
+    expect(r.figures['applications.new.commercial']).toBe(1);
+    expect(r.figures['applications.new.other_org']).toBe(1);
+    expect(r.figures['applications.new.total']).toBe(5);
+    expect(Object.values(r.figures)).not.toContain(3);
+    expect(r.subtotals.orgColumn.new).toBe(3);
+    expect(r.checks.find((c) => c.rule === 'applications.org_subtotal.new')).toEqual({ rule: 'applications.org_subtotal.new', ok: true, detail: '1 + 1 + 0 + 0 + 1 = 3' });
+  });
+
+  it('table 三 transposed: applicant types as rows, outcomes as columns', () => {
+    const rows = APPLICATION_ROWS_2019;
+    const header = ['三、收到和处理政府信息公开申请情况', `申请人情况\t${rows.map((r) => LABELS[r].split('\t').pop()).join('\t')}`];
+    const types = ['自然人', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他', '总计'];
+    const value = (r: string, c: number) => (['new', 'granted', 'total'].includes(r) ? (c === 0 ? 4 : c === 6 ? 4 : 0) : 0);
+    const lines = types.map((t, c) => `${t}\t${rows.map((r) => value(r, c)).join('\t')}`);
+    const r = readTables(body(header, lines, table4()));
+    expect(r.figures['applications.new.natural']).toBe(4);
+    expect(r.figures['applications.granted.total']).toBe(4);
+    expect(r.figures['applications.other.commercial']).toBe(0);
+    expect(Object.keys(r.figures).filter((k) => k.startsWith('applications.'))).toHaveLength(161);
+    expect(r.checks.filter((c) => c.rule.startsWith('applications.')).every((c) => c.ok)).toBe(true);
+  });
+
+  it('table 四 transposed: three labeled rows of five', () => {
+    const r = readTables(body(table3(APPLICATION_ROWS_2019), [
+      '四、政府信息公开行政复议、行政诉讼情况', '\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计',
+      '行政复议\t1\t0\t0\t1\t2', '未经复议直接起诉\t0\t0\t0\t1\t1', '复议后起诉\t0\t0\t0\t0\t0',
+    ]));
+    expect(r.figures).toMatchObject({ 'review.pending': 1, 'review.total': 2, 'litigation_direct.pending': 1, 'litigation_after_review.total': 0 });
+  });
+});
+
 describe('readTables: table 二', () => {
   it('2019: k-th value to k-th header of its block, signs, units converted to yuan', () => {
     const r = readTables(body([

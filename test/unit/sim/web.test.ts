@@ -168,7 +168,7 @@ describe('sim server', () => {
 
   it('Hanweb dataproxy pages the 年报 column correctly (GET page=N and POST record windows)', async () => {
     for (const site of web.sites.filter((s) => s.family === 'hanweb')) {
-      const countyReport = web.manifest.reports.find((r) => r.siteId === site.id && r.kind === 'html')!;
+      const countyReport = web.manifest.reports.find((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf)!;
       const nbUrl = `http://${site.host}/col/col${countyReport.url.match(/art_(\d+)_/)![1]}/index.html`;
       // the column is reachable from the home page
       expect(hrefs((await viaProxy(web.port, site.home)).body.toString('utf8'))).toContain(nbUrl);
@@ -203,36 +203,57 @@ describe('sim server', () => {
       expect(viaPost).toEqual(viaGet);
       expect(viaGet.slice(0, inline.length)).toEqual(inline);
       // every report page of the site that sits in this column is reachable from the pages
-      const columnReports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && r.url.includes(`/art_${columnid}_`));
+      const columnReports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf && r.url.includes(`/art_${columnid}_`));
       const found = new Set(viaGet.map((h) => new URL(h, `http://${site.host}/`).href));
       for (const r of columnReports) expect(found.has(r.url), r.url).toBe(true);
     }
   }, 120_000);
 
   it('TRS lists link page 2 only through createPageHTML, and every index_k exists', async () => {
+    let paged = 0;
     for (const site of web.sites.filter((s) => s.family === 'trs')) {
-      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && /xxgknb|gknb|ndbg|zfxxgknb/.test(r.url));
-      const colDir = reports[0]!.url.replace(/\d{6}\/t\d+_\d+\.shtml$/, '');
-      const first = (await viaProxy(web.port, `${colDir}index.shtml`)).body.toString('utf8');
-      const [, count, current] = first.match(/createPageHTML\((\d+), (\d+), "index", "shtml"\)/)!;
-      expect(Number(current)).toBe(0);
-      expect(Number(count)).toBeGreaterThan(1);
-      expect(hrefs(first)).not.toContain('index_1.shtml');
-      const seen = new Set<string>();
-      for (let k = 0; k < Number(count); k++) {
-        const r = await viaProxy(web.port, `${colDir}${k === 0 ? 'index' : `index_${k}`}.shtml`);
-        expect(r.status).toBe(200);
-        for (const h of hrefs(r.body.toString('utf8'))) if (h.startsWith('./')) seen.add(new URL(h, colDir).href);
+      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf && !/\/(zfgzbg|tjxx|czyjs|wzndbb|fzzfjs)\//.test(r.url));
+      const dirs = new Map<string, ManifestReport[]>();
+      for (const r of reports) {
+        const dir = r.url.replace(/\d{6}\/t\d+_\d+\.shtml$/, '');
+        dirs.set(dir, [...(dirs.get(dir) ?? []), r]);
       }
-      for (const r of reports) expect(seen.has(r.url), r.url).toBe(true);
-      const beyond = await viaProxy(web.port, `${colDir}index_${count}.shtml`);
-      expect(beyond.status === 404 || beyond.body.toString('utf8').includes('页面不存在')).toBe(true);
+      if (site.yearSubColumns) expect(dirs.size).toBeGreaterThan(3);
+      for (const [colDir, inDir] of dirs) {
+        const first = (await viaProxy(web.port, `${colDir}index.shtml`)).body.toString('utf8');
+        const [, count, current] = first.match(/createPageHTML\((\d+), (\d+), "index", "shtml"\)/)!;
+        expect(Number(current)).toBe(0);
+        if (Number(count) > 1) paged++;
+        expect(hrefs(first)).not.toContain('index_1.shtml');
+        const seen = new Set<string>();
+        for (let k = 0; k < Number(count); k++) {
+          const r = await viaProxy(web.port, `${colDir}${k === 0 ? 'index' : `index_${k}`}.shtml`);
+          expect(r.status).toBe(200);
+          for (const h of hrefs(r.body.toString('utf8'))) if (h.startsWith('./')) seen.add(new URL(h, colDir).href);
+        }
+        for (const r of inDir) expect(seen.has(r.url), r.url).toBe(true);
+        const beyond = await viaProxy(web.port, `${colDir}index_${count}.shtml`);
+        expect(beyond.status === 404 || beyond.body.toString('utf8').includes('页面不存在')).toBe(true);
+      }
     }
+    expect(paged).toBeGreaterThan(1);
   }, 120_000);
+
+  it('serves 繁體 copies of some reports, marked as duplicates', async () => {
+    const copies = web.manifest.reports.filter((r) => r.duplicateOf);
+    expect(copies.length).toBeGreaterThan(0);
+    const c = copies[0]!;
+    const html = (await viaProxy(web.port, c.url)).body.toString('utf8');
+    expect(html).toMatch(/政府信息公開/);
+    expect(html).toMatch(/[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔù]+\)/);
+    const original = (await viaProxy(web.port, c.duplicateOf!)).body.toString('utf8');
+    expect(original).toContain(new URL(c.url).pathname);
+    expect(web.manifest.reports.find((r) => r.url === c.duplicateOf)!.figures).toEqual(c.figures);
+  });
 
   it('JS lists have an empty shell; the list API returns every item and repeats the last page past the end', async () => {
     for (const site of web.sites.filter((s) => s.family === 'jslist')) {
-      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html');
+      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf);
       const colDir = reports[0]!.url.replace(/\d{8}\/[0-9a-f-]+\.html$/, '');
       const shell = (await viaProxy(web.port, `${colDir}index.html`)).body.toString('utf8');
       expect(hrefs(shell).filter((h) => h.startsWith(colDir) && h !== `${colDir}index.html`)).toEqual([]);
@@ -253,7 +274,7 @@ describe('sim server', () => {
 
   it('static lists link every page with <a>', async () => {
     const site = web.sites.find((s) => s.family === 'static')!;
-    const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html');
+    const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf);
     const colDir = reports[0]!.url.replace(/\d{4}\/\d{4}\/\d+\.html$/, '');
     const queue = [`${colDir}index.html`];
     const seenPages = new Set<string>();

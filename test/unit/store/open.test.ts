@@ -72,6 +72,18 @@ describe('Archive.open', () => {
     expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
+  it('refuses another program\'s SQLite database instead of adding tables to it', () => {
+    const file = join(tempDir(), 'other.db');
+    const raw = new Database(file);
+    raw.exec('CREATE TABLE customers (id, name)');
+    raw.close();
+    const bytes = readFileSync(file);
+    const err = openError(file);
+    expect(err.code).toBe('not_archive');
+    expect(err.message).toContain('customers');
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
   it('refuses a file migrated by a newer nianbao', () => {
     const file = join(tempDir(), 'archive.sqlite');
     const a = Archive.open(file);
@@ -130,7 +142,7 @@ describe('Archive.open({ readonly: true })', () => {
     expect(existsSync(join(dir, 'none.sqlite'))).toBe(false);
     const old = join(dir, 'old.sqlite');
     const raw = new Database(old);
-    raw.exec('CREATE TABLE t (x)');
+    raw.exec('CREATE TABLE _migrations (id INTEGER PRIMARY KEY, name TEXT, checksum TEXT, applied_at TEXT)');
     raw.close();
     expect(openError2(old).code).toBe('schema_outdated');
   });

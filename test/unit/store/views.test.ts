@@ -78,6 +78,13 @@ describe('views', () => {
     ]);
   });
 
+  it('v_site_summary shows each site\'s coverage and errors', () => {
+    const { a } = archiveWithTwoYears();
+    expect(a.db.prepare('SELECT site_id, reports, first_year, last_year, years, fetches, errors FROM v_site_summary').all()).toEqual([
+      { site_id: 'yongxiu', reports: 2, first_year: 2020, last_year: 2021, years: '2020,2021', fetches: 3, errors: 1 },
+    ]);
+  });
+
   it('stats() summarises the archive', () => {
     const { a } = archiveWithTwoYears();
     expect(a.stats()).toMatchObject({ sites: 1, crawlRuns: 1, fetches: 3, snapshots: 3, reports: 2, reportsByYear: { '2020': 1, '2021': 1 }, figures: 6, errors: 1, parseRuns: 2, urls: 2 });
