@@ -39,7 +39,8 @@ export async function crawlSite(site: Site, options: CrawlSiteOptions): Promise<
 class SiteCrawl {
   private readonly d: CrawlSiteOptions['defaults'];
   private readonly frontier = new Frontier();
-  private readonly seen = new Set<string>();
+  private readonly seen = new Set<string>(); // fetched (or being fetched), or refused
+  private readonly queued = new Map<string, number>(); // best priority queued so far
   private readonly emitted = new Set<string>();
   private readonly robots = new Map<string, Promise<RobotsRules>>();
   private readonly robotsSync = new Map<string, RobotsRules>();
@@ -121,20 +122,29 @@ class SiteCrawl {
     for (;;) {
       const item = this.frontier.pop();
       if (!item) return undefined;
+      const key = urlKey(item.url);
+      // A URL re-queued with a better priority leaves its older entry behind: skip whichever comes second.
+      if (this.seen.has(key)) continue;
       // Files of a report do not count against the page budget: they are bounded by the reports found.
-      if (item.kind === 'attachment' || item.reportLink) return item;
-      if (this.budgetUsed >= this.site.maxPages) {
-        this.stats.budgetExhausted = true;
-        continue;
+      if (!(item.kind === 'attachment' || item.reportLink)) {
+        if (this.budgetUsed >= this.site.maxPages) {
+          this.stats.budgetExhausted = true;
+          continue;
+        }
+        // Once a 年报 column is known, links without a single positive cue (news, 走进XX, 互动交流) are
+        // no longer worth the budget; before that they are how an unusual portal gets explored.
+        if (this.foundReportArea && item.priority <= 0) continue;
+        this.budgetUsed++;
       }
-      // Once a 年报 column is known, links without a single positive cue (news, 走进XX, 互动交流) are
-      // no longer worth the budget; before that they are how an unusual portal gets explored.
-      if (this.foundReportArea && item.priority <= 0) continue;
-      this.budgetUsed++;
+      this.seen.add(key);
       return item;
     }
   }
 
+  /**
+   * Queues a URL unless it was fetched already or is queued with at least this priority: a column first
+   * met as a plain navigation link moves up when a page with stronger cues links it again.
+   */
   private enqueue(item: FrontierItem): boolean {
     let key: string;
     try {
@@ -143,12 +153,14 @@ class SiteCrawl {
       return false;
     }
     if (this.seen.has(key)) return false;
+    const queued = this.queued.get(key);
+    if (queued !== undefined && queued >= item.priority) return false;
     if (!this.allowed(item.url)) {
       this.seen.add(key);
       this.stats.skippedHosts++;
       return false;
     }
-    this.seen.add(key);
+    this.queued.set(key, item.priority);
     this.frontier.push(item);
     return true;
   }
@@ -401,10 +413,10 @@ class SiteCrawl {
       scorePageContext([info.columnName, info.breadcrumb, judged.isReport ? null : info.title]),
     );
     const inArea = context >= 3;
-    if (context >= 10 || judged.isReport) this.foundReportArea = true;
 
     const isList = !judged.isReport && (info.datastore !== null || /createPageHTML\s*\(/.test(html) || judged.reportLinks >= 2
       || info.links.some((l) => !l.chrome && isPagerText(l.text) && isSameListPager(l.url, url)));
+    if (context >= 10 && isList) this.foundReportArea = true;
     if (isList) {
       this.stats.lists++;
       this.stats.families[family] = (this.stats.families[family] ?? 0) + 1;

@@ -96,8 +96,11 @@ async function extractPdf(
   const raw = await readPdfGeometry(bytes, { filename, maxPages: o.maxPages, timeoutMs: budget(), maxHeapMb: o.maxHeapMb });
   const warnings: string[] = [];
   if (raw.numPages > raw.pages.length) warnings.push(`pages_dropped: read ${raw.pages.length} of ${raw.numPages} pages`);
-  // A page with images and (almost) no text is a scan; read it by OCR.
-  const scanned = raw.pages.map((p, i) => ({ i, p })).filter(({ p }) => p.images > 0 && p.items.reduce((n, it) => n + it.s.trim().length, 0) < 5);
+  // A page with images and (almost) no text is a scan; so is every page of a document with no text at
+  // all (its page images may have been too large for pdf.js to decode and count).
+  const textOf = (p: (typeof raw.pages)[number]) => p.items.reduce((n, it) => n + it.s.trim().length, 0);
+  const noText = raw.pages.reduce((n, p) => n + textOf(p), 0) < 20;
+  const scanned = raw.pages.map((p, i) => ({ i, p })).filter(({ p }) => textOf(p) < 5 && (p.images > 0 || noText));
   const pages: PageGeometry[] = raw.pages;
   let ocr = false;
   if (scanned.length > 0) {

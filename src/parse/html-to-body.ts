@@ -267,6 +267,8 @@ export function htmlToBody(html: string, url?: string): HtmlBody {
     const h = $('h1').first().text().trim() || $('title').first().text().trim();
     if (h) meta.title = squeeze(h);
   }
-  const body = lines.filter((l) => !CHROME_LINE.test(l) || l.includes('\t') || l.length > 120).join('\n');
+  // Chrome lines are short and not sentences; a report sentence that says 请联系我们 stays.
+  const isChromeLine = (l: string) => CHROME_LINE.test(l) && !l.includes('\t') && l.length <= 120 && (!/。/.test(l) || /网站标识码|ICP备|公网安备|公安备案/.test(l));
+  const body = lines.filter((l) => !isChromeLine(l)).join('\n');
   return { body, pageMeta: meta, attachments };
 }

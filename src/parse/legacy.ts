@@ -55,10 +55,10 @@ function activeItems(text: string): Reading[] {
 }
 
 function applications(text: string): Reading[] {
-  const noApplication = /(?:未|没有|无)(?:收到|接到|受理|接收|发生)[^，,]{0,20}申请/;
+  const noApplication = /(?:未|没有|无)(?:收到|接到|受理|接收|接受)[^，,]{0,20}申请|(?:无|没有)(?:依申请公开|政府信息公开申请)(?:事项|申请|情况|件)?(?:[，,]|$)/;
   return collect(text, [
-    zeroIf(noApplication, /咨询/),
-    counted(new RegExp(`(?:受理|收到|接到|接收|办理)${NOT_NUM}{0,12}?申请${NOT_NUM}{0,8}?${NUM}(?:条|件|例|个|宗|份)(?!工作日|日|天|月|小时)`), /咨询|办结|答复|转办|累计|之日/),
+    zeroIf(noApplication, /咨询|复议|诉讼|收费|费用/),
+    counted(new RegExp(`(?:受理|收到|接到|接收|接受|办理)${NOT_NUM}{0,12}?申请${NOT_NUM}{0,8}?${NUM}(?:条|件|例|个|宗|份)(?!工作日|日|天|月|小时)`), /咨询|办结|答复|转办|累计|之日/),
     counted(new RegExp(`(?:共|共计|全年)(?:受理|收到|接到)?依申请公开${NOT_NUM}{0,6}?${NUM}(?:条|件|例|个|宗|份)`), /咨询/),
   ]);
 }
@@ -96,7 +96,7 @@ function cases(text: string): CaseReadings {
 function fees(text: string): Reading[] {
   // Only money charged to applicants; 支出…费用 is spending.
   return collect(text, [
-    zeroIf(/(?:未|没有|不|无)(?:收取|发生收费|收费)|未发生[^，,]{0,10}收费|收费[^，,]{0,6}(?:为零|为0)/, /支出/),
+    zeroIf(/(?:未|没有|不|无)(?:收取|收费)|(?:未|没有|无)发生[^，,]{0,12}(?:收取|收费)|收费[^，,]{0,6}(?:为零|为0)/, /支出/),
     counted(new RegExp(`收取(?:了)?[^，,。]{0,12}?(?:费|费用)${NOT_NUM}{0,4}?(?:共计|合计|共)?${NUM}元`), /支出|经费/),
   ]);
 }

@@ -26,7 +26,7 @@ function unifyQuotes(text: string): string {
 function joinBrokenProse(text: string): string {
   return text.replace(
     new RegExp(`(^|\\n)([^\\n\\t]{30,}${HAN})\\n(?:[ \\t]*\\n)+(?=(${HAN}[^\\n\\t]{20,})(\\n|$))`, 'gu'),
-    (whole, lead: string, line: string, next: string) => (looksLikeHeading(next) ? whole : `${lead}${line}`),
+    (whole, lead: string, line: string, next: string) => (looksLikeHeading(next) || looksLikeHeading(line) ? whole : `${lead}${line}`),
   );
 }
 

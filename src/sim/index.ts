@@ -7,7 +7,7 @@ import { createRng } from './random.ts';
 import { COUNTIES } from './sites/catalog.ts';
 import { buildSite, type BuiltSite } from './sites/build.ts';
 import { startServer, type SimFaults } from './server.ts';
-import type { Manifest, SimSiteInfo } from './sites/types.ts';
+import type { Manifest, NbLayout, SimSiteInfo } from './sites/types.ts';
 
 export type { Manifest, ManifestDecoy, ManifestReport, SimSiteInfo } from './sites/types.ts';
 export { CHALLENGE_COOKIE, challengeToken, type SimFaults } from './server.ts';
@@ -35,8 +35,8 @@ export interface SimWorld {
   manifest: Manifest;
 }
 
-// as on the real sites: 密云 files its 年报 under gknb{Y}/, 玛沁 under year folders too
-const YEAR_SUBCOLUMN_SITES = new Set(['miyun', 'maqin']);
+// as on the real sites: 密云 files its 年报 under gknb{Y}/; others split the column by unit (本级/部门/乡镇)
+const NB_LAYOUTS: Record<string, NbLayout> = { miyun: 'years', maqin: 'years', jinxiang: 'units', shuyang: 'units' };
 
 /** Every site, route and manifest entry for a seed, without a server (pure and deterministic). */
 export function buildSimWorld(seed = 1): SimWorld {
@@ -46,7 +46,7 @@ export function buildSimWorld(seed = 1): SimWorld {
   if (soft.every(Boolean)) soft[0] = false;
   if (!soft.some(Boolean)) soft[qr.int(0, soft.length - 1)] = true;
   const robotsSite = qr.int(0, COUNTIES.length - 1);
-  const sites = COUNTIES.map((c, i) => buildSite(c, seed, { soft404: soft[i]!, robotsPrivate: i === robotsSite, yearSubColumns: YEAR_SUBCOLUMN_SITES.has(c.id) }));
+  const sites = COUNTIES.map((c, i) => buildSite(c, seed, { soft404: soft[i]!, robotsPrivate: i === robotsSite, nbLayout: NB_LAYOUTS[c.id] ?? 'flat' }));
   const manifest: Manifest = {
     seed,
     sites: sites.map((s) => s.info),

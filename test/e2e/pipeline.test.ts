@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreAgainstManifest } from '../../src/cli/commands/demo.ts';
-import { simSiteList, startSimWeb, type SimWeb } from '../../src/sim/index.ts';
+import { main } from '../../src/cli/main.ts';
+import { simSiteList, simSitesYaml, startSimWeb, type SimWeb } from '../../src/sim/index.ts';
 import { Archive } from '../../src/store/archive.ts';
 import { publishCrawlRun } from '../../src/workers/crawl-context.ts';
 import { startPipeline } from '../../src/workers/pipeline.ts';
 import { crawlJobId, enqueueCrawl, sleep } from '../../src/workers/queues.ts';
-import { runCrawl } from '../../src/workers/run-crawl.ts';
 import { dropPrefix, testRedis, tmpDir, uniquePrefix } from '../unit/workers/helpers.ts';
 
 // Three CMS families without scanned reports (OCR would dominate the run time) and without
@@ -34,39 +35,64 @@ const reportRows = (archive: Archive) =>
   archive.db.prepare("SELECT id, url FROM reports WHERE status = 'report' ORDER BY id").all() as { id: number; url: string }[];
 
 describe('crawl → parse → archive through BullMQ', () => {
-  it('archives every manifest report of the crawled sites exactly once, and a re-crawl adds no duplicates', { timeout: 240_000 }, async () => {
-    const list = simSiteList(sim.sites);
-    const sites = list.sites.filter((s) => SITES.includes(s.id));
-    const archive = Archive.open(path.join(tmp.dir, 'pipeline.sqlite'));
+  it('nianbao crawl archives every manifest report of the crawled sites exactly once; a re-crawl adds no duplicates', { timeout: 300_000 }, async () => {
+    const config = path.join(tmp.dir, 'sites.sim.yaml');
+    writeFileSync(config, simSitesYaml(sim.sites));
+    const file = path.join(tmp.dir, 'pipeline.sqlite');
     const prefix = uniquePrefix();
     prefixes.push(prefix);
-    const crawl = () =>
-      runCrawl({
-        archive, redisUrl: redis.url, prefix, sites, defaults: list.defaults, proxyUrl: sim.proxyUrl,
-        crawlConcurrency: 3, browser: false,
-      });
-    try {
-      const first = await crawl();
-      expect(first.status).toBe('ok');
-      expect(first.sites.map((s) => s.siteId).sort()).toEqual([...SITES].sort());
+    const crawl = async () => {
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      let err = '';
+      stdout.on('data', (d) => (out += d));
+      stderr.on('data', (d) => (err += d));
+      const args = ['crawl', '--config', config, '--proxy', sim.proxyUrl, '--archive', file, '--prefix', prefix, '--no-browser', ...SITES.flatMap((s) => ['--site', s])];
+      // REDIS_URL: the test's Redis, so this test's queues can be inspected and removed afterwards.
+      const saved = process.env.REDIS_URL;
+      process.env.REDIS_URL = redis.url;
+      try {
+        const code = await main(['node', 'nianbao', ...args], { stdout, stderr, handleSignals: false });
+        return { code, out, err };
+      } finally {
+        if (saved === undefined) delete process.env.REDIS_URL;
+        else process.env.REDIS_URL = saved;
+      }
+    };
 
+    const first = await crawl();
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/crawl run\s+#1 ok/);
+    expect(first.out).toMatch(/sites\s+3 crawled/);
+
+    let archive = Archive.open(file);
+    let reports: { id: number; url: string }[];
+    let snapshotsBefore: number;
+    let parseRunsBefore: number;
+    try {
       const score = scoreAgainstManifest(archive, sim.manifest, new Set(SITES));
       expect(score.missing).toEqual([]);
       expect(score.found).toBe(score.expected);
       expect(score.duplicates).toBe(0);
       expect(score.falsePositives).toEqual([]);
-      const reports = reportRows(archive);
+      reports = reportRows(archive);
       expect(reports.length).toBe(score.expected);
-
       // Every response the crawler got is in the archive, bodies included.
       const missingBodies = archive.db.prepare('SELECT count(*) AS n FROM fetches WHERE status BETWEEN 200 AND 299 AND sha256 IS NULL').get() as { n: number };
       expect(missingBodies.n).toBe(0);
-      const snapshotsBefore = archive.stats().snapshots;
-      const parseRunsBefore = archive.stats().parseRuns;
+      snapshotsBefore = archive.stats().snapshots;
+      parseRunsBefore = archive.stats().parseRuns;
+    } finally {
+      archive.close();
+    }
 
-      const second = await crawl();
-      expect(second.status).toBe('ok');
-      expect(second.crawlRunId).toBe(first.crawlRunId + 1);
+    const second = await crawl();
+    expect(second.code).toBe(0);
+    expect(second.out).toMatch(/crawl run\s+#2 ok/);
+    archive = Archive.open(file);
+    try {
       expect(reportRows(archive)).toEqual(reports);
       // Identical bytes: nothing new stored, and no document parsed again (same job id sha:version).
       expect(archive.stats().snapshots).toBe(snapshotsBefore);

@@ -26,7 +26,8 @@ export function selectSites(list: SiteList, wanted: string[] | undefined): Site[
     const byId = list.sites.find((s) => s.id === w);
     if (byId) return byId;
     if (!/^https?:\/\//i.test(w)) {
-      throw new CliError(`--site ${w}: no site with that id in the config (ids: ${list.sites.map((s) => s.id).slice(0, 10).join(', ')}…)`);
+      const ids = list.sites.map((s) => s.id);
+      throw new CliError(`--site ${w}: no site with that id in the config (ids: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''})`);
     }
     const u = new URL(w);
     const host = u.hostname.replace(/^www\./, '');

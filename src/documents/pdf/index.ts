@@ -30,6 +30,9 @@ export function readPdfGeometry(bytes: Uint8Array, opts: PdfReadOptions): Promis
       stdout: true,
       stderr: true,
     });
+    // pdf.js may print warnings; drain them so nothing piles up in memory.
+    worker.stdout?.resume();
+    worker.stderr?.resume();
     let settled = false;
     const done = (fn: () => void) => {
       if (settled) return;

@@ -92,6 +92,10 @@ async function run({ data, maxPages }) {
     cMapPacked: true,
     standardFontDataUrl: join(pkgDir, 'standard_fonts') + '/',
     verbosity: 0,
+    // Image data is decoded in this thread's ArrayBuffers, which the heap limit does not cover:
+    // bigger images are skipped (a 300 dpi A4 scan is ~9 Mpx).
+    maxImageSize: 40_000_000,
+    isOffscreenCanvasSupported: false,
   });
   const doc = await loadingTask.promise;
   const numPages = doc.numPages;

@@ -20,7 +20,11 @@ const BODY_SIZE = 12;
 const CELL_SIZE = 9;
 const CELL_PAD = 3;
 
-export type PdfRenderOptions = { compress?: boolean };
+export type PdfRenderOptions = {
+  compress?: boolean;
+  /** How cell borders are painted: stroked paths (WPS) or thin filled boxes (Word's "Save as PDF"). */
+  ruleStyle?: 'stroke' | 'fill';
+};
 
 export function renderPdf(report: RenderableReport, opts: PdfRenderOptions = {}): Promise<Buffer> {
   if (!existsSync(CJK_FONT_PATH)) return Promise.reject(new MissingFontError(CJK_FONT_PATH));
@@ -39,7 +43,7 @@ export function renderPdf(report: RenderableReport, opts: PdfRenderOptions = {})
   doc.moveDown(1);
   for (const b of blocksOf(report)) {
     if (b.kind === 'table') {
-      drawTable(doc, tableGridOf(report, b.index), width);
+      drawTable(doc, tableGridOf(report, b.index), width, opts.ruleStyle ?? 'stroke');
       doc.moveDown(0.8);
     } else if (b.kind === 'heading' || isHeadingLike(b.text)) {
       doc.fontSize(BODY_SIZE + 1).text(b.text, MARGIN + BODY_SIZE * 2, doc.y, { width: width - BODY_SIZE * 2 });
@@ -64,7 +68,7 @@ export function renderPdf(report: RenderableReport, opts: PdfRenderOptions = {})
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-function drawTable(doc: Doc, t: GridTable, width: number): void {
+function drawTable(doc: Doc, t: GridTable, width: number, ruleStyle: 'stroke' | 'fill'): void {
   doc.fontSize(CELL_SIZE);
   // Column widths from the text they must hold (single-column cells), label columns get more.
   const need = new Array(t.cols).fill(CELL_SIZE * 2.5);
@@ -124,7 +128,12 @@ function drawTable(doc: Doc, t: GridTable, width: number): void {
       const h = place[r2].y + rowH[r2] - top;
       doc.switchToPage(pg);
       const x = colX[c.c0], w = spanW(c.c0, c.c1);
-      doc.rect(x, top, w, h).stroke();
+      if (ruleStyle === 'stroke') doc.rect(x, top, w, h).stroke();
+      else {
+        const k = 0.6;
+        doc.rect(x, top, w, k).fill('black').rect(x, top + h - k, w, k).fill('black')
+          .rect(x, top, k, h).fill('black').rect(x + w - k, top, k, h).fill('black');
+      }
       if (first && c.text) {
         const th = doc.heightOfString(c.text, { width: w - 2 * CELL_PAD });
         const numeric = /^[-+]?[\d.,]+$/.test(c.text);

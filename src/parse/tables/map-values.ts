@@ -15,13 +15,39 @@ export type Mapped =
   | { ok: true; values: Record<string, number>; blanks: string[]; notes: string[]; money: Record<string, '元' | '万元' | null> }
   | { ok: false; reason: string };
 
+/**
+ * A cell holding two digit runs (`47 91`) in a row whose cell count is exactly right is one number split by the
+ * text layer (report-formats.md §6d: digit groups split by a space). More parts, or a wrong cell count, stay a
+ * defect: that is glued cells (`1 1 0 0 0 0 0 0`).
+ */
+function joinSplitNumbers(r: ValueRecord, W: number): ValueRecord {
+  if (!r.multi || r.mode === 'space') return r;
+  const slots = r.slots.filter((s) => s.reading.kind !== 'text');
+  if (slots.length !== W) return r;
+  const joinable = (s: (typeof slots)[number]) =>
+    s.reading.kind !== 'multi' || (s.reading.values.length === 2 && /^\d+(?:\.\d+)?\s+\d+(?:\.\d+)?$/.test(s.text.replace(/\s+/g, ' ').trim()) && !/\..*\s.*\./.test(s.text));
+  if (!slots.every(joinable)) return r;
+  return {
+    ...r,
+    multi: false,
+    joined: true,
+    slots: r.slots.map((s) => {
+      if (s.reading.kind !== 'multi') return s;
+      const text = s.text.replace(/\s+/g, '');
+      return { ...s, text, reading: { kind: 'number', value: Number(text), money: null, approx: false } };
+    }),
+  };
+}
+
 const hasCells = (r: ValueRecord) => r.mode === 'tab' || r.mode === 'pipe' || r.mode === 'plain';
 
 /**
  * Map a record onto `columns` (in printed order). `grid` aligns rows whose empty cells survived as positions.
  */
-export function mapValues(r: ValueRecord, columns: string[], grid: HeaderGrid | null): Mapped {
+export function mapValues(record: ValueRecord, columns: string[], grid: HeaderGrid | null): Mapped {
+  let r = record;
   const W = columns.length;
+  r = joinSplitNumbers(r, W);
   const nums = numbersOf(r);
   const defects: string[] = [];
   if (r.multi) defects.push('several numbers in one cell');
@@ -43,8 +69,9 @@ export function mapValues(r: ValueRecord, columns: string[], grid: HeaderGrid | 
 
   // Debris holding digits may be the rest of a split number: then even a full count is not trusted.
   const numericDebris = r.debris.some((d) => /\d/.test(d));
+  const joinedNote = r.joined ? ['a number split by a space was joined'] : [];
   if (nums.length === W && !r.multi && !numericDebris) {
-    return build(columns.map((c, k) => [c, nums[k]]), defects.length ? [`read in order despite ${defects.join(', ')}`] : []);
+    return build(columns.map((c, k) => [c, nums[k]]), defects.length ? [...joinedNote, `read in order despite ${defects.join(', ')}`] : joinedNote);
   }
   if (defects.length) return { ok: false, reason: `${nums.length} of ${W} values and ${defects.join(', ')}` };
 

@@ -58,12 +58,47 @@ function splitGluedHeader(label: string): { row: ActiveRowKey; header: string } 
   return null;
 }
 
+/**
+ * Unlabeled value rows take the one template row missing between their labeled neighbours, when the counts
+ * agree and the block's headers fit that row; otherwise they are dropped with a warning.
+ */
+function placeUnlabeled(reads: Array<{ row: ActiveRowKey | null; header: Header }>, out: ActiveResult): void {
+  if (!reads.some((r) => !r.row)) return;
+  const order = (Object.keys(TEMPLATE[out.format ?? '2019']) as ActiveRowKey[]);
+  const idx = (r: ActiveRowKey) => order.indexOf(r);
+  let lo = -1;
+  let pending: typeof reads = [];
+  const flush = (hiRow: number) => {
+    if (!pending.length) return;
+    const gap = order.slice(lo + 1, hiRow);
+    const fits = gap.length === pending.length && pending.every((p, k) => p.header.every((c) => ALLOWED[gap[k]].includes(c.key)));
+    if (fits) {
+      pending.forEach((p, k) => {
+        p.row = gap[k];
+        out.warnings.push(`row_placed_by_position: active.${gap[k]} (label missing)`);
+      });
+    } else out.warnings.push(`table_damaged: active: ${pending.length} unlabeled row(s) where ${gap.length} template row(s) are missing; dropped`);
+    pending = [];
+  };
+  for (const r of reads) {
+    if (!r.row) {
+      pending.push(r);
+      continue;
+    }
+    const i = idx(r.row);
+    if (i < 0) continue;
+    flush(i);
+    lo = i;
+  }
+  flush(order.length);
+}
+
 export function readActive(lines: string[], from: number, to: number): ActiveResult {
   const out: ActiveResult = { found: false, format: null, figures: {}, blanks: [], warnings: [] };
   const walk = walkLines(lines, from, to);
   const votes = { '2019': 0, '2021': 0 };
   let header: Header = [];
-  type Read = { row: ActiveRowKey; rec: (typeof walk.records)[number]; header: Header };
+  type Read = { row: ActiveRowKey | null; rec: (typeof walk.records)[number]; header: Header };
   const reads: Read[] = [];
 
   for (const rec of walk.records) {
@@ -83,17 +118,23 @@ export function readActive(lines: string[], from: number, to: number): ActiveRes
     const found = activeColumnsInText(headerSource.join(' '));
     if (found.length) header = found;
     for (const h of found) if (FORMAT_OF[h.key]) votes[FORMAT_OF[h.key]!]++;
-    if (!row) continue;
+    if (!row) {
+      // Values with no label at all may be a row whose label was lost; placed later by the gap they sit in.
+      if (!rec.label && header.length && rec.slots.some((x) => x.reading.kind === 'number')) reads.push({ row: null, rec, header });
+      continue;
+    }
     if (row === 'other_services' || row === 'procurement') votes['2019']++;
     reads.push({ row, rec, header });
   }
-  if (!reads.length) return out;
+  if (!reads.some((r) => r.row)) return out;
   out.found = true;
   out.format = votes['2019'] > votes['2021'] ? '2019' : votes['2021'] > votes['2019'] ? '2021' : null;
+  placeUnlabeled(reads, out);
 
   const seen = new Map<string, number>();
   const conflicted = new Set<string>();
   for (const { row, rec, header: h } of reads) {
+    if (!row) continue;
     let cols: Header = h.filter((c) => ALLOWED[row].includes(c.key));
     if (cols.length !== h.length || cols.length === 0) {
       const fallback = out.format ? TEMPLATE[out.format][row] : undefined;

@@ -71,12 +71,12 @@ function increasingAnchors(items: Array<{ idx: number }>): Set<number> {
 }
 
 /** Label from loose text before a record: the shortest tail of the text lines that names exactly one row. */
-function labelFromPreText(pre: string[]): { rows: string[]; group: string | null } {
+function labelFromPreText(pre: string[]): { rows: string[]; group: string | null; subtotal: boolean } {
   for (let k = 1; k <= Math.min(pre.length, 4); k++) {
     const m = matchApplicationRows(pre.slice(-k).join(''));
-    if (m.rows.length) return m;
+    if (m.rows.length || m.subtotal) return m;
   }
-  return { rows: [], group: null };
+  return { rows: [], group: null, subtotal: false };
 }
 
 export function readApplications(lines: string[], from: number, to: number): ApplicationsResult {
@@ -114,7 +114,7 @@ export function readApplications(lines: string[], from: number, to: number): App
     let m = own;
     let via = 'label';
     if (own.rows.length === 0 && !own.subtotal && !own.group && (rec.mode === 'plain' || rec.mode === 'space')) {
-      m = { ...labelFromPreText(rec.preText), subtotal: false };
+      m = labelFromPreText(rec.preText);
       via = 'text before the row';
     }
     group = m.group ?? group;

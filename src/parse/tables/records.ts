@@ -25,6 +25,8 @@ export type ValueRecord = {
   multi: boolean;
   /** The same label fragment twice (`一、本` + `一、本年新收…`). */
   dupLabel: boolean;
+  /** Set by the value mapper when a split number was joined. */
+  joined?: boolean;
 };
 
 /** A line with cell structure but no values: headers, and rows whose every value cell is blank. */

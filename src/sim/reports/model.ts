@@ -23,6 +23,10 @@ export interface ReportStyle {
   normativeLabel: '规范性文件' | '行政规范性文件';
   /** title spacing like seed 002: `将乐县 2020 年…` */
   spacedTitle: boolean;
+  /** table 三 prints a 小计 row after each group （三）…（六） (report-formats.md §5, extra rows) */
+  subtotalRows: boolean;
+  /** table 三 prints a 法人或其他组织 小计 column (8 value columns) */
+  orgSubtotalColumn: boolean;
 }
 
 export interface ReportModel {
@@ -56,6 +60,8 @@ export interface GenerateReportOptions {
   issuerKind?: IssuerKind;
   /** probability that a zero cell of table 三 (not a total) is printed blank; default 0 */
   blankRate?: number;
+  /** probability of each non-template table 三 layout (subtotal rows, 法人 小计 column); default 0 */
+  variantRate?: number;
 }
 
 const SIX = APPLICANT_COLUMNS.filter((c) => c !== 'total');
@@ -223,7 +229,16 @@ export function generateReport(opts: GenerateReportOptions): ReportModel {
     plusSign: sr.chance(0.4),
     normativeLabel: format === '2021' && sr.chance(0.8) ? '行政规范性文件' : '规范性文件',
     spacedTitle: sr.chance(0.15),
+    subtotalRows: false,
+    orgSubtotalColumn: false,
   };
+  const variantRate = opts.variantRate ?? 0;
+  if (variantRate > 0 && format !== 'legacy') {
+    // a separate stream, so turning variants on leaves every other choice of the report unchanged
+    const vr = rng.fork('variants');
+    style.subtotalRows = vr.chance(variantRate);
+    style.orgSubtotalColumn = vr.chance(variantRate);
+  }
   const month = sr.int(1, 3);
   const publishedAt = `${year + 1}-${pad(month)}-${pad(sr.int(1, month === 2 ? 28 : 31))}`;
   const title = reportTitle({ format, year, regionName, issuer, issuerKind }, sr);

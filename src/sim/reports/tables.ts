@@ -74,11 +74,20 @@ function activeTable(m: ReportModel): TableSpec {
 }
 
 function applicationsTable(m: ReportModel): TableSpec {
-  const values = (row: string) => APPLICANT_COLUMNS.map((c) => val(m, `applications.${row}.${c}`));
+  const org = m.style.orgSubtotalColumn;
+  const sum = (row: string, cols: readonly string[]) => cols.reduce((a, c) => a + (m.values[`applications.${row}.${c}`] ?? 0), 0);
+  const ORG = ['commercial', 'research', 'ngo', 'legal', 'other_org'] as const;
+  // A printed 小计 (column or row) has no figure key: report-formats.md §4/§5, used only by subtotal checks.
+  const values = (row: string) => {
+    const cells = APPLICANT_COLUMNS.map((c) => val(m, `applications.${row}.${c}`));
+    if (org) cells.splice(6, 0, { text: String(sum(row, ORG)) });
+    return cells;
+  };
+  const width = org ? 11 : 10;
   const rows: TableCell[][] = [
-    [h('（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', 3, 3), h('申请人情况', 7)],
-    [h('自然人', undefined, 2), h('法人或其他组织', 5), h('总计', undefined, 2)],
-    [h('商业企业'), h('科研机构'), h('社会公益组织'), h('法律服务机构'), h('其他')],
+    [h('（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）', 3, 3), h('申请人情况', org ? 8 : 7)],
+    [h('自然人', undefined, 2), h('法人或其他组织', org ? 6 : 5), h('总计', undefined, 2)],
+    [h('商业企业'), h('科研机构'), h('社会公益组织'), h('法律服务机构'), h('其他'), ...(org ? [h('小计')] : [])],
     [h('一、本年新收政府信息公开申请数量', 3), ...values('new')],
     [h('二、上年结转政府信息公开申请数量', 3), ...values('carried_over')],
   ];
@@ -110,17 +119,24 @@ function applicationsTable(m: ReportModel): TableSpec {
     [h('（一）予以公开', 2), ...values('granted')],
     [h('（二）部分公开（区分处理的，只计这一情形，不计其他情形）', 2), ...values('partial')],
   ];
+  const subtotalValues = (keys: string[]) => {
+    const cells = APPLICANT_COLUMNS.map((c) => ({ text: String(keys.reduce((a, r) => a + (m.values[`applications.${r}.${c}`] ?? 0), 0)) }));
+    if (org) cells.splice(6, 0, { text: String(keys.reduce((a, r) => a + sum(r, ORG), 0)) });
+    return cells;
+  };
   for (const [label, items] of groups) {
+    const span = items.length + (m.style.subtotalRows ? 1 : 0);
     items.forEach(([itemLabel, row], i) => {
-      resultRows.push([...(i === 0 ? [h(label, undefined, items.length)] : []), h(itemLabel), ...values(row)]);
+      resultRows.push([...(i === 0 ? [h(label, undefined, span)] : []), h(itemLabel), ...values(row)]);
     });
+    if (m.style.subtotalRows) resultRows.push([h('小计'), ...subtotalValues(items.map(([, r]) => r))]);
   }
   if (m.format === '2019') resultRows.push([h('（六）其他处理', 2), ...values('other')]);
   resultRows.push([h('（七）总计', 2), ...values('total')]);
   resultRows[0]!.unshift(h('三、本年度办理结果', undefined, resultRows.length));
   rows.push(...resultRows);
   rows.push([h('四、结转下年度继续办理', 3), ...values('carried_forward')]);
-  return { id: 'applications', width: 10, rows };
+  return { id: 'applications', width, rows };
 }
 
 function reviewTable(m: ReportModel): TableSpec {

@@ -6,14 +6,14 @@ import { createJsList } from '../families/jslist.ts';
 import { createStatic } from '../families/static.ts';
 import { createTrs } from '../families/trs.ts';
 import type { Builder, Column, Family, ListEntry } from '../families/types.ts';
-import { createRng, type Rng } from '../random.ts';
+import { createRng, hashString, type Rng } from '../random.ts';
 import { generateReport, type IssuerKind, type ReportFormat, type ReportModel } from '../reports/model.ts';
 import { injectDamage } from '../reports/damage.ts';
 import { escapeHtml, renderHtmlTables } from '../reports/render-html.ts';
 import { DEPARTMENTS, shortName, simHost, type CountyEntry } from './catalog.ts';
 import { articleMain, articleMeta, layout, linkList, type ArticleOptions, type NavLinks } from './chrome.ts';
 import { decoyMakers, draftReport, graphic, type DecoyContent } from './decoys.ts';
-import type { DocKind, ManifestDecoy, ManifestReport, Route, SimSiteInfo, SiteContext } from './types.ts';
+import type { DocKind, ManifestDecoy, ManifestReport, NbLayout, Route, SimSiteInfo, SiteContext } from './types.ts';
 
 export interface BuiltSite {
   info: SimSiteInfo;
@@ -79,8 +79,8 @@ const CSS = 'body{font-family:"Microsoft YaHei",SimSun;margin:0}.wrap{width:1200
 export interface BuildOptions {
   soft404: boolean;
   robotsPrivate: boolean;
-  /** the 年报 column is a hub of per-year sub-columns */
-  yearSubColumns?: boolean;
+  /** flat list, a hub of per-year sub-columns, or a hub of per-unit sub-columns */
+  nbLayout?: NbLayout;
 }
 
 export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions): BuiltSite {
@@ -101,7 +101,7 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     charset: county.charset,
     soft404: opts.soft404,
     robotsPrivate: opts.robotsPrivate,
-    yearSubColumns: opts.yearSubColumns ?? false,
+    nbLayout: opts.nbLayout ?? 'flat',
     siteIdCode: `${county.regionCode}${String(rng.int(1, 3)).padStart(4, '0')}`,
   };
   const ctx: SiteContext = { county, info, platformBase, homeBase };
@@ -251,8 +251,8 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
       siteId: county.id, year: m.year, regionCode: m.regionCode, regionName: m.regionName, issuer: m.issuer,
       title: m.title, publishedAt: m.publishedAt, format: m.format, figures: m.figures,
     };
-    if (bodyIsReport) reports.push({ url, kind: 'html', ...common });
-    if (big5) reports.push({ url: big5, kind: 'html', duplicateOf: url, ...common });
+    // a 繁體 copy is the same report at another URL: an alias, which the crawler should collapse
+    if (bodyIsReport) reports.push({ url, ...(big5 ? { aliases: [big5] } : {}), kind: 'html', ...common });
     if (attachment && docKind) {
       const aliases = attachment.aliases.length ? { aliases: attachment.aliases } : {};
       reports.push(bodyIsReport
@@ -264,18 +264,25 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   // decoys inside the 年报 column: a 编制通知 and, often, a 图解 of one county report
   items.push({ kind: 'decoy', decoy: decoyMakers.notice(county.name, dr.int(2019, 2023), dr.fork('notice')), id: newId() });
   const nbUrl = family.columnUrl(cols.nb);
-  // year sub-columns (密云 `zfxxgknb/gknb{Y}/`): the 年报 column is a hub of one list per covered year
-  const yearCols = new Map<number, Column>();
+  // 年报 sub-columns: by covered year (密云 `zfxxgknb/gknb{Y}/`) or by unit (本级 / each bureau / each township)
+  const nbLayout = opts.nbLayout ?? 'flat';
+  const subCols = new Map<string, { col: Column; group: string }>();
   const itemYear = (it: Item) => (it.kind === 'report' ? it.model.year : Number(dateOf(it).slice(0, 4)) - 1);
+  const unitOf = (it: Item): [string, string, string] => {
+    if (it.kind === 'decoy' || it.model.issuerKind === 'county') return ['bj', `${county.name}人民政府`, '县政府本级'];
+    const short = it.model.issuer.replace(county.name, '');
+    const slug = `u${hashString(short).toString(36).slice(0, 5)}`;
+    return [slug, short, it.model.issuerKind === 'department' ? '县直部门' : '乡镇（街道）'];
+  };
   const colFor = (it: Item): Column => {
-    if (!opts.yearSubColumns) return cols.nb;
-    const y = itemYear(it);
-    let c = yearCols.get(y);
+    if (nbLayout === 'flat') return cols.nb;
+    const [key, name, group] = nbLayout === 'years' ? [`gknb${itemYear(it)}`, `${itemYear(it)}年度`, ''] : unitOf(it);
+    let c = subCols.get(key);
     if (!c) {
-      c = column(`nb${y}`, `${y}年`, `${nbSlug}/gknb${y}`, platformBase, [zwgkCrumb, platCrumb, [nbLabel, nbUrl]]);
-      yearCols.set(y, c);
+      c = { col: column(`nb-${key}`, name, `${nbSlug}/${key}`, platformBase, [zwgkCrumb, platCrumb, [nbLabel, nbUrl]]), group };
+      subCols.set(key, c);
     }
-    return c;
+    return c.col;
   };
   const illustrated = items.filter((i): i is ReportItem => i.kind === 'report' && i.model.issuerKind === 'county' && i.model.year >= 2019 && i.delivery.startsWith('html'));
   if (illustrated.length && dr.chance(0.8)) {
@@ -301,13 +308,15 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     decoys.push({ url: draftUrl, title: draft.title, siteId: county.id, type: 'robots' });
     nbSidebar += `<div class="side-extra"><a href="/private/nb2024_draft.html">年报审核</a></div>`;
   }
-  if (opts.yearSubColumns) {
-    const years = [...yearCols.keys()].sort((a, z) => z - a);
-    for (const y of years) {
-      const col = yearCols.get(y)!;
+  if (nbLayout !== 'flat') {
+    const subs = [...subCols.values()].sort((a, z) => (nbLayout === 'years' ? z.col.name.localeCompare(a.col.name) : 0));
+    for (const { col } of subs) {
       family.renderList(b, col, nbEntries.filter((it) => colFor(it) === col).map(entry), { pageSize, sidebar: nbSidebar });
     }
-    const hub = linkList(years.map((y) => ({ text: `${y}年度`, href: family.columnUrl(yearCols.get(y)!) })), 'year-columns');
+    const groups = [...new Set(subs.map((x) => x.group))];
+    const hub = groups
+      .map((g) => `${g ? `<h4>${escapeHtml(g)}</h4>` : ''}${linkList(subs.filter((x) => x.group === g).map((x) => ({ text: x.col.name, href: family.columnUrl(x.col) })), 'sub-columns')}`)
+      .join('\n');
     register(nbUrl, { kind: 'page', html: b.page({ title: nbLabel, breadcrumb: cols.nb.breadcrumb, main: `${nbSidebar}<div class="list-right"><div class="list-title">${escapeHtml(nbLabel)}</div>${hub}</div>`, meta: { ColumnName: nbLabel } }) });
   } else {
     family.renderList(b, cols.nb, nbEntries.map(entry), { pageSize, sidebar: nbSidebar });

@@ -15,10 +15,12 @@ export interface SimSiteInfo {
   soft404: boolean;
   /** robots.txt disallows /private/ (a report-like decoy sits behind it) */
   robotsPrivate: boolean;
-  /** the 年报 column is a hub of per-year sub-columns, each its own paged list */
-  yearSubColumns: boolean;
+  /** the 年报 column: one list, or a hub of per-year / per-unit sub-columns, each its own paged list */
+  nbLayout: NbLayout;
   siteIdCode: string;
 }
+
+export type NbLayout = 'flat' | 'years' | 'units';
 
 export type DocKind = 'pdf' | 'docx' | 'scan';
 export type ReportKind = 'html' | DocKind;
@@ -28,12 +30,13 @@ export interface ManifestReport {
   url: string;
   /** for attachment-only reports: the article page that links the attachment */
   pageUrl?: string;
-  /** other URLs serving the same bytes (e.g. Hanweb downfile.jsp before its 302) */
+  /**
+   * other URLs of the same report: Hanweb downfile.jsp links (302 to `url`) and 繁體 converter copies
+   * (`/big5/…`, Traditional text with pinyin debris); a crawler should collapse them into one report
+   */
   aliases?: string[];
   /** set on an attachment that repeats a report whose page body is the report too */
   attachmentOf?: string;
-  /** set on a copy of another report (a 繁體 converter page): same report, another URL */
-  duplicateOf?: string;
   siteId: string;
   year: number;
   regionCode: string;

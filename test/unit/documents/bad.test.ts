@@ -64,6 +64,19 @@ describe('bad documents', () => {
     expect(await codeOf(extractDocument(pdf, { filename: 'locked.pdf' }))).toMatchObject({ code: 'encrypted', filename: 'locked.pdf' });
   });
 
+  it('owner-password-only PDF (copy protection, common on gov sites) is read normally', async () => {
+    const doc = new PDFDocument({ ownerPassword: 'owner', permissions: { copying: false, printing: 'lowResolution' }, pdfVersion: '1.7' });
+    const chunks: Buffer[] = [];
+    const pdf = await new Promise<Buffer>((resolve) => {
+      doc.on('data', (c: Buffer) => chunks.push(c));
+      doc.on('end', () => resolve(Buffer.concat(chunks)));
+      doc.text('annual report 2023');
+      doc.end();
+    });
+    const out = await extractDocument(pdf, { filename: 'protected.pdf' });
+    expect(out.body).toContain('annual report 2023');
+  });
+
   it('truncated DOCX → truncated', async () => {
     const docx = await renderDocx(report);
     expect(await codeOf(extractDocument(docx.subarray(0, docx.length - 200), { filename: 'cut.docx' }))).toMatchObject({ code: 'truncated' });

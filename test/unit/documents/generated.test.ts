@@ -44,6 +44,13 @@ for (const [format, figures] of [['2019', figures2019], ['2021', figures2021]] a
       expect(doc.body).toMatch(/^本报告根据.*请与本机关政务公开办公室联系。$/m);
     });
 
+    it('PDF with borders painted as thin filled boxes (Word export) reads the same', async () => {
+      const pdf = await renderPdf(report, { ruleStyle: 'fill' });
+      const doc = await extractDocument(pdf, { filename: 'word-export.pdf' });
+      const score = scoreCells(doc.body, figures, rows);
+      expect(score.wrong).toEqual([]);
+    });
+
     it('DOCX: merged cells expanded, values in place', async () => {
       const docx = await renderDocx(report);
       const doc = await extractDocument(docx, { filename: 'report.docx' });

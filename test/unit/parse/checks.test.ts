@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateChecks, runChecks } from '../../../src/parse/checks.ts';
+import type { Check } from '../../../src/schema/parse-result.ts';
 import { APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021 } from '../../../src/schema/figure-keys.ts';
 
 /** A table 三 where every cell is 0 except those given; table 四 all 0. */
@@ -11,7 +12,7 @@ function figures(rows: readonly string[], set: Record<string, number> = {}): Rec
   }
   return { ...f, ...set };
 }
-const rule = (checks: { rule: string }[], name: string) => checks.find((c) => c.rule === name);
+const rule = (checks: Check[], name: string) => checks.find((c) => c.rule === name);
 
 describe('runChecks', () => {
   it('emits every identity of §4 for a complete 2019 table (7 balance + 7 total_rows + 23 total_col + 3 review)', () => {

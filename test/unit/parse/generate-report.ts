@@ -23,7 +23,13 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.leng
 const sparse = (rng: Rng, max: number) => (rng() < 0.6 ? 0 : int(rng, 1, max));
 
 export type Shape = 'tab' | 'cell-per-line' | 'markdown' | 'spaces';
-export type Damage = 'blank' | 'lost-cell' | 'glued-cells' | 'drop-label' | 'traditional' | 'pinyin' | 'split-number';
+export type Damage =
+  | 'blank' | 'lost-cell' | 'glued-cells' | 'drop-label' | 'traditional' | 'pinyin' | 'split-number'
+  | 'ocr' | 'page-break' | 'wrapped-label' | 'subtotals' | 'review-transposed';
+export const DAMAGES: readonly Damage[] = [
+  'blank', 'lost-cell', 'glued-cells', 'drop-label', 'traditional', 'pinyin', 'split-number', 'ocr', 'page-break', 'wrapped-label',
+  'subtotals', 'review-transposed',
+];
 
 export type GeneratedReport = {
   format: '2019' | '2021';
@@ -199,7 +205,7 @@ export function generateReport(seed: number, opts: { shape?: Shape; damage?: Dam
   const rng = mulberry32(seed);
   const format = opts.format ?? (rng() < 0.5 ? '2019' : '2021');
   const shape = opts.shape ?? pick(rng, ['tab', 'cell-per-line', 'markdown', 'spaces'] as const);
-  const damage: Damage[] = opts.damage ?? (['blank', 'lost-cell', 'glued-cells', 'drop-label', 'traditional', 'pinyin', 'split-number'] as const).filter(() => rng() < 0.3);
+  const damage: Damage[] = opts.damage ?? DAMAGES.filter(() => rng() < 0.25);
   const f = generateFigures(rng, format);
   const { t2, t3, t4 } = tablesOf(f, format, rng);
   const truth = { ...f };
@@ -226,12 +232,50 @@ export function generateReport(seed: number, opts: { shape?: Shape; damage?: Dam
     // A label lost from a row inside the table: the row can only be placed by the gap it sits in.
     const r = pick(rng, t3rows.slice(3, -2));
     r.label = r.label.map(() => '');
+    if (rng() < 0.5) {
+      const a = pick(rng, t2.flatMap((t) => t.rows));
+      a.label = [''];
+    }
   }
   if (damage.includes('split-number') && shape === 'tab') {
     const r = t2.flatMap((t) => t.rows).find((x) => x.keys.some((k) => k.endsWith('amount_yuan')));
     if (r) r.values = r.values.map((v) => v.replace(/^(\d+)\.(\d+)$/, '$1. $2'));
   }
+  if (damage.includes('subtotals')) {
+    // Stated 小计 rows after each group: no figure key, only subtotal checks.
+    for (const g of ['denied_', 'unable_', 'rejected_']) {
+      const inGroup = (r: Row) => (r.keys[0] ?? '').startsWith(`applications.${g}`);
+      let last = -1;
+      t3rows.forEach((r, k) => { if (inGroup(r)) last = k; });
+      const keys = APPLICANT_COLUMNS.map((c) => t3rows.filter(inGroup).reduce((a, r) => a + f[`applications.${r.keys[0].split('.')[1]}.${c}`], 0));
+      t3rows.splice(last + 1, 0, { label: ['', '小计'], keys: [], values: keys.map(String) });
+    }
+  }
+  if (damage.includes('review-transposed')) {
+    t4.header = [['', ...REVIEW_HEADER]];
+    t4.rows = REVIEW_GROUPS.map((g, k) => ({
+      label: [['行政复议', '行政诉讼(未经复议直接起诉)', '行政诉讼(复议后起诉)'][k]],
+      keys: REVIEW_SUFFIXES.map((x) => `${g}.${x}`),
+      values: REVIEW_SUFFIXES.map((x) => String(f[`${g}.${x}`])),
+    }));
+  }
   let body = render([t2, [t3], [t4]], shape);
+  if (damage.includes('wrapped-label') && (shape === 'tab' || shape === 'spaces')) {
+    // A long label wraps: its tail continues on the next line with no values (seed 002, corpus 06).
+    const sep = shape === 'tab' ? '\t' : '   ';
+    body = body.replace(/(\(二\)部分公开\(区分处理的,只计这一情)(形,不计其他情形\))(.*)\n/, (_m, a, b, rest) =>
+      shape === 'tab' ? `${a}${rest}\n${sep}${b}${sep.repeat(7)}\n` : `${a}${rest}\n${b}\n`);
+  }
+  if (damage.includes('page-break')) {
+    // A page number and the repeated table-三 header in the middle of the rows.
+    const lines = body.split('\n');
+    const at = lines.findIndex((l) => l.includes('7.属于行政执法案卷'));
+    if (at > 0) lines.splice(at + 1, 0, '', '- 3 -', '', ...(shape === 'cell-per-line' ? ['自然人', '', '商业企业', ''] : []));
+    body = lines.join('\n');
+  }
+  if (damage.includes('ocr')) {
+    body = body.replace(/予以公开/g, '于以公开').replace(/自然人/g, '日然人').replace(/结果维持/g, '知果维持').replace(/尚未审结/g, '尚末审结');
+  }
   if (damage.includes('traditional')) body = toTraditional(body);
   if (damage.includes('pinyin')) body = body.replace(/政府/g, '政(zhèng)府').replace(/公开/g, '公(gōng)开');
   return { format, shape, damage, body, truth, damagedRows };

@@ -39,6 +39,20 @@ describe('generated reports', () => {
     },
   );
 
+  const HARMLESS = ['traditional', 'pinyin', 'split-number', 'ocr', 'page-break', 'wrapped-label', 'subtotals', 'review-transposed'] as const;
+  it.each(SHAPES.flatMap((shape) => HARMLESS.map((d) => [d, shape] as const)))('damage %s in %s text loses nothing', (damage, shape) => {
+    for (const format of ['2019', '2021'] as const) {
+      const s = score(11, { shape, format, damage: [damage] });
+      expect(s.wrong).toEqual([]);
+      expect(s.recovered).toBe(s.cells);
+      if (damage === 'subtotals') {
+        const sub = s.res.checks.filter((c) => /_subtotal\./.test(c.rule));
+        expect(sub).toHaveLength(21);
+        expect(sub.every((c) => c.ok)).toBe(true);
+      }
+    }
+  });
+
   it(`${CASES} damaged reports: zero wrong numbers; every absent cell flagged`, () => {
     let recovered = 0;
     let flagged = 0;

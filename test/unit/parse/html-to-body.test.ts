@@ -110,3 +110,10 @@ describe('htmlToBody: layout tables', () => {
     expect(lines).toContain('规章\t3');
   });
 });
+
+describe('htmlToBody: report sentences that mention chrome words', () => {
+  it('keeps a sentence inviting readers to contact the office', () => {
+    const f = htmlToBody('<p>某县2020年政府信息公开工作年度报告</p><p>如对本报告有任何疑问，请联系我们。</p><p>网站地图</p>');
+    expect(f.body).toBe('某县2020年政府信息公开工作年度报告\n如对本报告有任何疑问，请联系我们。');
+  });
+});

@@ -43,3 +43,25 @@ describe('readSummary', () => {
     expect(w).toContain('8600');
   });
 });
+
+describe('readSummary: wordings seen in county reports', () => {
+  it.each([
+    ['全年主动公开政府信息总数为1234条。', 'summary.active_items', 1234],
+    ['通过政府网站主动公开信息5678条。', 'summary.active_items', 5678],
+    ['全年共主动公开政府信息一万二千余条。', 'summary.active_items', 12000],
+    ['本年度共受理依申请公开申请二十三件。', 'summary.applications', 23],
+    ['今年共接受政府信息公开申请12件，比上年增长20%。', 'summary.applications', 12],
+    ['全年无依申请公开事项。', 'summary.applications', 0],
+    ['因政府信息公开申请行政复议0件、行政诉讼0件。', 'summary.review_cases', 0],
+    ['共收取检索、复制、邮寄等费用0元。', 'summary.fees_yuan', 0],
+    ['全年没有发生政府信息公开收费情况。', 'summary.fees_yuan', 0],
+  ])('%s → %s = %i', (text, key, value) => {
+    expect(readSummary(text).figures[key]).toBe(value);
+  });
+
+  it('does not read a negated review sentence as "no applications"', () => {
+    const r = readSummary('2016年度，本机关未发生因政府信息公开申请提起行政复议、行政诉讼的情况。');
+    expect(r.figures['summary.applications']).toBeUndefined();
+    expect(r.figures['summary.review_cases']).toBe(0);
+  });
+});

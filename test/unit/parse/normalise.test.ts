@@ -54,3 +54,10 @@ describe('normaliseText', () => {
     expect(normaliseText('1. 属于国家秘密').text).toBe('1. 属于国家秘密');
   });
 });
+
+describe('normaliseText: what prose repair leaves alone', () => {
+  it('does not glue a long sub-heading to the paragraph after it', () => {
+    const t = '(一)切实加强政务信息透明化公开化建设推进政务公开标准化规范化工作\n\n2020年度,我县坚持以主动公开、利企便民、优化服务为宗旨,进一步拓宽重点领域公开范围';
+    expect(normaliseText(t).text.split('\n')).toHaveLength(3);
+  });
+});

@@ -87,6 +87,12 @@ describe('parseReport', () => {
     expect(parseReport({ body: list.join('\n') }).isReport).toBe(false);
   });
 
+  it('takes the declared article title over a related-reports list above it, and stays a report', () => {
+    const related = ['陵川县2016年度政府信息公开年度报告', '陵川县2015年度政府信息公开年度报告', '陵川县2014年度政府信息公开年度报告', '陵川县2013年度政府信息公开年度报告'];
+    const r = parseReport({ body: `${related.join('\n')}\n${LEGACY}`, pageMeta: { title: '陵川县人民政府2017年度政府信息公开年度报告' } });
+    expect(r).toMatchObject({ isReport: true, year: 2017, title: '陵川县人民政府2017年度政府信息公开年度报告' });
+  });
+
   it('rejects companion pages (图解, 解读) that point at the report', () => {
     expect(parseReport({ body: '一图读懂永修县2020年政府信息公开工作年度报告\n' + LEGACY.split('\n').slice(4).join('\n') }).isReport).toBe(false);
   });

@@ -80,6 +80,7 @@ describe('sim world', () => {
     const world = buildSimWorld(7);
     const routes = new Map(world.sites.flatMap((s) => [...s.routes]));
     for (const r of world.manifest.reports.filter((x) => x.kind !== 'html')) {
+      // attachments' aliases are Hanweb downfile.jsp links
       expect(routes.get(routeKey(new URL(r.url)))?.kind, r.url).toBe('document');
       for (const a of r.aliases ?? []) expect(routes.get(routeKey(new URL(a)))).toMatchObject({ kind: 'redirect', location: r.url });
     }
@@ -167,11 +168,15 @@ describe('sim server', () => {
   });
 
   it('Hanweb dataproxy pages the 年报 column correctly (GET page=N and POST record windows)', async () => {
+    let multiPage = 0;
     for (const site of web.sites.filter((s) => s.family === 'hanweb')) {
-      const countyReport = web.manifest.reports.find((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf)!;
+      const countyReport = web.manifest.reports.find((r) => r.siteId === site.id && r.kind === 'html')!;
       const nbUrl = `http://${site.host}/col/col${countyReport.url.match(/art_(\d+)_/)![1]}/index.html`;
-      // the column is reachable from the home page
-      expect(hrefs((await viaProxy(web.port, site.home)).body.toString('utf8'))).toContain(nbUrl);
+      // the column is reachable from the home page, directly or through the 年报 hub of unit sub-columns
+      const fromHome = hrefs((await viaProxy(web.port, site.home)).body.toString('utf8')).filter((h) => h.includes('/col/col'));
+      const twoHops = new Set(fromHome);
+      for (const h of fromHome) for (const x of hrefs((await viaProxy(web.port, h)).body.toString('utf8'))) twoHops.add(x);
+      expect(twoHops.has(nbUrl), nbUrl).toBe(true);
       const page = (await viaProxy(web.port, nbUrl!)).body.toString('utf8');
       const columnid = page.match(/var columnid = '(\d+)'/)![1]!;
       const unitid = page.match(/var unitid = '(\d+)'/)![1]!;
@@ -183,6 +188,7 @@ describe('sim server', () => {
 
       const proxy = `http://${site.host}/module/web/jpage/dataproxy.jsp`;
       const pages = Math.ceil(total / perpage);
+      if (pages > 1) multiPage++;
       const viaGet: string[] = [];
       for (let n = 1; n <= pages + 1; n++) {
         const xml = (await viaProxy(web.port, `${proxy}?page=${n}&columnid=${columnid}&unitid=${unitid}&perpage=${perpage}`)).body.toString('utf8');
@@ -203,22 +209,23 @@ describe('sim server', () => {
       expect(viaPost).toEqual(viaGet);
       expect(viaGet.slice(0, inline.length)).toEqual(inline);
       // every report page of the site that sits in this column is reachable from the pages
-      const columnReports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf && r.url.includes(`/art_${columnid}_`));
+      const columnReports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && r.url.includes(`/art_${columnid}_`));
       const found = new Set(viaGet.map((h) => new URL(h, `http://${site.host}/`).href));
       for (const r of columnReports) expect(found.has(r.url), r.url).toBe(true);
     }
+    expect(multiPage).toBeGreaterThan(1);
   }, 120_000);
 
   it('TRS lists link page 2 only through createPageHTML, and every index_k exists', async () => {
     let paged = 0;
     for (const site of web.sites.filter((s) => s.family === 'trs')) {
-      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf && !/\/(zfgzbg|tjxx|czyjs|wzndbb|fzzfjs)\//.test(r.url));
+      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !/\/(zfgzbg|tjxx|czyjs|wzndbb|fzzfjs)\//.test(r.url));
       const dirs = new Map<string, ManifestReport[]>();
       for (const r of reports) {
         const dir = r.url.replace(/\d{6}\/t\d+_\d+\.shtml$/, '');
         dirs.set(dir, [...(dirs.get(dir) ?? []), r]);
       }
-      if (site.yearSubColumns) expect(dirs.size).toBeGreaterThan(3);
+      if (site.nbLayout !== 'flat') expect(dirs.size).toBeGreaterThan(3);
       for (const [colDir, inDir] of dirs) {
         const first = (await viaProxy(web.port, `${colDir}index.shtml`)).body.toString('utf8');
         const [, count, current] = first.match(/createPageHTML\((\d+), (\d+), "index", "shtml"\)/)!;
@@ -239,21 +246,22 @@ describe('sim server', () => {
     expect(paged).toBeGreaterThan(1);
   }, 120_000);
 
-  it('serves 繁體 copies of some reports, marked as duplicates', async () => {
-    const copies = web.manifest.reports.filter((r) => r.duplicateOf);
-    expect(copies.length).toBeGreaterThan(0);
-    const c = copies[0]!;
-    const html = (await viaProxy(web.port, c.url)).body.toString('utf8');
+  it('serves 繁體 copies of some reports as aliases of the original', async () => {
+    const originals = web.manifest.reports.filter((r) => r.kind === 'html' && r.aliases?.length);
+    expect(originals.length).toBeGreaterThan(0);
+    const o = originals[0]!;
+    const copy = o.aliases![0]!;
+    expect(new URL(copy).pathname).toBe(`/big5${new URL(o.url).pathname}`);
+    const html = (await viaProxy(web.port, copy)).body.toString('utf8');
     expect(html).toMatch(/政府信息公開/);
     expect(html).toMatch(/[\u4e00-\u9fff]\([a-zāáǎàēéěèīíǐìōóǒòūúǔù]+\)/);
-    const original = (await viaProxy(web.port, c.duplicateOf!)).body.toString('utf8');
-    expect(original).toContain(new URL(c.url).pathname);
-    expect(web.manifest.reports.find((r) => r.url === c.duplicateOf)!.figures).toEqual(c.figures);
+    const original = (await viaProxy(web.port, o.url)).body.toString('utf8');
+    expect(original).toContain(`href="${new URL(copy).pathname}"`);
   });
 
   it('JS lists have an empty shell; the list API returns every item and repeats the last page past the end', async () => {
     for (const site of web.sites.filter((s) => s.family === 'jslist')) {
-      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf);
+      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html');
       const colDir = reports[0]!.url.replace(/\d{8}\/[0-9a-f-]+\.html$/, '');
       const shell = (await viaProxy(web.port, `${colDir}index.html`)).body.toString('utf8');
       expect(hrefs(shell).filter((h) => h.startsWith(colDir) && h !== `${colDir}index.html`)).toEqual([]);
@@ -274,7 +282,7 @@ describe('sim server', () => {
 
   it('static lists link every page with <a>', async () => {
     const site = web.sites.find((s) => s.family === 'static')!;
-    const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !r.duplicateOf);
+    const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html');
     const colDir = reports[0]!.url.replace(/\d{4}\/\d{4}\/\d+\.html$/, '');
     const queue = [`${colDir}index.html`];
     const seenPages = new Set<string>();

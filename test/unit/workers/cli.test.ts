@@ -50,6 +50,14 @@ describe('nianbao CLI', () => {
     expect(unknown.err).toMatch(/unknown command 'fly'/);
   });
 
+  it('crawl refuses a --site that is neither an id of the config nor a URL', async () => {
+    const config = path.join(tmp.dir, 'sites.yaml');
+    writeFileSync(config, 'sites:\n  - id: lingchuan\n    name: 陵川县\n    regionCode: "140524"\n    home: http://www.lczf.gov.cn.test/\n');
+    const unknown = await cli('crawl', '--config', config, '--site', 'atlantis', '--archive', path.join(tmp.dir, 'u.sqlite'));
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toBe("nianbao: --site atlantis: no site with that id in the config (ids: lingchuan)\n");
+  });
+
   describe('stats and reparse on an archive', () => {
     const file = path.join(tmp.dir, 'r.sqlite');
     const html = readFileSync(path.resolve(import.meta.dirname, '../../../../shared/corpus/01_shanghai_office_2019.html'));

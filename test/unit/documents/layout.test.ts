@@ -1,0 +1,103 @@
+// Pure layout rules on hand-made geometry: ruled grids, merged cells, page-split rows, gap-split lines.
+import { describe, expect, it } from 'vitest';
+import { layoutDocument, tidyCell, type PageGeometry, type Segment, type TextItem } from '../../../src/documents/layout.ts';
+import { sniffDocument } from '../../../src/documents/sniff.ts';
+import { tabStreamToRows } from '../../../src/documents/doc.ts';
+import { cleanOcrToken, joinDigitRuns } from '../../../src/documents/ocr.ts';
+
+const t = (s: string, x: number, y: number, h = 10): TextItem => ({ s, x, y, w: s.length * h * (/[\u4e00-\u9fff]/.test(s) ? 1 : 0.5), h });
+/** Rules of a grid with column edges xs and row edges ys; `skipV` removes vertical pieces [x, rowIndex]. */
+function grid(xs: number[], ys: number[], skipV: [number, number][] = [], skipH: [number, number][] = []): Segment[] {
+  const segs: Segment[] = [];
+  ys.forEach((y, r) => xs.slice(0, -1).forEach((x, c) => { if (!skipH.some(([sr, sc]) => sr === r && sc === c)) segs.push([x, y, xs[c + 1], y]); }));
+  xs.forEach((x, c) => ys.slice(0, -1).forEach((y, r) => { if (!skipV.some(([sc, sr]) => sc === c && sr === r)) segs.push([x, y, x, ys[r + 1]]); }));
+  return segs;
+}
+const page = (items: TextItem[], segs: Segment[] = []): PageGeometry => ({ width: 600, height: 800, items, segs });
+
+describe('layout', () => {
+  it('ruled grid: empty cells kept, wrapped label joined into its cell', () => {
+    const xs = [50, 200, 250, 300, 350], ys = [100, 140, 170];
+    const body = layoutDocument([page([
+      t('（二）部分公开（区分处理的', 55, 115), t('只计这一情形）', 55, 130), t('4', 220, 122), t('9', 320, 122),
+      t('（七）总计', 55, 160), t('21', 215, 160), t('0', 270, 160), t('21', 315, 160),
+    ], grid(xs, ys))]);
+    expect(body.split('\n')).toEqual(['（二）部分公开（区分处理的只计这一情形）\t4\t\t9', '（七）总计\t21\t0\t21']);
+  });
+
+  it('merged cells: colspan omitted, rowspan continuation is one empty field', () => {
+    const xs = [50, 100, 200, 250, 300], ys = [100, 130, 160, 190];
+    // Column 0 spans rows 1-2 (no rule between them); row 0 spans columns 0-1.
+    const segs = grid(xs, ys, [[1, 0]], [[2, 0]]);
+    const body = layoutDocument([page([
+      t('一、本年新收', 55, 120), t('3', 220, 120), t('4', 270, 120),
+      t('三、', 55, 165), t('（一）予以公开', 105, 150), t('1', 220, 150), t('2', 270, 150),
+      t('（二）部分公开', 105, 180), t('5', 220, 180), t('6', 270, 180),
+    ], segs)]);
+    expect(body.split('\n')).toEqual(['一、本年新收\t3\t4', '三、\t（一）予以公开\t1\t2', '\t（二）部分公开\t5\t6']);
+  });
+
+  it('a row cut by a page break (no closing rule) still belongs to the table', () => {
+    const xs = [50, 200, 250], ys = [100, 130];
+    const segs: Segment[] = [...grid(xs, ys), [50, 130, 50, 160], [200, 130, 200, 160], [250, 130, 250, 160]];
+    const body = layoutDocument([page([t('规章', 55, 120), t('3', 220, 120), t('行政规范性文件', 55, 150), t('8', 220, 150)], segs)]);
+    expect(body.split('\n')).toEqual(['规章\t3', '行政规范性文件\t8']);
+  });
+
+  it('unruled text: wide gaps split cells, letter-spaced CJK joins, prose lines join into paragraphs', () => {
+    const lines: TextItem[] = [
+      t('信 息 内 容', 50, 100), t('本年制发件数', 200, 100),
+      t('　　本报告由某县人民政府办公室根据条例规定编制本报告由某县', 50, 130),
+      t('人民政府办公室负责解释。', 50, 145),
+    ];
+    lines[2].w = 500; // runs to the right margin
+    const body = layoutDocument([page(lines)]);
+    expect(body.split('\n')).toEqual(['信息内容\t本年制发件数', '本报告由某县人民政府办公室根据条例规定编制本报告由某县人民政府办公室负责解释。']);
+  });
+
+  it('page numbers at the foot are dropped, numbers in the body are kept', () => {
+    const body = layoutDocument([page([t('正文', 50, 100), t('12', 300, 400), t('- 3 -', 280, 780)])]);
+    expect(body).not.toMatch(/- 3 -/);
+    expect(body).toContain('12');
+  });
+
+  it('tidyCell removes spaces between ideographs only', () => {
+    expect(tidyCell('商 业 企 业')).toBe('商业企业');
+    expect(tidyCell('8208. 93 万元')).toBe('8208. 93 万元');
+  });
+});
+
+describe('sniff', () => {
+  it('magic bytes beat names; names are the fallback', () => {
+    expect(sniffDocument(Buffer.from('%PDF-1.7 ...'), { filename: 'a.doc' }).kind).toBe('pdf');
+    expect(sniffDocument(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]), { filename: 'a.pdf' })).toEqual({ kind: 'image', imageType: 'png' });
+    expect(sniffDocument(Buffer.from([0xff, 0xd8, 0xff, 0xe0]), {}).kind).toBe('image');
+    expect(sniffDocument(Buffer.from('Rar!\x1a\x07\x00', 'latin1'), { filename: 'a.pdf' }).kind).toBe('rar');
+    expect(sniffDocument(Buffer.from('<html><body>x</body></html>'), { filename: 'a.pdf' }).kind).toBe('html');
+    expect(sniffDocument(Buffer.from([1, 2, 3, 0, 5, 6, 7, 8]), { filename: 'report.xlsx' }).kind).toBe('xlsx');
+  });
+});
+
+describe('Word binary tab stream', () => {
+  it('row ends are told from empty cells by what follows', () => {
+    // Word marks cell ends and row ends alike; word-extractor renders both as \t.
+    const stream = '标题\n信息内容\t本年制发件数\t\t规章\t3\t\t行政规范性文件\t\t\t（一）予以公开\t1\t\t2\t\t\n结尾';
+    expect(tabStreamToRows(stream)).toEqual(['标题', '信息内容\t本年制发件数', '规章\t3', '行政规范性文件', '\t（一）予以公开\t1\t\t2', '结尾']);
+  });
+});
+
+describe('OCR token clean-up', () => {
+  it('digit look-alikes in numeric tokens only', () => {
+    expect(cleanOcrToken('o')).toBe('0');
+    expect(cleanOcrToken('“0')).toBe('0');
+    expect(cleanOcrToken('1O5')).toBe('105');
+    expect(cleanOcrToken('办理结果')).toBe('办理结果');
+    expect(cleanOcrToken('Hello')).toBe('Hello');
+  });
+  it('numeric words of one cell close together are one number', () => {
+    const items: TextItem[] = [{ s: '311', x: 0, y: 20, w: 30, h: 20 }, { s: '9', x: 34, y: 20, w: 10, h: 20 }];
+    expect(joinDigitRuns(items).map((i) => i.s)).toEqual(['3119']);
+    const far: TextItem[] = [{ s: '1', x: 0, y: 20, w: 10, h: 20 }, { s: '0', x: 60, y: 20, w: 10, h: 20 }];
+    expect(joinDigitRuns(far).map((i) => i.s)).toEqual(['1', '0']);
+  });
+});
