@@ -12,12 +12,17 @@ export interface PageLink {
   chrome: boolean;
   /** Came from a Hanweb inline datastore record. */
   record?: boolean;
+  /** 上一篇/下一篇/相关文件 link next to an article, not an item of a list. */
+  related?: boolean;
 }
 
 export interface PageInfo {
   title: string | null;
   htmlTitle: string | null;
   columnName: string | null;
+  columnType: string | null;
+  /** Inline script text (pager calls such as createPageHTML live there). */
+  rawScripts: string;
   breadcrumb: string | null;
   links: PageLink[];
   iframes: string[];
@@ -39,6 +44,8 @@ export function extractPage(html: string, url: string): PageInfo {
   const htmlTitle = $('title').first().text().trim() || null;
   const title = meta('ArticleTitle') ?? h1 ?? htmlTitle;
   const columnName = meta('ColumnName') ?? meta('columnname');
+  const columnType = meta('ColumnType');
+  const rawScripts = $('script:not([src])').map((_, el) => $(el).html() ?? '').get().join('\n');
   let breadcrumb: string | null = null;
   $('[class*="bread"], [class*="crumb"], [class*="position"], [class*="location"], [id*="position"], [id*="location"], [class*="dqwz"], [class*="current"]').each((_, el) => {
     const t = $(el).text().replace(/\s+/g, ' ').trim();
@@ -51,13 +58,13 @@ export function extractPage(html: string, url: string): PageInfo {
 
   const links: PageLink[] = [];
   const seen = new Set<string>();
-  const add = (href: string | undefined, text: string, attachment: boolean, chrome: boolean, record = false) => {
+  const add = (href: string | undefined, text: string, attachment: boolean, chrome: boolean, record = false, related = false) => {
     const abs = resolveHref(href, url);
     if (!abs) return;
     const key = abs + '\u0000' + text;
     if (seen.has(key)) return;
     seen.add(key);
-    links.push({ url: abs, text, attachment: attachment || looksLikeAttachmentUrl(abs), chrome, record });
+    links.push({ url: abs, text, attachment: attachment || looksLikeAttachmentUrl(abs), chrome, record, related });
   };
   $('a[href], area[href]').each((_, el) => {
     const $el = $(el);
@@ -66,7 +73,9 @@ export function extractPage(html: string, url: string): PageInfo {
     const full = $el.attr('title')?.trim();
     const best = full && full.length > text.length ? full : text;
     const appendix = /^true$/i.test($el.attr('appendix') ?? '');
-    add($el.attr('href'), best, appendix, $el.closest(CHROME_SEL).length > 0);
+    const around = $el.parent().text().replace(/\s+/g, '');
+    const related = /^(上一篇|下一篇|上一条|下一条|上篇|下篇|相关)/.test(around) || $el.closest('[class*="xgwj"], [class*="xgjd"], [class*="related"], [class*="prev"], [class*="next"]').length > 0;
+    add($el.attr('href'), best, appendix, $el.closest(CHROME_SEL).length > 0, false, related);
   });
   const iframes: string[] = [];
   $('iframe[src], frame[src]').each((_, el) => {
@@ -109,7 +118,7 @@ export function extractPage(html: string, url: string): PageInfo {
   $('script, style, noscript, template').remove();
   const bodyText = $('body').text().replace(/\s+/g, ' ').trim();
   return {
-    title, htmlTitle, columnName, breadcrumb, links, iframes, metaRefresh, datastore,
+    title, htmlTitle, columnName, columnType, rawScripts, breadcrumb, links, iframes, metaRefresh, datastore,
     textLength: bodyText.length, bodyText, scriptCount, imageCount,
   };
 }

@@ -16,13 +16,19 @@ export interface RawResponse {
 
 /** Concurrency cap and minimum spacing between request starts, per host. */
 export class HostGate {
-  private state = new Map<string, { active: number; nextStart: number; waiters: (() => void)[] }>();
+  private state = new Map<string, { active: number; nextStart: number; delayMs: number; waiters: (() => void)[] }>();
   constructor(private readonly maxConcurrency: number, private readonly delayMs: number) {}
 
   private host(h: string) {
     let s = this.state.get(h);
-    if (!s) this.state.set(h, (s = { active: 0, nextStart: 0, waiters: [] }));
+    if (!s) this.state.set(h, (s = { active: 0, nextStart: 0, delayMs: this.delayMs, waiters: [] }));
     return s;
+  }
+
+  /** A host asking for more spacing (robots.txt Crawl-delay) gets it; never less than the default. */
+  setDelay(host: string, ms: number): void {
+    const s = this.host(host);
+    s.delayMs = Math.max(this.delayMs, ms);
   }
 
   /** Pushes the next start on a host back (Retry-After, Crawl-delay, backoff after 429/503). */
@@ -43,7 +49,7 @@ export class HostGate {
         if (wait <= 0) break;
         await sleep(wait, signal);
       }
-      s.nextStart = Date.now() + this.delayMs;
+      s.nextStart = Date.now() + s.delayMs;
       return await fn();
     } finally {
       s.active--;

@@ -13,6 +13,21 @@ import { Renderer, type BrowserResponse } from './browser.ts';
 import { hostOf, looksLikeAttachmentUrl, makeHostFilter, normaliseUrl, resolveHref, urlKey } from './urls.ts';
 import type { CandidateDocument, CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot, SnapshotKind } from './types.ts';
 
+// How a site is crawled (site-patterns.md):
+// - one best-first frontier per site: priority = §1 cue score of the link (+ a bonus inside a 公开/年报
+//   area); links to report titles and files of a report come first; ≤ −5 is never followed; page budget
+//   `site.maxPages` (report pages and their files are outside it);
+// - every list page is fingerprinted (§2) and paged: TRS createPageHTML → index_N, Hanweb inline datastore
+//   → dataproxy.jsp groups, ordinary pager links, and Chromium for lists that scripts build (Epoint-style
+//   shells, SPAs) — the browser's requests go through the same HTTP path, so host rules, robots, politeness
+//   and snapshots hold for them too;
+// - report vs decoy by title (§4) plus body phrases; decoys are never emitted;
+// - politeness: robots.txt first on every host, per-host concurrency and spacing, retries with backoff,
+//   JS cookie challenges passed once in the browser and the cookie reused over HTTP.
+// Crawlee's own crawler classes are not used: the HTTP client is Crawlee's got-scraping, but a best-first
+// priority frontier, per-host gates shared with the browser, and manual redirects (each hop checked
+// against the allowed hosts) did not fit RequestQueue/AutoscaledPool without fighting them.
+
 export type * from './types.ts';
 export { classifyTitle, scoreLink } from './cues.ts';
 
@@ -217,7 +232,8 @@ class SiteCrawl {
       await this.snapshot(res, 'robots', { discoveredFrom: null, linkText: null });
       if (res.status >= 200 && res.status < 300 && res.body) {
         const rules = parseRobots(res.body.toString('utf8'), this.d.userAgent);
-        if (rules.crawlDelaySecs) this.gate.defer(hostOf(robotsUrl), 0);
+        // Crawl-delay is honoured up to 30 s; beyond that the host would never finish a crawl.
+        if (rules.crawlDelaySecs) this.gate.setDelay(hostOf(robotsUrl), Math.min(30, rules.crawlDelaySecs) * 1000);
         return rules;
       }
       if (res.status >= 300 && res.status < 400) return ALLOW_ALL; // a redirected robots.txt is treated as absent
@@ -530,7 +546,7 @@ class SiteCrawl {
   /** Report vs decoy vs other for the page just fetched (§4). */
   private judge(item: FrontierItem, info: PageInfo): { isReport: boolean; title: string | null; reportLinks: number } {
     const contentLinks = info.links.filter((l) => !l.chrome);
-    const reportLinks = contentLinks.filter((l) => classifyTitle(l.text) === 'report').length;
+    const reportLinks = contentLinks.filter((l) => !l.related && classifyTitle(l.text) === 'report').length;
     const titles = [info.title, info.htmlTitle?.split(/[-_|—–]{1,2}/)[0], item.linkText].filter((t): t is string => !!t && !!t.trim());
     if (titles.some((t) => classifyTitle(t) === 'decoy')) return { isReport: false, title: info.title, reportLinks };
     const title = titles.find((t) => classifyTitle(t) === 'report') ?? null;
@@ -538,8 +554,10 @@ class SiteCrawl {
     const markers = hasReportBodyMarkers(info.bodyText);
     const attachments = contentLinks.filter((l) => l.attachment).length;
     // A list of reports (year column, 汇总 page) carries many report titles and no report body.
-    const listy = reportLinks >= 3 || !!info.datastore;
-    const isReport = markers ? reportLinks < 6 : !listy && (attachments > 0 || info.imageCount > 0 || item.reportLink);
+    // Without report phrases in the body, a page that links other reports is a (year/unit) column.
+    const listy = reportLinks >= (markers ? 6 : 1) || !!info.datastore || /createPageHTML\s*\(/.test(info.rawScripts)
+      || /列表/.test(info.columnType ?? '');
+    const isReport = !listy && (markers || attachments > 0 || info.imageCount > 0 || item.reportLink);
     return { isReport, title, reportLinks };
   }
 

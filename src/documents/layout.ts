@@ -90,23 +90,26 @@ type VLine = { x: number; y0: number; y1: number };
 
 function mergeCollinear<T>(items: T[], key: (t: T) => number, lo: (t: T) => number, hi: (t: T) => number,
   make: (k: number, a: number, b: number) => T, tol: number): T[] {
-  const sorted = [...items].sort((a, b) => key(a) - key(b) || lo(a) - lo(b));
-  const out: T[] = [];
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
   const groups: T[][] = [];
   for (const t of sorted) {
     const g = groups[groups.length - 1];
-    if (g && Math.abs(key(g[0]) - key(t)) <= tol) g.push(t);
+    if (g && key(t) - key(g[g.length - 1]) <= tol) g.push(t);
     else groups.push([t]);
   }
+  // Within a group only overlapping pieces are one line, and each line keeps its own position:
+  // two tables on a page often have rules 1-2 pt apart, and averaging them would invent columns.
+  const out: T[] = [];
   for (const g of groups) {
-    const k = g.reduce((s, t) => s + key(t), 0) / g.length;
-    const spans = g.map((t) => [lo(t), hi(t)] as [number, number]).sort((a, b) => a[0] - b[0]);
-    let [a, b] = spans[0];
-    for (const [c, d] of spans.slice(1)) {
-      if (c <= b + tol) b = Math.max(b, d);
-      else { out.push(make(k, a, b)); [a, b] = [c, d]; }
+    const spans = [...g].sort((a, b) => lo(a) - lo(b));
+    let run: T[] = [spans[0]];
+    let end = hi(spans[0]);
+    const flush = () => out.push(make(run.reduce((s, t) => s + key(t), 0) / run.length, Math.min(...run.map(lo)), end));
+    for (const t of spans.slice(1)) {
+      if (lo(t) <= end + tol) { run.push(t); end = Math.max(end, hi(t)); }
+      else { flush(); run = [t]; end = hi(t); }
     }
-    out.push(make(k, a, b));
+    flush();
   }
   return out;
 }
@@ -281,32 +284,91 @@ export type LayoutOptions = {
 };
 
 type Block = { top: number; lines: string[]; kind: 'table' | 'text'; textLines?: TextLine[] };
-type TextLine = { text: string; x0: number; x1: number; top: number; bottom: number; h: number; cells: number };
+type CellSpan = { text: string; x0: number; x1: number };
+type TextLine = { text: string; x0: number; x1: number; top: number; bottom: number; h: number; cells: number; spans: CellSpan[] };
 
 const PAGE_NUMBER = /^[-—–－·\s]*(第\s*)?\d{1,4}(\s*页)?[-—–－·\s]*$|^\d+\s*\/\s*\d+$/;
 
 /** Splits a line into cells at wide gaps; a borderless table keeps its columns this way. */
 function textLineOf(line: Box[]): TextLine {
-  const cells: string[] = [];
-  let cur = '';
+  const spans: CellSpan[] = [];
+  let cur: CellSpan | null = null;
   let prev: Box | undefined;
   for (const b of line) {
     const gap = prev ? b.x0 - prev.x1 : 0;
     const h = Math.max(b.h, prev?.h ?? 0);
-    if (prev && gap > h * 2) { cells.push(tidyCell(cur)); cur = b.s; }
-    else cur = joinPieces(cur, b.s, !!prev && gap > h * 0.25);
+    // Numbers in neighbouring columns of a borderless table can sit closer than two characters; a
+    // space inside one number (`8208. 93`) is far narrower than a character.
+    const numbers = !!cur && /\d$/.test(cur.text) && /^[-+]?\d/.test(b.s);
+    if (!cur || gap > h * 2 || (numbers && gap > h * 0.8)) { if (cur) spans.push(cur); cur = { text: b.s, x0: b.x0, x1: b.x1 }; }
+    else { cur.text = joinPieces(cur.text, b.s, gap > h * 0.25); cur.x1 = Math.max(cur.x1, b.x1); }
     prev = b;
   }
-  cells.push(tidyCell(cur));
+  if (cur) spans.push(cur);
+  for (const sp of spans) sp.text = tidyCell(sp.text);
   return {
-    text: cells.join('\t'),
+    text: spans.map((c) => c.text).join('\t'),
     x0: line[0].x0,
     x1: Math.max(...line.map((b) => b.x1)),
     top: Math.min(...line.map((b) => b.top)),
     bottom: Math.max(...line.map((b) => b.bottom)),
     h: Math.max(...line.map((b) => b.h)),
-    cells: cells.length,
+    cells: spans.length,
+    spans,
   };
+}
+
+const NUMERIC_CELL = /^[-+]?\d[\d,]*(\.\d+)?$/;
+
+/**
+ * Borderless tables: consecutive multi-cell lines are aligned on value columns found from their number
+ * cells, so a blank cell comes back as an empty field instead of shifting the numbers after it left.
+ * Text left of the first value column stays as label cells; a header spanning several columns is
+ * written once, at its first column.
+ */
+function alignUnruled(lines: TextLine[]): void {
+  let i = 0;
+  while (i < lines.length) {
+    if (lines[i].cells < 2) { i++; continue; }
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1].cells >= 2) j++;
+    const run = lines.slice(i, j + 1);
+    const numericCells = run.flatMap((l) => l.spans.filter((c) => NUMERIC_CELL.test(c.text)));
+    if (run.length >= 2 && run.filter((l) => l.spans.some((c) => NUMERIC_CELL.test(c.text))).length >= 2) {
+      const bands: { x0: number; x1: number }[] = [];
+      for (const c of [...numericCells].sort((a, b) => a.x0 - b.x0)) {
+        const last = bands[bands.length - 1];
+        if (last && c.x0 <= last.x1) last.x1 = Math.max(last.x1, c.x1);
+        else bands.push({ x0: c.x0, x1: c.x1 });
+      }
+      if (bands.length >= 2) for (const l of run) realign(l, bands);
+    }
+    i = j + 1;
+  }
+}
+
+function realign(l: TextLine, bands: { x0: number; x1: number }[]): void {
+  const labels: string[] = [];
+  const slots: (string | null)[] = bands.map(() => '');
+  for (const c of l.spans) {
+    const hit = bands.map((b, k) => (Math.min(b.x1, c.x1) - Math.max(b.x0, c.x0) > 0 ? k : -1)).filter((k) => k >= 0);
+    if (hit.length === 0) {
+      // Not under any value column: a label (left of the values) or a stray note; keep its order.
+      if (c.x1 <= bands[0].x0) labels.push(c.text);
+      else {
+        const k = bands.findIndex((b) => b.x0 > c.x1);
+        const at = k === -1 ? bands.length - 1 : Math.max(0, k - 1);
+        slots[at] = slots[at] ? `${slots[at]} ${c.text}` : c.text;
+      }
+      continue;
+    }
+    const first = hit[0];
+    slots[first] = slots[first] ? `${slots[first]} ${c.text}` : c.text;
+    for (const k of hit.slice(1)) slots[k] = null; // spanned: omitted
+  }
+  const fields = [...labels, ...slots.filter((x): x is string => x !== null)];
+  l.text = fields.join('\t');
+  l.cells = fields.length;
 }
 
 /** Items that contain runs of spaces and cross a rule are several cells printed as one run. */
@@ -350,6 +412,7 @@ export function layoutPage(page: PageGeometry, opts: LayoutOptions = {}): { line
   }
   const free = boxes.filter((b) => !used.has(b));
   const textLines = clusterLines(free).map(textLineOf);
+  alignUnruled(textLines);
   for (const tl of textLines) blocks.push({ top: tl.top, kind: 'text', lines: [tl.text], textLines: [tl] });
   blocks.sort((a, b) => a.top - b.top);
   return { lines: textLines, blocks };

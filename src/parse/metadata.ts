@@ -1,6 +1,6 @@
 import { readChineseNumber } from './numbers.ts';
 import { metaFromLines, type PageMeta } from './page-meta.ts';
-import { fuzzyRegionInText, placeByCode, regionInText, type RegionMatch } from './region.ts';
+import { fuzzyRegionInText, placeByCode, regionInText, townshipRegionInText, type RegionMatch } from './region.ts';
 
 export type Metadata = {
   title: string | null;
@@ -184,6 +184,10 @@ export function findRegion(
   }
   for (const s of sources) {
     const r = fuzzyRegionInText(s, opts);
+    if (r) return r;
+  }
+  for (const s of [title, pageMeta.title, issuer, body.split('\n').slice(0, 3).join('\n')]) {
+    const r = s ? townshipRegionInText(s, opts) : null;
     if (r) return r;
   }
   // 网站标识码 = registering area's code + serial: weak (a county bureau may sit on a city platform), so last.

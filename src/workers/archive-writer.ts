@@ -1,7 +1,6 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createLogger } from '../log.ts';
 import { ArchiveError, type Archive, type SaveParseResult } from '../store/archive.ts';
-import type { FetchedSnapshot } from '../crawler/types.ts';
 import { gunzipBase64, type ArchiveJob, type ParseResultArchiveJob } from './archive-jobs.ts';
 import { snapshotToArchiveInput } from './crawl-worker.ts';
 import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
@@ -25,9 +24,8 @@ const PERMANENT = new Set(['invalid_input', 'constraint', 'not_sqlite', 'corrupt
 export function applyArchiveJob(archive: Archive, data: ArchiveJob): SaveParseResult | null {
   switch (data.kind) {
     case 'snapshot': {
-      const s = data.snapshot as unknown as Omit<FetchedSnapshot, 'body'>;
       const body = data.bodyGzipBase64 ? gunzipBase64(data.bodyGzipBase64) : null;
-      archive.putSnapshot(snapshotToArchiveInput({ ...s, body }, data.crawlRunId));
+      archive.putSnapshot(snapshotToArchiveInput({ ...data.snapshot, body }, data.crawlRunId));
       return null;
     }
     case 'parse-result': {
@@ -46,11 +44,9 @@ export function applyArchiveJob(archive: Archive, data: ArchiveJob): SaveParseRe
     case 'error':
       archive.recordError(data.error);
       return null;
-    case 'url': {
-      const u = data.url as { url: string; kind?: string } & Record<string, unknown>;
-      archive.recordUrl({ ...(u as object), url: u.url, kind: (u.kind as never) ?? 'page', siteId: data.siteId } as Parameters<Archive['recordUrl']>[0]);
+    case 'url':
+      archive.recordUrl({ ...data.url, siteId: data.siteId });
       return null;
-    }
     default:
       throw new UnrecoverableError(`unknown archive job kind ${(data as { kind: string }).kind}`);
   }
@@ -81,9 +77,9 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): Worker<ArchiveJ
 function recordFailure(archive: Archive, job: Job<ArchiveJob>, err: Error): void {
   const d = job.data;
   const url =
-    d.kind === 'snapshot' ? String((d.snapshot as { requestedUrl?: string }).requestedUrl ?? '') :
+    d.kind === 'snapshot' ? d.snapshot.requestedUrl :
     d.kind === 'parse-result' ? d.source.url :
-    d.kind === 'url' ? String((d.url as { url?: string }).url ?? '') : d.error.url ?? null;
+    d.kind === 'url' ? d.url.url : d.error.url ?? null;
   try {
     archive.recordError({
       stage: 'archive',

@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 
 export interface Fixture {
   proxyUrl: string;
-  requests: { host: string; path: string; method: string; ua: string; referer: string }[];
+  requests: { host: string; path: string; method: string; ua: string; referer: string; cookie: string }[];
   reportUrls: string[]; // every report page or attachment a crawler must find
   decoyUrls: string[]; // pages that must never be emitted
   forbiddenUrls: string[]; // robots-disallowed or foreign: must never be requested
@@ -51,7 +51,7 @@ function trsList(n: number): string {
 export async function startFixture(): Promise<Fixture> {
   const requests: Fixture['requests'] = [];
   let flaky = 0;
-  const routes = (host: string, path: string, method: string, body: string): { status: number; headers?: Record<string, string>; body: Buffer | string } => {
+  const routes = (host: string, path: string, method: string, body: string, cookie: string): { status: number; headers?: Record<string, string>; body: Buffer | string } => {
     const html = (s: string) => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: s });
     if (host === 'www.alpha.gov.cn.test') {
       if (path === '/robots.txt') return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /private/\n' };
@@ -64,7 +64,7 @@ export async function startFixture(): Promise<Fixture> {
       if (path === '/zfxxgk/') {
         return html(page('政府信息公开', `<ul><li><a href="${A}/zfxxgk/zn/">政府信息公开指南</a></li><li><a href="${A}/zfxxgk/zd/">政府信息公开制度</a></li>
 <li><a href="${A}/zfxxgk/fdzdgknr/">法定主动公开内容</a></li><li><a href="${A}/zfxxgk/zfxxgknb/index.shtml"><img src="/img/nb.png" alt="政府信息公开年报"></a></li>
-<li><a href="${X}/col/col123/index.html">部门信息公开年报</a></li><li><a href="${X}/shell/nb.html">乡镇年报</a></li></ul>`));
+<li><a href="${X}/col/col123/index.html">部门信息公开年报</a></li><li><a href="${X}/waf/nb.html">街道信息公开年报</a></li><li><a href="http://down.alpha.gov.cn.test/nb.html">乡镇信息公开年报</a></li><li><a href="${X}/shell/nb.html">乡镇年报</a></li></ul>`));
       }
       if (path === '/zfgzbg/') return html(page('政府工作报告', `<a href="${A}/zfgzbg/2022.html">2022年阿尔法县政府工作报告</a>`));
       if (path === '/zfxxgk/zfxxgknb/index.shtml') return html(trsList(0));
@@ -118,6 +118,17 @@ export async function startFixture(): Promise<Fixture> {
         const t = `阿尔法县教育局2021年政府信息公开工作年度报告（${art[1]}）`;
         return html(page(t, reportBody(t), `<meta name="ArticleTitle" content="${t}">`));
       }
+      if (path.startsWith('/waf/')) {
+        // 加速乐-style challenge: 521 and a script that sets the clearance cookie and reloads.
+        if (!/__jsl_clearance_s=ok/.test(cookie)) {
+          return { status: 521, headers: { 'content-type': 'text/html' }, body: '<html><script>document.cookie="__jsl_clearance_s=ok; path=/";location.href=location.href;</script></html>' };
+        }
+        if (path === '/waf/nb.html') return html(page('街道年报', `<div class="position">当前位置：政府信息公开年报</div><ul><li><a href="/waf/doc/1.html">丙街道2021年政府信息公开工作年度报告</a></li></ul>`));
+        if (path === '/waf/doc/1.html') {
+          const t = '丙街道2021年政府信息公开工作年度报告';
+          return html(page(t, reportBody(t), `<meta name="ArticleTitle" content="${t}">`));
+        }
+      }
       if (path === '/shell/nb.html') {
         return html(`<html><head><meta charset="utf-8"><title>乡镇年报</title></head><body><div class="position">当前位置：政府信息公开年报 &gt; 乡镇</div><ul id="list"></ul>
 <script>fetch('/shell/api/list.json').then(r => r.json()).then(d => { document.getElementById('list').innerHTML = d.items.map(i => '<li><a href="' + i.url + '">' + i.title + '</a></li>').join(''); });</script></body></html>`);
@@ -136,6 +147,11 @@ export async function startFixture(): Promise<Fixture> {
       }
       return { status: 404, body: 'not found' };
     }
+    if (host === 'down.alpha.gov.cn.test') {
+      // robots.txt keeps failing with 5xx: the host must be treated as closed for this crawl.
+      if (path === '/robots.txt') return { status: 503, body: 'busy' };
+      return html(page('乡镇年报', '<a href="/r.html">丁乡2021年政府信息公开工作年度报告</a>'));
+    }
     return { status: 502, body: 'unknown host' };
   };
 
@@ -150,8 +166,8 @@ export async function startFixture(): Promise<Fixture> {
         host = u.hostname;
         path = u.pathname + u.search;
       }
-      requests.push({ host, path, method: req.method ?? 'GET', ua: String(req.headers['user-agent'] ?? ''), referer: String(req.headers.referer ?? '') });
-      const out = routes(host, path, req.method ?? 'GET', Buffer.concat(chunks).toString('utf8'));
+      requests.push({ host, path, method: req.method ?? 'GET', ua: String(req.headers['user-agent'] ?? ''), referer: String(req.headers.referer ?? ''), cookie: String(req.headers.cookie ?? '') });
+      const out = routes(host, path, req.method ?? 'GET', Buffer.concat(chunks).toString('utf8'), String(req.headers.cookie ?? ''));
       res.writeHead(out.status, out.headers ?? { 'content-type': 'text/html; charset=utf-8' });
       res.end(out.body);
     });
@@ -163,14 +179,14 @@ export async function startFixture(): Promise<Fixture> {
     `${A}/zfxxgk/zfxxgknb/202203/P020220301123456.pdf`,
     `${A}/zfxxgk/zfxxgknb/P020200301555.pdf`,
     ...[1, 2, 3, 4, 5, 6, 7].map((i) => `${X}/art/2022/3/${i}/art_123_${5000 + i}.html`),
-    `${X}/shell/doc/1.html`, `${X}/shell/doc/2.html`,
+    `${X}/shell/doc/1.html`, `${X}/shell/doc/2.html`, `${X}/waf/doc/1.html`,
   ];
   return {
     proxyUrl: `http://127.0.0.1:${port}`,
     requests,
     reportUrls,
     decoyUrls: [`${A}/zfxxgk/zfxxgknb/202201/t20220110_999.shtml`, `${A}/zfxxgk/zfxxgknb/202203/t20220302_998.shtml`, `${X}/shell/doc/9.html`, `${A}/zfgzbg/2022.html`],
-    forbiddenUrls: [`${A}/private/t1.shtml`, 'http://www.evil.com.test/nb.html'],
+    forbiddenUrls: [`${A}/private/t1.shtml`, 'http://www.evil.com.test/nb.html', 'http://down.alpha.gov.cn.test/nb.html'],
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
 }

@@ -16,7 +16,7 @@ beforeAll(async () => {
   fx = await startFixture();
   const site: Site = {
     id: 'alpha', name: '阿尔法县', regionCode: '360425', home: 'http://www.alpha.gov.cn.test/',
-    allowHosts: ['xxgk.alpha.gov.cn.test'], maxPages: 200,
+    allowHosts: ['xxgk.alpha.gov.cn.test', 'down.alpha.gov.cn.test'], maxPages: 200,
   };
   stats = await crawlSite(site, {
     defaults: CrawlDefaultsSchema.parse({ delayMs: 5, maxRetries: 3, requestTimeoutSecs: 10 }),
@@ -65,7 +65,7 @@ describe('crawlSite against a local county web', () => {
     for (const r of fx.requests) {
       expect(snapped.has(`http://${r.host}${r.path}`), `${r.host}${r.path}`).toBe(true);
     }
-    for (const host of ['www.alpha.gov.cn.test', 'xxgk.alpha.gov.cn.test']) {
+    for (const host of ['www.alpha.gov.cn.test', 'xxgk.alpha.gov.cn.test', 'down.alpha.gov.cn.test']) {
       const first = fx.requests.find((r) => r.host === host)!;
       expect(first.path).toBe('/robots.txt');
     }
@@ -73,6 +73,11 @@ describe('crawlSite against a local county web', () => {
     expect(snapshots.filter((s) => s.kind === 'report').length).toBeGreaterThan(10);
     expect(snapshots.some((s) => s.kind === 'list')).toBe(true);
     expect(snapshots.some((s) => s.kind === 'api')).toBe(true);
+  });
+
+  it('retries a failing robots.txt, then treats the host as closed', () => {
+    const down = fx.requests.filter((r) => r.host === 'down.alpha.gov.cn.test');
+    expect(down.map((r) => r.path)).toEqual(['/robots.txt', '/robots.txt', '/robots.txt', '/robots.txt']);
   });
 
   it('retries a 503 and keeps both responses', () => {
@@ -85,6 +90,14 @@ describe('crawlSite against a local county web', () => {
     const api = fx.requests.filter((r) => r.path.includes('dataproxy.jsp'));
     expect(api.length).toBeGreaterThan(0);
     expect(api.every((r) => r.method === 'POST' && r.referer.endsWith('/col/col123/index.html'))).toBe(true);
+  });
+
+  it('passes a JS cookie challenge in the browser and reuses its cookie over HTTP', () => {
+    expect(stats.challenges).toBeGreaterThan(0);
+    const doc = fx.requests.filter((r) => r.path === '/waf/doc/1.html');
+    expect(doc.length).toBeGreaterThan(0);
+    expect(doc.every((r) => r.cookie.includes('__jsl_clearance_s=ok'))).toBe(true);
+    expect(snapshots.some((s) => s.status === 521)).toBe(true);
   });
 
   it('counts families', () => {

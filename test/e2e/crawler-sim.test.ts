@@ -51,7 +51,7 @@ beforeAll(async () => {
     }
   };
   await Promise.all([run(), run(), run(), run()]);
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await new Promise<void>((r) => (recorder ? recorder.close(() => r()) : r()));

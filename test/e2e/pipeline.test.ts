@@ -71,6 +71,7 @@ describe('crawl → parse → archive through BullMQ', () => {
     let reports: { id: number; url: string }[];
     let snapshotsBefore: number;
     let parseRunsBefore: number;
+    let lastParsedAt: string;
     try {
       const score = scoreAgainstManifest(archive, sim.manifest, new Set(SITES));
       expect(score.missing).toEqual([]);
@@ -84,6 +85,7 @@ describe('crawl → parse → archive through BullMQ', () => {
       expect(missingBodies.n).toBe(0);
       snapshotsBefore = archive.stats().snapshots;
       parseRunsBefore = archive.stats().parseRuns;
+      lastParsedAt = (archive.db.prepare('SELECT max(parsed_at) AS t FROM parse_runs').get() as { t: string }).t;
     } finally {
       archive.close();
     }
@@ -94,9 +96,11 @@ describe('crawl → parse → archive through BullMQ', () => {
     archive = Archive.open(file);
     try {
       expect(reportRows(archive)).toEqual(reports);
-      // Identical bytes: nothing new stored, and no document parsed again (same job id sha:version).
+      // Identical bytes: nothing new stored, and no document parsed again (its parse job id
+      // sha:version already exists; a re-parse would have rewritten parsed_at).
       expect(archive.stats().snapshots).toBe(snapshotsBefore);
       expect(archive.stats().parseRuns).toBe(parseRunsBefore);
+      expect((archive.db.prepare('SELECT max(parsed_at) AS t FROM parse_runs').get() as { t: string }).t).toBe(lastParsedAt);
       const runs = archive.db.prepare('SELECT crawl_run_id, count(*) AS n FROM fetches GROUP BY crawl_run_id ORDER BY 1').all() as { n: number }[];
       expect(runs).toHaveLength(2);
     } finally {

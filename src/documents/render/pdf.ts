@@ -23,7 +23,7 @@ const CELL_PAD = 3;
 export type PdfRenderOptions = {
   compress?: boolean;
   /** How cell borders are painted: stroked paths (WPS) or thin filled boxes (Word's "Save as PDF"). */
-  ruleStyle?: 'stroke' | 'fill';
+  ruleStyle?: 'stroke' | 'fill' | 'none';
 };
 
 export function renderPdf(report: RenderableReport, opts: PdfRenderOptions = {}): Promise<Buffer> {
@@ -68,7 +68,7 @@ export function renderPdf(report: RenderableReport, opts: PdfRenderOptions = {})
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-function drawTable(doc: Doc, t: GridTable, width: number, ruleStyle: 'stroke' | 'fill'): void {
+function drawTable(doc: Doc, t: GridTable, width: number, ruleStyle: 'stroke' | 'fill' | 'none'): void {
   doc.fontSize(CELL_SIZE);
   // Column widths from the text they must hold (single-column cells), label columns get more.
   const need = new Array(t.cols).fill(CELL_SIZE * 2.5);
@@ -129,7 +129,7 @@ function drawTable(doc: Doc, t: GridTable, width: number, ruleStyle: 'stroke' | 
       doc.switchToPage(pg);
       const x = colX[c.c0], w = spanW(c.c0, c.c1);
       if (ruleStyle === 'stroke') doc.rect(x, top, w, h).stroke();
-      else {
+      else if (ruleStyle === 'fill') {
         const k = 0.6;
         doc.rect(x, top, w, k).fill('black').rect(x, top + h - k, w, k).fill('black')
           .rect(x, top, k, h).fill('black').rect(x + w - k, top, k, h).fill('black');

@@ -42,7 +42,6 @@ export function stripNumbering(text: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Table 三 rows
 
-export type RowMatch = { row: string; group: string | null };
 
 /** Row key → tokens (any one identifies the row). Order matters only for readability. */
 const APPLICATION_ROW_TOKENS: Array<[string, string[]]> = [

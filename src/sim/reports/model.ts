@@ -60,8 +60,8 @@ export interface GenerateReportOptions {
   issuerKind?: IssuerKind;
   /** probability that a zero cell of table 三 (not a total) is printed blank; default 0 */
   blankRate?: number;
-  /** probability of each non-template table 三 layout (subtotal rows, 法人 小计 column); default 0 */
-  variantRate?: number;
+  /** probabilities of non-template table 三 layouts (report-formats.md §5); default 0 each */
+  variants?: { subtotalRows?: number; orgSubtotalColumn?: number };
 }
 
 const SIX = APPLICANT_COLUMNS.filter((c) => c !== 'total');
@@ -232,12 +232,11 @@ export function generateReport(opts: GenerateReportOptions): ReportModel {
     subtotalRows: false,
     orgSubtotalColumn: false,
   };
-  const variantRate = opts.variantRate ?? 0;
-  if (variantRate > 0 && format !== 'legacy') {
+  if (opts.variants && format !== 'legacy') {
     // a separate stream, so turning variants on leaves every other choice of the report unchanged
     const vr = rng.fork('variants');
-    style.subtotalRows = vr.chance(variantRate);
-    style.orgSubtotalColumn = vr.chance(variantRate);
+    style.subtotalRows = vr.chance(opts.variants.subtotalRows ?? 0);
+    style.orgSubtotalColumn = vr.chance(opts.variants.orgSubtotalColumn ?? 0);
   }
   const month = sr.int(1, 3);
   const publishedAt = `${year + 1}-${pad(month)}-${pad(sr.int(1, month === 2 ? 28 : 31))}`;

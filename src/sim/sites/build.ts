@@ -175,6 +175,8 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     const model = generateReport({
       rng: rr, format, year, regionName: county.name, regionCode: county.regionCode, issuer, issuerKind,
       blankRate: rr.chance(0.15) ? 0.3 : 0,
+      // 小计 rows are common in real reports; the 法人 小计 column stays opt-in (generateReport's `variants`)
+      variants: { subtotalRows: 0.1 },
     });
     items.push({ kind: 'report', model, delivery: pickDelivery(rr.fork('delivery'), format), id: newId() });
   };

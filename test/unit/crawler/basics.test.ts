@@ -102,6 +102,15 @@ describe('frontier and politeness', () => {
     expect(peak).toBeLessThanOrEqual(2);
     for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(28);
   });
+  it('HostGate.setDelay widens spacing for one host only', async () => {
+    const gate = new HostGate(1, 0);
+    gate.setDelay('slow', 80);
+    const t: Record<string, number[]> = { slow: [], fast: [] };
+    await Promise.all(['slow', 'slow', 'fast', 'fast'].map((h) => gate.run(h, async () => { t[h].push(Date.now()); })));
+    expect(t.slow[1] - t.slow[0]).toBeGreaterThanOrEqual(75);
+    expect(t.fast[1] - t.fast[0]).toBeLessThan(60);
+  });
+
   it('retries 5xx, 429 and network errors, not 4xx', () => {
     const r = (status: number, error?: string) => ({ requestedUrl: '', finalUrl: '', status, headers: {}, body: null, fetchedAt: '', error });
     expect(isRetryable(r(503))).toBe(true);
@@ -136,5 +145,14 @@ describe('extractPage', () => {
   it('knows a report body', () => {
     expect(hasReportBodyMarkers('根据《中华人民共和国政府信息公开条例》……一、总体情况 二、主动公开政府信息情况')).toBe(true);
     expect(hasReportBodyMarkers('全县地区生产总值完成100亿元')).toBe(false);
+  });
+});
+
+describe('related links', () => {
+  it('marks 上一篇/下一篇 neighbours so an article is not taken for a list', () => {
+    const p = extractPage(`<body><div class="main"><p>上一篇：<a href="/a/1.html">X县2020年政府信息公开工作年度报告</a></p>
+<ul><li><a href="/a/2.html">X县2019年政府信息公开工作年度报告</a></li></ul></div></body>`, 'http://h.test/a/0.html');
+    expect(p.links.find((l) => l.url.endsWith('/a/1.html'))?.related).toBe(true);
+    expect(p.links.find((l) => l.url.endsWith('/a/2.html'))?.related).toBe(false);
   });
 });

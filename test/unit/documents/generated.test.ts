@@ -51,6 +51,14 @@ for (const [format, figures] of [['2019', figures2019], ['2021', figures2021]] a
       expect(score.wrong).toEqual([]);
     });
 
+    it('PDF without borders: table 三 values and blanks still in their columns', async () => {
+      const pdf = await renderPdf(report, { ruleStyle: 'none' });
+      const doc = await extractDocument(pdf, { filename: 'borderless.pdf' });
+      // Table 四 is not scored: its blank column has no number in any row to show where it is.
+      const score = scoreCells(doc.body, figures, rows, (k) => k.startsWith('applications.'));
+      expect(score.wrong).toEqual([]);
+    });
+
     it('DOCX: merged cells expanded, values in place', async () => {
       const docx = await renderDocx(report);
       const doc = await extractDocument(docx, { filename: 'report.docx' });

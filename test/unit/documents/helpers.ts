@@ -38,13 +38,14 @@ export type CellScore = { total: number; right: number; wrong: string[] };
  * Scores the value cells of `figures` against the body. A key absent from figures expects a blank
  * cell. Each template row is matched to the next numeric row; its last N cells are its values.
  */
-export function scoreCells(body: string, figures: Record<string, number>, rows: string[][]): CellScore {
+export function scoreCells(body: string, figures: Record<string, number>, rows: string[][], only: (key: string) => boolean = () => true): CellScore {
   const lines = numericRows(body);
   const score: CellScore = { total: 0, right: 0, wrong: [] };
   rows.forEach((keys, i) => {
     const line = lines[i] ?? [];
     const cells = line.slice(Math.max(0, line.length - keys.length));
     keys.forEach((k, j) => {
+      if (!only(k)) return;
       const cell = (cells[j] ?? '').trim();
       const want = figures[k];
       score.total++;

@@ -69,3 +69,20 @@ describe('nianbao parse', () => {
     expect(r.stderr).toContain(file);
   });
 });
+
+describe('sniffInput', async () => {
+  const { sniffInput } = await import('../../../src/parse/parse-file.ts');
+  const bytes = (s: string) => new TextEncoder().encode(s);
+
+  it('trusts magic bytes over a misleading name', () => {
+    expect(sniffInput(bytes('%PDF-1.7\n...'), { filename: 'report.html' })).toBe('document');
+    expect(sniffInput(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0]), { filename: 'report.doc' })).toBe('document');
+  });
+
+  it('reads markup saved under a Word name as HTML, and plain text as text', () => {
+    expect(sniffInput(bytes('<html><body><p>报告</p></body></html>'), { filename: '年报.doc' })).toBe('html');
+    expect(sniffInput(bytes("<p style='text-align:center'>2019年…</p>"), {})).toBe('html');
+    expect(sniffInput(bytes('永修县2020年政府信息公开工作年度报告'), { filename: 'a.txt' })).toBe('text');
+    expect(sniffInput(bytes('永修县2020年政府信息公开工作年度报告'), { contentType: 'text/html; charset=utf-8' })).toBe('html');
+  });
+});

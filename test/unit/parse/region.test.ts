@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuzzyRegionInText, regionInText } from '../../../src/parse/region.ts';
+import { fuzzyRegionInText, regionInText, townshipRegionInText } from '../../../src/parse/region.ts';
 
 const code = (t: string, opts = {}) => regionInText(t, opts)?.code ?? null;
 
@@ -55,5 +55,17 @@ describe('regionInText: bare province stems', () => {
     expect(regionInText('河南寨镇人民政府2021年政府信息公开年度报告')).toBeNull();
     expect(code('河南寨镇人民政府', { context: '北京市密云区' })).toBeNull();
     expect(code('北京市密云区河南寨镇人民政府')).toBe('110118');
+  });
+});
+
+describe('townshipRegionInText', () => {
+  it("maps a township's own report to its county when the name is unique", () => {
+    const r = townshipRegionInText('万全乡人民政府2021年度政府信息公开工作年度报告');
+    expect(r).toMatchObject({ code: '350428' });
+    expect(r?.warnings[0]).toMatch(/region_from_township/);
+  });
+
+  it('leaves a homonymous township alone unless a parent is named', () => {
+    expect(townshipRegionInText('城关镇人民政府2021年政府信息公开工作年度报告')).toBeNull();
   });
 });

@@ -5,8 +5,34 @@ import {
 import { createRng } from '../../../src/sim/random.ts';
 import {
   generateReport, injectDamage, renderCellPerLine, renderHtmlTables, renderTabText, reportDocument, reportTables,
-  type ReportFormat, type ReportModel,
+  reportTableSpecs, type ReportFormat, type ReportModel, type TableSpec,
 } from '../../../src/sim/reports/index.ts';
+
+/** Every grid slot covered exactly once by the spans of a table spec. */
+function spanProblems(spec: TableSpec): string[] {
+  const taken: boolean[][] = [];
+  const out: string[] = [];
+  spec.rows.forEach((row, r) => {
+    taken[r] ??= [];
+    let c = 0;
+    for (const cell of row) {
+      while (taken[r]![c]) c++;
+      for (let dr = 0; dr < (cell.rowspan ?? 1); dr++) {
+        for (let dc = 0; dc < (cell.colspan ?? 1); dc++) {
+          taken[r + dr] ??= [];
+          if (taken[r + dr]![c + dc]) out.push(`overlap at ${r + dr},${c + dc}`);
+          taken[r + dr]![c + dc] = true;
+        }
+      }
+      c += cell.colspan ?? 1;
+    }
+  });
+  taken.forEach((row, r) => {
+    for (let c = 0; c < spec.width; c++) if (!row[c]) out.push(`${spec.id} hole at ${r},${c}`);
+    if (row.length > spec.width) out.push(`${spec.id} row ${r} wider than ${spec.width}`);
+  });
+  return out;
+}
 
 const SIX = APPLICANT_COLUMNS.filter((c) => c !== 'total');
 const OUTCOMES_2019 = APPLICATION_ROWS_2019.filter((r) => !['new', 'carried_over', 'total', 'carried_forward'].includes(r));
@@ -123,6 +149,32 @@ describe('renderers', () => {
     expect(d.tables.length).toBe(3);
     expect(d.blocks.filter((b) => b.kind === 'table').map((b) => (b as { index: number }).index)).toEqual([0, 1, 2]);
     expect(d.paragraphs[0]).toContain('条例');
+  });
+
+  it('table specs cover their grids exactly, in every layout variant', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      for (const format of ['2019', '2021'] as const) {
+        const m = generateReport({ rng: createRng(seed), format, year: 2022, regionName: '永修县', regionCode: '360425', issuer: '永修县人民政府', variants: { subtotalRows: 0.5, orgSubtotalColumn: 0.5 } });
+        for (const spec of reportTableSpecs(m)) expect(spanProblems(spec)).toEqual([]);
+      }
+    }
+  });
+
+  it('variant 小计 rows and 法人 小计 column print the sums and add no figure keys', () => {
+    const m = generateReport({ rng: createRng(21), format: '2021', year: 2022, regionName: '永修县', regionCode: '360425', issuer: '永修县人民政府', variants: { subtotalRows: 1, orgSubtotalColumn: 1 } });
+    expect(m.style.subtotalRows && m.style.orgSubtotalColumn).toBe(true);
+    expect([...Object.keys(m.figures)].sort()).toEqual([...templateKeys('2021')].sort());
+    const grid = reportTables(m)[1]!;
+    expect(grid[0]!.length).toBe(11);
+    const ORG = ['commercial', 'research', 'ngo', 'legal', 'other_org'];
+    const row = (r: string) => ORG.reduce((a, c) => a + m.figures[`applications.${r}.${c}`]!, 0);
+    const granted = grid.find((r) => r.includes('（一）予以公开'))!;
+    expect(Number(granted[9])).toBe(row('granted'));
+    const subtotals = grid.filter((r) => r.includes('小计') && r.indexOf('小计') === 2);
+    expect(subtotals.length).toBe(4);
+    const unable = ['unable_not_held', 'unable_create', 'unable_unclear'];
+    expect(Number(subtotals[1]![3])).toBe(unable.reduce((a, r) => a + m.figures[`applications.${r}.natural`]!, 0));
+    expect(Number(subtotals[1]![10])).toBe(unable.reduce((a, r) => a + m.figures[`applications.${r}.total`]!, 0));
   });
 
   it('damage: Traditional with pinyin debris and split numbers', () => {
