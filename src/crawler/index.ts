@@ -456,10 +456,8 @@ class SiteCrawl {
       : info.links;
     let promising = 0;
     for (const l of links) {
-      if (this.enqueueLink(item, url, l, context, inArea, judged.isReport)) {
-        const last = this.lastPriority;
-        if (last >= 4 || l.attachment) promising++;
-      }
+      const queuedAt = this.enqueueLink(item, url, l, context, inArea, judged.isReport);
+      if (queuedAt !== null && (queuedAt >= 4 || l.attachment)) promising++;
     }
     for (const f of info.iframes) {
       if (this.enqueue(this.child(item, url, f, '', Math.max(item.priority, 5), context, 'page'))) promising++;
@@ -494,19 +492,18 @@ class SiteCrawl {
     }
   }
 
-  private lastPriority = 0;
-
+  /** Scores and queues one link; the priority it was queued at, or null when not followed. */
   private enqueueLink(
     item: FrontierItem, pageUrl: string, l: { url: string; text: string; attachment: boolean; chrome: boolean },
     context: number, inArea: boolean, onReport: boolean,
-  ): boolean {
+  ): number | null {
     const cls = classifyTitle(l.text);
     let priority: number;
     let kind: 'page' | 'attachment' = l.attachment ? 'attachment' : 'page';
     let reportLink = false;
     let ofReport = false;
     if (onReport && l.attachment && !l.chrome) {
-      if (cls === 'decoy') return false;
+      if (cls === 'decoy') return null;
       priority = P_REPORT_FILE;
       ofReport = true;
     } else if (cls === 'report') {
@@ -514,26 +511,26 @@ class SiteCrawl {
       reportLink = true;
     } else if (cls === 'decoy') {
       // 图解/解读 companions link to the real report; other neighbours lead nowhere useful.
-      if (!/图解|解读|一图/.test(cueText(l.text))) return false;
+      if (!/图解|解读|一图/.test(cueText(l.text))) return null;
       priority = 0;
       kind = 'page';
     } else if (l.attachment) {
-      return false; // a file without a report title, off a report page: 指南, forms, budgets
+      return null; // a file without a report title, off a report page: 指南, forms, budgets
     } else {
       const s = scoreLink({ text: l.text, url: l.url, inDisclosureArea: inArea });
-      if (s <= -5) return false;
+      if (s <= -5) return null;
       const bonus = l.chrome ? 0 : context >= 8 ? 4 : context >= 3 ? 1 : 0;
       priority = s + bonus;
       if (!l.chrome && isSameListPager(l.url, pageUrl) && (isPagerText(l.text) || /^\d+$/.test(l.text))) priority = Math.max(priority, item.priority, 6);
-      if (priority < MIN_FOLLOW) return false;
+      if (priority < MIN_FOLLOW) return null;
     }
-    this.lastPriority = priority;
     const childContext = l.chrome ? Math.max(0, Math.min(scoreLink({ text: l.text, url: l.url }), 10))
       : Math.max(Math.min(scoreLink({ text: l.text, url: l.url, inDisclosureArea: inArea }), 10), context >= 8 ? context - 2 : 0);
-    return this.enqueue({
+    const queued = this.enqueue({
       url: l.url, priority, kind, context: childContext, discoveredFrom: pageUrl, linkText: l.text || null,
       parentUrl: ofReport || reportLink ? pageUrl : null, reportLink, ofReport, depth: item.depth + 1,
     });
+    return queued ? priority : null;
   }
 
   private child(item: FrontierItem, pageUrl: string, url: string, text: string, priority: number, context: number, kind: 'page' | 'attachment'): FrontierItem {
@@ -625,7 +622,7 @@ class SiteCrawl {
           fresh++;
           const titleAttr = /title=["']([^"']+)["']/i.exec(m[0])?.[1];
           const text = (titleAttr ?? m[2].replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim();
-          if (this.enqueueLink(item, pageUrl, { url: abs, text, attachment: looksLikeAttachmentUrl(abs), chrome: false }, context, true, false)) added++;
+          if (this.enqueueLink(item, pageUrl, { url: abs, text, attachment: looksLikeAttachmentUrl(abs), chrome: false }, context, true, false) !== null) added++;
         }
       }
       if (!fresh) {

@@ -42,7 +42,8 @@ function toPgm(g: Gray): Buffer {
  */
 export function findRules(g: Gray, minRun = Math.round(OCR_DPI * 0.3)): { segs: Segment[]; cleaned: Gray } {
   const { width: W, height: H, data } = g;
-  const dark = (x: number, y: number) => data[y * W + x] < 140;
+  // Generous: rules in rotated or resampled scans are anti-aliased to mid grey.
+  const dark = (x: number, y: number) => data[y * W + x] < 190;
   const segs: Segment[] = [];
   const out = new Uint8Array(data);
   const erase = (x: number, y: number) => { if (x >= 0 && y >= 0 && x < W && y < H) out[y * W + x] = 255; };
@@ -105,6 +106,52 @@ export function cleanOcrToken(text: string): string {
   return text;
 }
 
+/**
+ * Skew of a scanned page in degrees (positive = content rotated clockwise), by the projection-profile
+ * method: text lines and table rules give the sharpest row histogram when sheared back to level.
+ * Works on a downsampled copy; range ±3°, step 0.05°.
+ */
+export function estimateSkew(g: Gray): number {
+  const step = Math.max(1, Math.floor(g.width / 500));
+  const pts: [number, number][] = [];
+  for (let y = 0; y < g.height; y += step) for (let x = 0; x < g.width; x += step) if (g.data[y * g.width + x] < 128) pts.push([x, y]);
+  if (pts.length < 100) return 0;
+  const rows = Math.ceil(g.height / step) + 2;
+  const score = (deg: number) => {
+    const t = Math.tan((deg * Math.PI) / 180);
+    const hist = new Float64Array(rows * 2);
+    for (const [x, y] of pts) {
+      const r = Math.round((y - x * t) / step) + rows / 2;
+      if (r >= 0 && r < hist.length) hist[r]++;
+    }
+    let sum = 0;
+    for (const v of hist) sum += v * v;
+    return sum;
+  };
+  let best = 0, bestScore = score(0);
+  for (let d = -3; d <= 3.0001; d += 0.25) { const sc = score(d); if (sc > bestScore) { bestScore = sc; best = d; } }
+  const coarse = best;
+  for (let d = coarse - 0.25; d <= coarse + 0.25; d += 0.05) { const sc = score(d); if (sc > bestScore) { bestScore = sc; best = d; } }
+  return Math.round(best * 100) / 100;
+}
+
+/** Rotates a gray image about its centre (nearest neighbour; white fill). */
+export function rotateGray(g: Gray, deg: number): Gray {
+  const a = (deg * Math.PI) / 180, cos = Math.cos(a), sin = Math.sin(a);
+  const { width: W, height: H } = g;
+  const cx = W / 2, cy = H / 2;
+  const out = new Uint8Array(W * H).fill(255);
+  for (let y = 0; y < H; y++) {
+    const dy = y - cy;
+    for (let x = 0; x < W; x++) {
+      const dx = x - cx;
+      const sx = Math.round(cx + dx * cos - dy * sin), sy = Math.round(cy + dx * sin + dy * cos);
+      if (sx >= 0 && sy >= 0 && sx < W && sy < H) out[y * W + x] = g.data[sy * W + sx];
+    }
+  }
+  return { width: W, height: H, data: out };
+}
+
 /** Cell images get this much white margin: tesseract misses glyphs that touch the image edge. */
 const CELL_PAD = 12;
 /** Rules within this many pixels are one rule (≈ 2 pt at OCR_DPI). */
@@ -131,7 +178,10 @@ function crop(g: Gray, x0: number, y0: number, x1: number, y1: number, pad: numb
  * tables is read from the page with the tables blanked. All images go to ONE tesseract run (a list
  * file), so the model loads once per page.
  */
-async function ocrGray(g: Gray, dir: string, name: string, timeoutMs: number): Promise<PageGeometry> {
+async function ocrGray(page: Gray, dir: string, name: string, timeoutMs: number): Promise<PageGeometry> {
+  // Rules are found as straight pixel runs, so a tilted scan is levelled first.
+  const skew = estimateSkew(page);
+  const g = Math.abs(skew) >= 0.1 ? rotateGray(page, skew) : page;
   const { segs, cleaned } = findRules(g);
   const grids = findGrids(segs, PIXEL_TOLERANCE);
   const rest: Gray = { width: cleaned.width, height: cleaned.height, data: new Uint8Array(cleaned.data) };

@@ -8,7 +8,12 @@ import { renderPdf } from './pdf.ts';
 import type { RenderableReport } from './model.ts';
 import { runTool } from '../tools.ts';
 
-export type ScanOptions = { dpi?: number; maxPages?: number };
+export type ScanOptions = {
+  dpi?: number;
+  maxPages?: number;
+  /** Tilt of the paper on the scanner glass, in degrees (clockwise), as real scans have. */
+  skewDeg?: number;
+};
 
 /** Page images (PNG) of a PDF, first page first. */
 export async function rasterisePdf(pdf: Uint8Array, opts: { dpi?: number; firstPage?: number; lastPage?: number; gray?: boolean; format?: 'png' | 'pgm'; timeoutMs?: number } = {}): Promise<Buffer[]> {
@@ -35,11 +40,11 @@ export async function renderScan(report: RenderableReport, opts: ScanOptions = {
   const dpi = opts.dpi ?? 200;
   const pdf = await renderPdf(report);
   const pages = await rasterisePdf(pdf, { dpi, lastPage: opts.maxPages });
-  return imagesToPdf(pages);
+  return imagesToPdf(pages, opts.skewDeg ?? 0);
 }
 
 /** Wraps page images into a PDF with one full-page image per A4 page and no text layer. */
-export function imagesToPdf(images: Buffer[]): Promise<Buffer> {
+export function imagesToPdf(images: Buffer[], skewDeg = 0): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -49,7 +54,12 @@ export function imagesToPdf(images: Buffer[]): Promise<Buffer> {
   });
   for (const img of images) {
     doc.addPage({ size: 'A4', margin: 0 });
+    if (skewDeg) {
+      doc.save();
+      doc.rotate(skewDeg, { origin: [doc.page.width / 2, doc.page.height / 2] });
+    }
     doc.image(img, 0, 0, { width: doc.page.width, height: doc.page.height });
+    if (skewDeg) doc.restore();
   }
   doc.end();
   return done;

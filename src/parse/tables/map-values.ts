@@ -17,15 +17,15 @@ export type Mapped =
 
 /**
  * A cell holding two digit runs (`47 91`) in a row whose cell count is exactly right is one number split by the
- * text layer (report-formats.md §6d: digit groups split by a space). More parts, or a wrong cell count, stay a
- * defect: that is glued cells (`1 1 0 0 0 0 0 0`).
+ * text layer (report-formats.md §6d: digit groups split by a space). More parts, a first part that is 0 (no
+ * number starts with 0), or a wrong cell count stay a defect: that is glued cells (`1 1 0 0 0 0 0 0`).
  */
 function joinSplitNumbers(r: ValueRecord, W: number): ValueRecord {
   if (!r.multi || r.mode === 'space') return r;
   const slots = r.slots.filter((s) => s.reading.kind !== 'text');
   if (slots.length !== W) return r;
   const joinable = (s: (typeof slots)[number]) =>
-    s.reading.kind !== 'multi' || (s.reading.values.length === 2 && /^\d+(?:\.\d+)?\s+\d+(?:\.\d+)?$/.test(s.text.replace(/\s+/g, ' ').trim()) && !/\..*\s.*\./.test(s.text));
+    s.reading.kind !== 'multi' || (s.reading.values.length === 2 && /^[1-9]\d*\s+\d+(?:\.\d+)?$/.test(s.text.replace(/\s+/g, ' ').trim()));
   if (!slots.every(joinable)) return r;
   return {
     ...r,

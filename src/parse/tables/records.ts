@@ -85,7 +85,14 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
     }
 
     closeRun();
-    const firstValue = cells.findIndex((c) => isValue(c.reading));
+    let firstValue = cells.findIndex((c) => isValue(c.reading));
+    if (firstValue < 0) {
+      // A labeled row whose every value is an explicit blank mark (`—`, `-`, `/`): a row, not a text line.
+      const mark = cells.findIndex((c) => c.reading.kind === 'blank' && c.text !== '');
+      const label = cells.slice(0, Math.max(mark, 0)).some((c) => c.reading.kind === 'text');
+      const after = cells.slice(mark + 1).every((c) => c.reading.kind === 'blank');
+      if (mark > 0 && label && after) firstValue = mark;
+    }
     if (firstValue < 0) {
       const text = cells.map((c) => c.text).filter(Boolean).join(' ');
       if (text) {
@@ -96,6 +103,9 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
     }
     let lastLabel = -1;
     for (let k = 0; k < firstValue; k++) if (cells[k].reading.kind === 'text') lastLabel = k;
+    // No label at all: leading empty cells are most likely the label columns, not blank values; a row that
+    // really starts with a blank value cannot be told apart and is left to fail alignment.
+    if (lastLabel < 0) while (lastLabel + 1 < firstValue && cells[lastLabel + 1].text === '') lastLabel++;
     const labelCells = cells.slice(0, lastLabel + 1).map((c) => c.text).filter(Boolean);
     const slots = cells.slice(lastLabel + 1).map((c, k) => ({ reading: c.reading, text: c.text, pos: lastLabel + 1 + k }));
     records.push({

@@ -302,6 +302,60 @@ describe('sim server', () => {
     for (const r of reports.filter((x) => x.url.startsWith(colDir))) expect(items.has(r.url), r.url).toBe(true);
   }, 60_000);
 
+  it('a reference crawl using each family\'s strategy reaches every report and decoy from the home pages', async () => {
+    const reached = new Set<string>();
+    await pool(web.sites, 4, async (site) => {
+      const hosts = new Set([site.host, ...site.allowHosts]);
+      const queue = [site.home];
+      const seen = new Set<string>();
+      const enqueue = (href: string, base: string) => {
+        let u: URL;
+        try { u = new URL(href.replace(/&amp;/g, '&'), base); } catch { return; }
+        u.hash = '';
+        if (u.protocol !== 'http:' || !hosts.has(u.hostname) || u.pathname.startsWith('/private/')) return;
+        reached.add(u.href);
+        // attachments are recorded, not fetched
+        if (/\.(pdf|docx)$|downfile\.jsp|downloadZtZip/.test(u.href)) return;
+        if (!seen.has(u.href)) { seen.add(u.href); queue.push(u.href); }
+      };
+      while (queue.length) {
+        const url = queue.shift()!;
+        const r = await viaProxy(web.port, url, { headers: { 'User-Agent': 'Mozilla/5.0' } });
+        if (r.status !== 200 || !/html/.test(String(r.headers['content-type']))) continue;
+        const html = site.charset === 'gbk' ? iconv.decode(r.body, 'gbk') : r.body.toString('utf8');
+        for (const h of hrefs(html)) enqueue(h, url);
+        const trs = html.match(/createPageHTML\((\d+), (\d+), "(\w+)", "(\w+)"\)/);
+        if (trs) for (let k = 1; k < Number(trs[1]); k++) enqueue(`${trs[3]}_${k}.${trs[4]}`, url);
+        const hanweb = html.match(/var columnid = '(\d+)'; var totalRecord = (\d+); var perpage = (\d+);/);
+        if (hanweb) {
+          const pages = Math.ceil(Number(hanweb[2]) / Number(hanweb[3]));
+          for (let n = 2; n <= pages; n++) {
+            const xml = (await viaProxy(web.port, `http://${new URL(url).host}/module/web/jpage/dataproxy.jsp?page=${n}&columnid=${hanweb[1]}&perpage=${hanweb[3]}`)).body.toString('utf8');
+            for (const h of hrefs(xml)) enqueue(h, url);
+          }
+          for (const m of html.matchAll(/<record><!\[CDATA\[<li><a href="([^"]+)"/g)) enqueue(m[1]!, url);
+        }
+        const epoint = html.match(/categorynum = '(\d+)'/);
+        if (epoint) {
+          for (let i = 0, pages = 1; i < pages; i++) {
+            const res = JSON.parse((await viaProxy(web.port, `http://${new URL(url).host}/EWB-FRONT/rest/lightfrontaction/getgovinfolist`, {
+              method: 'POST', body: JSON.stringify({ categorynum: epoint[1], pageIndex: i, pageSize: 20 }), headers: { 'Content-Type': 'application/json' },
+            })).body.toString('utf8')) as { custom: { data: { infourl: string }[]; total: number } };
+            pages = Math.ceil(res.custom.total / 20);
+            for (const d of res.custom.data) enqueue(d.infourl, url);
+          }
+        }
+      }
+    });
+    const unreached = [
+      ...web.manifest.reports.filter((r) => ![r.url, ...(r.aliases ?? [])].some((u) => reached.has(u))).map((r) => r.url),
+      ...web.manifest.reports.filter((r) => r.pageUrl && !reached.has(r.pageUrl)).map((r) => r.pageUrl!),
+      ...web.manifest.decoys.filter((d) => d.type !== 'robots' && !reached.has(d.url)).map((d) => d.url),
+    ];
+    expect(unreached).toEqual([]);
+    expect(reached.has(web.manifest.decoys.find((d) => d.type === 'robots')!.url)).toBe(false);
+  }, 180_000);
+
   it('robots.txt disallows /private/ on one site, where a report-like decoy sits', async () => {
     const decoy = web.manifest.decoys.find((d) => d.type === 'robots')!;
     const u = new URL(decoy.url);
