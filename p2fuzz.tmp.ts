@@ -13,7 +13,7 @@ for (const seed of seeds.length ? seeds : [1]) for (const c of COUNTIES) {
   for (const rep of site.reports.filter((r) => r.kind === 'html')) {
     const html = pageOf(rep.url); if (!html) { inc('noroute'); continue; }
     const h = htmlToBody(html, rep.url);
-    const r = parseReport({ body: h.body, pageMeta: h.pageMeta, kind: 'html' });
+    const r = parseReport({ body: h.body, pageMeta: h.pageMeta, kind: 'html', attachments: h.attachments });
     inc('reports');
     const checks: [string, unknown, unknown][] = [['isReport', true, r.isReport], ['year', rep.year, r.year], ['code', rep.regionCode, r.region.code], ['format', rep.format, r.format], ['publishedAt', rep.publishedAt, r.publishedAt]];
     for (const [k, want, got] of checks) if (want !== got) { inc(`bad.${k}`); ex(k, `${rep.url} ${rep.title} want ${want} got ${got}`); }
@@ -25,7 +25,7 @@ for (const seed of seeds.length ? seeds : [1]) for (const c of COUNTIES) {
   for (const d of site.decoys) {
     const html = pageOf(d.url); if (!html) continue;
     const h = htmlToBody(html, d.url);
-    const r = parseReport({ body: h.body, pageMeta: h.pageMeta, kind: 'html' });
+    const r = parseReport({ body: h.body, pageMeta: h.pageMeta, kind: 'html', attachments: h.attachments });
     inc('decoys');
     if (r.isReport) { inc(`bad.decoy.${d.type}`); ex('decoy', `${d.url} ${d.type} ${d.title}`); }
   }

@@ -46,7 +46,6 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
 
   const program = new Command('nianbao')
     .description('Crawl, parse and archive Chinese government information-disclosure annual reports (政府信息公开工作年度报告)')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),

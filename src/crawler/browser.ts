@@ -19,6 +19,8 @@ export interface BrowserResponse {
   body: Buffer | null;
   resourceType: string;
   fetchedAt: string;
+  /** The page that made the request (its Referer), for the snapshot's discoveredFrom. */
+  referer: string | null;
   error?: string;
 }
 
@@ -91,7 +93,10 @@ export class Renderer {
       for (const h of Object.keys(headers)) if (h.startsWith(':') || h === 'host' || h === 'content-length') delete headers[h];
       const post = req.postData();
       const r = await this.hooks.fetch({ url, method: req.method() === 'POST' ? 'POST' : 'GET', headers, ...(post ? { body: post } : {}) });
-      await this.hooks.onResponse({ url, status: r.status, headers: r.headers, body: r.body, resourceType: type, fetchedAt: r.fetchedAt, error: r.error });
+      await this.hooks.onResponse({
+        url, status: r.status, headers: r.headers, body: r.body, resourceType: type, fetchedAt: r.fetchedAt, error: r.error,
+        referer: headers.referer ?? null,
+      });
       if (r.status === 0) return route.abort('failed');
       const out: Record<string, string> = { ...r.headers };
       // The body arrives decompressed; the original encoding headers would make Chromium decode it twice.
@@ -99,9 +104,9 @@ export class Renderer {
       delete out['content-length'];
       delete out['transfer-encoding'];
       await route.fulfill({ status: r.status, headers: out, body: r.body ?? Buffer.alloc(0) });
-    } catch (e) {
+    } catch {
+      // The page went away mid-request (navigation, close): nothing to fulfil.
       await route.abort('failed').catch(() => {});
-      void e;
     }
   }
 

@@ -670,15 +670,13 @@ class SiteCrawl {
     return this.renderer;
   }
 
-  private pendingReferer = new Map<string, string>();
-
   private async browserSnapshot(r: BrowserResponse): Promise<void> {
     const kind: SnapshotKind = r.resourceType === 'document' ? 'page' : r.resourceType === 'xhr' || r.resourceType === 'fetch' ? 'api' : 'asset';
     if (kind === 'api') this.stats.apiRequests++;
     await this.snapshot(
       { requestedUrl: r.url, finalUrl: r.url, status: r.status, headers: r.headers, body: r.body, fetchedAt: r.fetchedAt, error: r.error },
       kind,
-      { discoveredFrom: this.pendingReferer.get(r.url) ?? null, linkText: null },
+      { discoveredFrom: r.referer, linkText: null },
     );
   }
 

@@ -44,15 +44,18 @@ export function findRules(g: Gray, minRun = Math.round(OCR_DPI * 0.3)): { segs: 
   const { width: W, height: H, data } = g;
   // Generous: rules in rotated or resampled scans are anti-aliased to mid grey.
   const dark = (x: number, y: number) => data[y * W + x] < 190;
+  // A levelled scan still steps by a pixel here and there: a run may wander ±1 pixel across its length.
+  const darkH = (x: number, y: number) => dark(x, y) || (y > 0 && dark(x, y - 1)) || (y + 1 < H && dark(x, y + 1));
+  const darkV = (x: number, y: number) => dark(x, y) || (x > 0 && dark(x - 1, y)) || (x + 1 < W && dark(x + 1, y));
   const segs: Segment[] = [];
   const out = new Uint8Array(data);
   const erase = (x: number, y: number) => { if (x >= 0 && y >= 0 && x < W && y < H) out[y * W + x] = 255; };
   for (let y = 0; y < H; y++) {
     let x = 0;
     while (x < W) {
-      if (!dark(x, y)) { x++; continue; }
+      if (!darkH(x, y)) { x++; continue; }
       const x0 = x;
-      while (x < W && dark(x, y)) x++;
+      while (x < W && darkH(x, y)) x++;
       if (x - x0 >= minRun) {
         segs.push([x0, y, x - 1, y]);
         for (let k = x0; k < x; k++) for (let d = -2; d <= 2; d++) erase(k, y + d);
@@ -62,9 +65,9 @@ export function findRules(g: Gray, minRun = Math.round(OCR_DPI * 0.3)): { segs: 
   for (let x = 0; x < W; x++) {
     let y = 0;
     while (y < H) {
-      if (!dark(x, y)) { y++; continue; }
+      if (!darkV(x, y)) { y++; continue; }
       const y0 = y;
-      while (y < H && dark(x, y)) y++;
+      while (y < H && darkV(x, y)) y++;
       if (y - y0 >= minRun) {
         segs.push([x, y0, x, y - 1]);
         for (let k = y0; k < y; k++) for (let d = -2; d <= 2; d++) erase(x + d, k);

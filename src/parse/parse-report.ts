@@ -64,6 +64,31 @@ function tableWarnings(t: TablesResult, format: string, figures: Record<string, 
   return out;
 }
 
+const DOCUMENT_LINK = /\.(pdf|docx?|wps|xlsx?|et|ofd)(?:[?#]|$)|downfile|download/i;
+
+/**
+ * A page whose text only introduces its attachment (…全文详见附件) is a wrapper: the attachment is the report
+ * and is parsed on its own, so the page must not become a second, empty copy. Scanned (图片版) pages have no
+ * such link and stay reports.
+ */
+function pointsToAttachment(
+  body: string,
+  title: string | null,
+  attachments: ParseInput['attachments'],
+  tableFigureCount: number,
+): { isReport: boolean; reason: string } | null {
+  // Forms and guides (申请表, 指南) hang off many report pages; they are not the report.
+  const docs = (attachments ?? []).filter((a) => (DOCUMENT_LINK.test(a.url) || DOCUMENT_LINK.test(a.text)) && !/申请表|登记表|表格|指南|目录|解读/.test(a.text));
+  if (!docs.length || tableFigureCount > 0) return null;
+  const text = body
+    .split('\n')
+    .filter((l) => l.replace(/\s+/g, '') !== (title ?? '') && !/(?:发布|生成|公开|成文)(?:日期|时间)|索引号|发布机构|来源|附件[:：]?$/.test(l))
+    .join('');
+  const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
+  if (han >= 300) return null;
+  return { isReport: false, reason: `the page only links its report: ${docs.map((a) => a.url).slice(0, 3).join(', ')}` };
+}
+
 /** Body text → ParseResult: normalise, sections, tables, prose figures, metadata, format, checks. Pure and sync. */
 export function parseReport(input: ParseInput): ParseResult {
   const warnings: string[] = [...(input.warnings ?? [])];
@@ -93,7 +118,7 @@ export function parseReport(input: ParseInput): ParseResult {
     year: meta.year,
   };
   const { format, warnings: formatWarnings } = detectFormat(signals);
-  const report = detectIsReport(signals);
+  const report = pointsToAttachment(body, meta.title, input.attachments, signals.tableFigureCount) ?? detectIsReport(signals);
 
   let figures: Record<string, number> = {};
   let checks = tables.checks;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,11 +6,21 @@ import { tmpDir } from '../unit/workers/helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const tmp = tmpDir('nianbao-demo-');
-afterAll(() => tmp.cleanup());
+const children = new Set<ChildProcess>();
+afterAll(async () => {
+  // A timed-out test must not leave the demo (and its Chromium, tesseract, redis) running.
+  for (const c of children) {
+    c.kill('SIGTERM');
+    await new Promise((r) => c.once('exit', r));
+  }
+  tmp.cleanup();
+});
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/nianbao.js', ...args], { cwd: ROOT, env: process.env });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -25,8 +35,10 @@ const ratio = (text: string, label: string): [number, number] => {
   return [Number(m[1]), Number(m[2])];
 };
 
+// OCR of the scanned reports is most of the run time, and it grows steeply on a loaded machine:
+// hence the generous timeout.
 describe('nianbao demo', () => {
-  it('crawls the whole simulated web and finds its reports, no decoys, with the right metadata', { timeout: 900_000 }, async () => {
+  it('crawls the whole simulated web and finds its reports, no decoys, with the right metadata', { timeout: 1_500_000 }, async () => {
     const archivePath = path.join(tmp.dir, 'demo.sqlite');
     const { code, stdout, stderr } = await run(['demo', '--archive', archivePath]);
     expect(code, stderr).toBe(0);

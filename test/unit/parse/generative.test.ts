@@ -8,6 +8,8 @@ import { generateReport, type Shape } from './generate-report.ts';
 
 const CASES = Number(process.env.NIANBAO_GEN_CASES ?? 300);
 const SHAPES: Shape[] = ['tab', 'cell-per-line', 'markdown', 'spaces'];
+// Large NIANBAO_GEN_CASES runs take minutes on a shared 2-core machine.
+const TIMEOUT = 60_000 + CASES * 150;
 
 function score(seed: number, opts?: Parameters<typeof generateReport>[1]) {
   const rep = generateReport(seed, opts);
@@ -76,7 +78,7 @@ describe('generated reports', () => {
         Object.entries(byShape).map(([k, v]) => `${k} ${((100 * v.recovered) / v.cells).toFixed(1)}%`).join(', '),
     );
     expect(failures).toEqual([]);
-  });
+  }, TIMEOUT);
 });
 
 // The simulated web's own report model (src/sim/reports) through its renderers: HTML with real rowspan/colspan
@@ -128,5 +130,5 @@ describe('simulated-web reports', () => {
         Object.entries(byShape).map(([k, v]) => `${k} ${((100 * v.recovered) / v.cells).toFixed(1)}%`).join(', '),
     );
     expect(failures).toEqual([]);
-  });
+  }, TIMEOUT);
 });

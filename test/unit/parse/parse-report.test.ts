@@ -108,3 +108,17 @@ describe('parseReport', () => {
     expect(parseReport({ body: LEGACY, ocr: true, kind: 'image' }).warnings.some((w) => w.startsWith('ocr'))).toBe(true);
   });
 });
+
+describe('parseReport: pages that wrap an attachment', () => {
+  const attachments = [{ url: 'http://www.x.gov.cn/P020210220.pdf', text: '永修县2020年政府信息公开工作年度报告.pdf' }];
+
+  it('is not itself the report when its text only points to the attached document', () => {
+    const r = parseReport({ body: '永修县2020年政府信息公开工作年度报告\n发布日期:2021-02-20\n永修县2020年政府信息公开工作年度报告全文详见附件。', attachments });
+    expect(r.isReport).toBe(false);
+    expect(r.warnings.some((w) => w.includes('P020210220.pdf'))).toBe(true);
+  });
+
+  it('stays a report when the page carries the report text as well', () => {
+    expect(parseReport({ body: LEGACY + '\n' + '2017年,我县进一步深化公开内容,加强解读回应,规范依申请公开办理流程。'.repeat(6), attachments }).isReport).toBe(true);
+  });
+});

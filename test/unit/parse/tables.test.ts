@@ -261,3 +261,18 @@ it('no tables: tables_missing', () => {
   expect(r.figures).toEqual({});
   expect(r.warnings.some((w) => w.startsWith('tables_missing'))).toBe(true);
 });
+
+it('never throws on scrambled input and emits only canonical keys', async () => {
+  const { isFigureKey } = await import('../../../src/schema/figure-keys.ts');
+  const { mulberry32 } = await import('./generate-report.ts');
+  const rng = mulberry32(99);
+  const bits = [...Object.values(LABELS), ...HEAD3, ...HEAD4, '第二十条第(一)项', '信息内容\t本年制发件数', '规章', '小计', '—', '', '|', '| 0 |',
+    '1 1 0', '减 4', '8208. 93 万元', '总计', '其他', '行政复议', '- 3 -', '\t\t\t'];
+  for (let n = 0; n < 300; n++) {
+    const lines = Array.from({ length: 1 + Math.floor(rng() * 60) }, () =>
+      Array.from({ length: 1 + Math.floor(rng() * 9) }, () => (rng() < 0.5 ? String(Math.floor(rng() * 50)) : bits[Math.floor(rng() * bits.length)])).join(rng() < 0.7 ? '\t' : '  '));
+    const r = readTables(lines.join('\n'));
+    for (const k of Object.keys(r.figures)) expect(isFigureKey(k)).toBe(true);
+    for (const v of Object.values(r.figures)) expect(Number.isFinite(v)).toBe(true);
+  }
+});
