@@ -118,7 +118,10 @@ export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promis
       if (spec.url.startsWith('http:')) {
         const r = await plainHttp(spec, headers, opts);
         rememberCookies(opts.cookies, host, r.setCookie);
-        return { requestedUrl: spec.url, finalUrl: spec.url, status: r.status, headers: r.headers, body: r.body, fetchedAt };
+        return {
+          requestedUrl: spec.url, finalUrl: spec.url, status: r.status, headers: r.headers, body: r.body, fetchedAt,
+          ...(r.truncated ? { error: TRUNCATED } : {}),
+        };
       }
       const res = await gotScraping({
         url: spec.url,
@@ -136,9 +139,13 @@ export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promis
         signal: opts.signal,
         http2: false,
       } as never) as unknown as { statusCode: number; headers: Record<string, string | string[]>; body: Buffer; url: string };
-      const body = res.body.length > opts.maxBytes ? res.body.subarray(0, opts.maxBytes) : res.body;
+      const truncated = res.body.length > opts.maxBytes;
+      const body = truncated ? res.body.subarray(0, opts.maxBytes) : res.body;
       rememberCookies(opts.cookies, host, res.headers['set-cookie']);
-      return { requestedUrl: spec.url, finalUrl: spec.url, status: res.statusCode, headers: flatHeaders(res.headers), body, fetchedAt };
+      return {
+        requestedUrl: spec.url, finalUrl: spec.url, status: res.statusCode, headers: flatHeaders(res.headers), body, fetchedAt,
+        ...(truncated ? { error: TRUNCATED } : {}),
+      };
     } catch (e) {
       const err = e as Error & { code?: string };
       return { requestedUrl: spec.url, finalUrl: spec.url, status: 0, headers: {}, body: null, fetchedAt, error: err.code ?? err.message };
@@ -153,7 +160,7 @@ export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promis
  */
 function plainHttp(
   spec: RequestSpec, headers: Record<string, string>, opts: FetcherOptions,
-): Promise<{ status: number; headers: Record<string, string>; body: Buffer; setCookie: string[] | undefined }> {
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer; setCookie: string[] | undefined; truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const target = new URL(spec.url);
     const proxy = opts.proxyUrl ? new URL(opts.proxyUrl) : null;
@@ -190,7 +197,7 @@ function plainHttp(
       const done = () => {
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks), setCookie: res.headers['set-cookie'] });
+        resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks), setCookie: res.headers['set-cookie'], truncated: size > opts.maxBytes });
       };
       stream.on('end', done);
       stream.on('close', () => (size > opts.maxBytes ? done() : undefined));
@@ -214,6 +221,9 @@ function rememberCookies(jar: Map<string, string>, host: string, setCookie: stri
   }
   jar.set(host, [...current.values()].join('; '));
 }
+
+/** Marks a body cut at maxDocumentBytes (the snapshot keeps the first bytes). */
+export const TRUNCATED = 'too_large: body truncated at maxDocumentBytes';
 
 export function isRetryable(r: RawResponse): boolean {
   if (r.status === 0) return !/aborted/i.test(r.error ?? '');

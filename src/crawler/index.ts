@@ -6,7 +6,7 @@ import {
   announcedPageCount, createPageUrls, fingerprintFamily, isPagerText, isSameListPager, parseCreatePageHTML,
   parseDatastore, parseHanwebParams, type Family,
 } from './families.ts';
-import { backoffMs, fetchOnce, HostGate, isRetryable, sha256, type RawResponse, type RequestSpec } from './fetcher.ts';
+import { backoffMs, fetchOnce, HostGate, isRetryable, sha256, TRUNCATED, type RawResponse, type RequestSpec } from './fetcher.ts';
 import { Frontier, type FrontierItem } from './frontier.ts';
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type RobotsRules } from './robots.ts';
 import { Renderer, type BrowserResponse } from './browser.ts';
@@ -394,6 +394,11 @@ class SiteCrawl {
 
   private async handleFile(item: FrontierItem, url: string, res: RawResponse, sniff: ReturnType<typeof sniffKind>): Promise<boolean> {
     const body = res.body!;
+    if (res.error === TRUNCATED) {
+      // A cut document would only fail to parse; the snapshot records what arrived.
+      await this.error({ siteId: this.site.id, url, code: 'too_large', message: `larger than ${this.d.maxDocumentBytes} bytes` });
+      return false;
+    }
     const ct = res.headers['content-type'] ?? null;
     const isDoc = sniff === 'pdf' || sniff === 'ole' || sniff === 'zip' || /pdf|msword|officedocument|ms-excel|wps|ofd/i.test(ct ?? '')
       || looksLikeAttachmentUrl(url);

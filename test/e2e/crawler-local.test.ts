@@ -106,3 +106,23 @@ describe('crawlSite against a local county web', () => {
     expect(stats.browserRenders).toBeGreaterThan(0);
   });
 });
+
+describe('crawlSite stops when aborted', () => {
+  it('returns promptly after the signal fires and emits nothing more', async () => {
+    const ac = new AbortController();
+    let afterAbort = 0;
+    const site: Site = { id: 'alpha2', name: '阿尔法县', regionCode: '360425', home: 'http://www.alpha.gov.cn.test/', allowHosts: [], maxPages: 200 };
+    const t0 = Date.now();
+    const s = await crawlSite(site, {
+      defaults: CrawlDefaultsSchema.parse({ delayMs: 5, requestTimeoutSecs: 10 }),
+      proxyUrl: fx.proxyUrl, crawlRunId: 2, signal: ac.signal, browser: false,
+      onSnapshot: async () => { if (ac.signal.aborted) afterAbort++; },
+      onDocument: async () => { ac.abort(); },
+    });
+    expect(ac.signal.aborted).toBe(true);
+    expect(s.candidates).toBeGreaterThanOrEqual(1);
+    expect(s.candidates).toBeLessThan(fx.reportUrls.length);
+    expect(afterAbort).toBeLessThanOrEqual(4); // only exchanges already in flight
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+});
