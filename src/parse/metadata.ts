@@ -160,6 +160,8 @@ export function findIssuer(lines: string[], title: string | null, pageMeta: Page
   // Just under the title (07: 沐阳县人民政府 / (2026年1月23日)).
   if (title) {
     const m = title.match(new RegExp(`^(.+?)(?:关于)?${YEAR}年`));
+    // A bare place name (永修县2020年…) titles the place's government report.
+    if (m && /(?:县|区|市|旗)$/.test(m[1]) && regionInText(m[1])?.code) return `${m[1]}人民政府`;
     if (m && ORGAN_LINE.test(m[1])) return m[1];
     const after = title.match(new RegExp(`^${YEAR}年度?(.+?)(?:政府信息公开|政务公开|信息公开)`));
     if (after && ORGAN_LINE.test(after[2])) return after[2];

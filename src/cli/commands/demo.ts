@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import type { Manifest } from '../../sim/index.ts';
 import type { Archive, ReportRow } from '../../store/archive.ts';
+import { urlKey } from '../../store/url-key.ts';
 import type { RunCrawlResult } from '../../workers/run-crawl.ts';
 import { createProgress } from '../progress.ts';
 import { CliError, collect, DEFAULT_DEMO_ARCHIVE, positiveInt, writeLine, type CommandContext } from './common.ts';
@@ -34,7 +35,6 @@ export type DemoScore = {
  * decoys. An archived report matches a manifest report when any of its URLs is one of that report's.
  */
 export function scoreAgainstManifest(archive: Archive, manifest: Manifest, siteIds: Set<string>): DemoScore {
-  const { urlKey } = archiveUrlKey;
   const reports = manifest.reports.filter((r) => siteIds.has(r.siteId));
   // An attachment repeating a report whose page is the report is the same report, not another one.
   const expected = reports.filter((r) => !r.attachmentOf);
@@ -95,9 +95,6 @@ export function scoreAgainstManifest(archive: Archive, manifest: Manifest, siteI
   };
 }
 
-// Resolved at first use so that importing this file (main.ts does) stays cheap.
-const archiveUrlKey = { urlKey: (u: string) => u };
-
 export function demoCommand(ctx: CommandContext): Command {
   return new Command('demo')
     .description('crawl the simulated county web (loopback only) into an archive and score the result against the truth')
@@ -110,8 +107,6 @@ export function demoCommand(ctx: CommandContext): Command {
     .action(async (opts: DemoOpts) => {
       if (!Number.isInteger(opts.seed)) throw new CliError('--seed must be an integer');
       const { startSimWeb, simSiteList } = await import('../../sim/index.ts');
-      const { urlKey } = await import('../../store/url-key.ts');
-      archiveUrlKey.urlKey = urlKey;
       const { runCrawl } = await import('../../workers/run-crawl.ts');
 
       const sim = await startSimWeb({ seed: opts.seed, port: 0 });

@@ -156,3 +156,36 @@ describe('related links', () => {
     expect(p.links.find((l) => l.url.endsWith('/a/2.html'))?.related).toBe(false);
   });
 });
+
+describe('fetchOnce over plain HTTP', () => {
+  it('decompresses, truncates at maxBytes and never throws on network errors', async () => {
+    const http = await import('node:http');
+    const zlib = await import('node:zlib');
+    const { fetchOnce, TRUNCATED } = await import('../../../src/crawler/fetcher.ts');
+    const server = http.createServer((req, res) => {
+      if (req.url === '/gz') {
+        res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'text/html' });
+        res.end(zlib.gzipSync(Buffer.from('<p>压缩</p>')));
+      } else {
+        res.writeHead(200, { 'content-type': 'application/pdf' });
+        res.end(Buffer.alloc(100_000, 65));
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const opts = { userAgent: 'UA', timeoutMs: 5000, maxBytes: 1000, gate: new HostGate(2, 0), cookies: new Map<string, string>() };
+    try {
+      const gz = await fetchOnce({ url: `${base}/gz` }, opts);
+      expect(gz.body!.toString()).toBe('<p>压缩</p>');
+      const big = await fetchOnce({ url: `${base}/big.pdf` }, opts);
+      expect(big.error).toBe(TRUNCATED);
+      expect(big.body!.length).toBeLessThanOrEqual(100_000);
+      const dead = await fetchOnce({ url: 'http://127.0.0.1:9/x' }, opts);
+      expect(dead.status).toBe(0);
+      expect(dead.error).toBeTruthy();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -74,3 +74,10 @@ describe('dates and the whole metadata', () => {
     expect(frag).toMatchObject({ title: null, year: null, publishedAt: null, region: { name: null, code: null } });
   });
 });
+
+describe('issuer', () => {
+  it("names a place's government when the title starts with the bare place name", () => {
+    expect(readMetadata('永修县2020年政府信息公开工作年度报告\n一、总体情况').issuer).toBe('永修县人民政府');
+    expect(readMetadata('沭阳县发展和改革局2023年政府信息公开年度报告\n一、总体情况').issuer).toBe('沭阳县发展和改革局');
+  });
+});
