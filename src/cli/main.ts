@@ -50,6 +50,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
+      // Usage errors look like every other error: one "nianbao: …" line.
+      outputError: (s, write) => write(`nianbao: ${s.replace(/^error: /, '')}`),
     });
   program.addCommand(crawlCommand(ctx));
   program.addCommand(workCommand(ctx));

@@ -75,7 +75,7 @@ export function reparseCommand(ctx: CommandContext): Command {
             }
           },
         });
-        const progress = createProgress(ctx.stdout, { label: 'reparse' });
+        const progress = bySha.size > 0 ? createProgress(ctx.stdout, { label: 'reparse' }) : { update() {}, stop() {} };
         try {
           for (const [sha, items] of bySha) {
             if (ctx.signal.aborted) break;
