@@ -259,7 +259,11 @@ export class Archive {
 
       const stale = !!source && source.snapshot_sha !== input.snapshotSha && this.isOlderSnapshot(input.url, input.snapshotSha, source.snapshot_sha);
       let reportId: number | null = source?.report_id ?? null;
-      if (reportId === null && result.isReport) reportId = this.findReportFor(input.url, pageUrl, input.snapshotSha, identityOf(result));
+      if (reportId === null && result.isReport) {
+        reportId =
+          this.findReportFor(input.url, pageUrl, input.snapshotSha, identityOf(result)) ??
+          this.findContentTwin(input.siteId ?? null, result);
+      }
 
       const before = reportId === null ? null : (this.stmt('SELECT * FROM reports WHERE id = ?').get(reportId) as ReportRow);
       const beforeFigures = before ? this.figuresOf(before.latest_parse_run_id) : {};
@@ -522,6 +526,25 @@ export class Archive {
     if (twin) return twin.report_id;
     const byKey = this.stmt('SELECT id FROM reports WHERE doc_key = ?').get(urlKey(url)) as { id: number } | undefined;
     return byKey?.id ?? null;
+  }
+
+  /**
+   * A report already archived from the same site with the same title, year, region and every figure equal:
+   * the same document posted again at another address (a 繁體 converter copy, the same report in two columns,
+   * http and https twins with different chrome). Requiring all of title, year, region and a non-empty,
+   * identical figure set keeps two different units' reports apart even when one county posts both.
+   */
+  private findContentTwin(siteId: string | null, result: ParseResult): number | null {
+    const title = result.title?.replace(/\s+/g, '');
+    if (!siteId || !title || result.year === null || Object.keys(result.figures).length === 0) return null;
+    const candidates = this.stmt(`SELECT id, title, latest_parse_run_id FROM reports
+      WHERE site_id = ? AND year = ? AND region_code IS ? ORDER BY id`).all(siteId, result.year, result.region.code) as
+      Pick<ReportRow, 'id' | 'title' | 'latest_parse_run_id'>[];
+    for (const c of candidates) {
+      if (c.title?.replace(/\s+/g, '') !== title) continue;
+      if (diffFigures(this.figuresOf(c.latest_parse_run_id), result.figures).length === 0) return c.id;
+    }
+    return null;
   }
 
   /** True when `sha` was last fetched from `url` before `currentSha` was: an out-of-order or historical save. */

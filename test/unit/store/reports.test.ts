@@ -213,6 +213,39 @@ describe('saveParse: report pages and their attachments', () => {
   });
 });
 
+describe('saveParse: the same report reposted at another address', () => {
+  const ORIG = 'http://www.yongxiu.gov.cn/art/2021/2/20/art_1_100.html';
+  const BIG5 = 'http://www.yongxiu.gov.cn/big5/art/2021/2/20/art_1_100.html';
+  const save = (a: ReturnType<typeof freshArchive>, url: string, body: string, result = report()) => {
+    a.upsertSite(SITE);
+    return a.saveParse({ snapshotSha: fetched(a, url, body), parserVersion: '1', result, url, siteId: SITE.id });
+  };
+
+  it('a 繁體 converter copy (other bytes, same title, year, region and figures) joins the original report', () => {
+    const a = freshArchive();
+    const r1 = save(a, ORIG, 'simplified page');
+    const r2 = save(a, BIG5, '繁體 page with pinyin debris');
+    expect(r2).toMatchObject({ reportId: r1.reportId, isNewReport: false });
+    expect(count(a, 'reports')).toBe(1);
+    expect(a.getReportSources(r1.reportId!).map((s) => s.url).sort()).toEqual([BIG5, ORIG].sort());
+  });
+
+  it('a copy whose figures differ in one cell stays a separate report', () => {
+    const a = freshArchive();
+    const r1 = save(a, ORIG, 'simplified page');
+    const r2 = save(a, BIG5, 'other page', report({ figures: { ...report().figures, 'review.total': 1 } }));
+    expect(r2.reportId).not.toBe(r1.reportId);
+    expect(count(a, 'reports')).toBe(2);
+  });
+
+  it('two units with identical figures but different titles stay apart', () => {
+    const a = freshArchive();
+    const r1 = save(a, ORIG, 'county page');
+    const r2 = save(a, BIG5, 'bureau page', report({ title: '永修县财政局2020年政府信息公开工作年度报告' }));
+    expect(r2.reportId).not.toBe(r1.reportId);
+  });
+});
+
 describe('saveParse: what must not be merged', () => {
   const LIST = 'http://www.yongxiu.gov.cn/col/col9/index.html';
   const dept = (i: number, issuer: string) => ({ url: `http://www.yongxiu.gov.cn/attach/0/dept${i}.pdf`, result: report({ issuer, title: `${issuer}2020年政府信息公开工作年度报告` }) });
