@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { Queue, type ConnectionOptions, type DefaultJobOptions, type JobsOptions } from 'bullmq';
 import { PARSER_VERSION } from '../parse/version.ts';
 import type { ArchiveJob } from './archive-jobs.ts';
@@ -121,4 +122,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Deletes every key under a queue prefix: a shared Redis must not fill up with one-off queues (demo, tests). */
+export async function dropPrefix(url: string, prefix: string): Promise<void> {
+  const c = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await c.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await c.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    c.disconnect();
+  }
 }

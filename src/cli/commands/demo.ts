@@ -7,6 +7,7 @@ import type { RunCrawlResult } from '../../workers/run-crawl.ts';
 import { createProgress } from '../progress.ts';
 import { CliError, collect, DEFAULT_DEMO_ARCHIVE, positiveInt, writeLine, type CommandContext } from './common.ts';
 import { crawlSummaryLines } from './crawl.ts';
+import { dropPrefix } from '../../workers/queues.ts';
 import { withRuntime } from './runtime.ts';
 import { formatRows, pct } from './summary.ts';
 
@@ -172,17 +173,3 @@ export function formatScore(s: DemoScore): string {
   return formatRows(rows);
 }
 
-async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const c = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await c.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await c.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    c.disconnect();
-  }
-}

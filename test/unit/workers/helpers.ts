@@ -21,20 +21,7 @@ export async function testRedis(): Promise<RedisHandle & { dir: string }> {
 
 export const uniquePrefix = () => `test-${randomUUID()}`;
 
-/** Deletes every key under a queue prefix (a shared Redis must not fill up with test queues). */
-export async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const c = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await c.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await c.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    c.disconnect();
-  }
-}
+export { dropPrefix } from '../../../src/workers/queues.ts';
 
 export function tmpDir(label = 'nianbao-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), label));
