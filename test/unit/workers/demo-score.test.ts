@@ -25,7 +25,8 @@ describe('scoring the demo against the manifest', () => {
     put(`${H}/2022.html`, 'a', result(2022, '360425'));
     put(`${H}/2021.html`, 'b', result(2020, '360425')); // wrong year
     put(`https://x.gov.cn.test/2023-alias.html`, 'c', result(2023, '110000')); // found via an alias, wrong region
-    put(`${H}/big5/2022.html`, 'd', result(2022, '360425')); // a second archived copy of 2022
+    // a second copy of 2022 whose figures were misread, so the archive cannot tell it is the same report
+    put(`${H}/big5/2022.html`, 'd', { ...result(2022, '360425'), figures: { 'applications.new.total': 2021 } });
     put(`${H}/notice.html`, 'e', result(2024, '360425')); // a decoy taken for a report
     put(`${H}/other.html`, 'f', result(2024, '360425', false)); // read as not a report: not archived
     const manifest = {
