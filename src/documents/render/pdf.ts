@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { blocksOf, isHeadingLike, tableGridOf, type GridTable, type RenderableReport } from './model.ts';
 
+// A fixed creation date (it also seeds the file /ID) makes the same report render to the same bytes.
+const FIXED_DATE = new Date(Date.UTC(2020, 0, 1));
+
 export const CJK_FONT_PATH = process.env.NIANBAO_CJK_FONT ?? '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 /** PostScript name of the face inside the collection (pdfkit selects TTC members by it). */
 export const CJK_FONT_FAMILY = process.env.NIANBAO_CJK_FONT_FAMILY ?? 'WenQuanYiMicroHei';
@@ -28,7 +31,7 @@ export type PdfRenderOptions = {
 
 export function renderPdf(report: RenderableReport, opts: PdfRenderOptions = {}): Promise<Buffer> {
   if (!existsSync(CJK_FONT_PATH)) return Promise.reject(new MissingFontError(CJK_FONT_PATH));
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, compress: opts.compress ?? true, info: { Title: report.title } });
+  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, compress: opts.compress ?? true, info: { Title: report.title, CreationDate: FIXED_DATE } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));

@@ -45,7 +45,7 @@ export async function renderScan(report: RenderableReport, opts: ScanOptions = {
 
 /** Wraps page images into a PDF with one full-page image per A4 page and no text layer. */
 export function imagesToPdf(images: Buffer[], skewDeg = 0): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false });
+  const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false, info: { CreationDate: new Date(Date.UTC(2020, 0, 1)) } });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
