@@ -6,7 +6,7 @@ import {
   announcedPageCount, createPageUrls, fingerprintFamily, isPagerText, isSameListPager, parseCreatePageHTML,
   parseDatastore, parseHanwebParams, type Family,
 } from './families.ts';
-import { backoffMs, fetchOnce, HostGate, isRetryable, sha256, TRUNCATED, type RawResponse, type RequestSpec } from './fetcher.ts';
+import { backoffMs, fetchOnce, HostGate, isRetryable, sha256, TRUNCATED, type RawResponse, type RequestSpec, sleep } from './fetcher.ts';
 import { Frontier, type FrontierItem } from './frontier.ts';
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type RobotsRules } from './robots.ts';
 import { Renderer, type BrowserResponse } from './browser.ts';
@@ -689,19 +689,35 @@ class SiteCrawl {
     const renderer = this.ensureRenderer();
     if (!renderer || this.stats.browserRenders >= MAX_RENDERS) return;
     this.stats.browserRenders++;
-    try {
-      const r = await renderer.render(url, { referer: item.discoveredFrom ?? undefined });
-      this.budgetUsed += r.pagesClicked;
-      const info = extractPage(r.html, r.finalUrl);
-      const chrome = new Set(info.links.filter((l) => l.chrome).map((l) => l.url));
-      for (const l of r.links) {
-        const abs = normaliseSafe(l.url);
-        if (!abs) continue;
-        this.enqueueLink(item, url, { url: abs, text: l.text, attachment: looksLikeAttachmentUrl(abs), chrome: chrome.has(abs) }, context, true, false);
+    // A render whose document or data request failed (timeouts on a busy host) leaves an empty list, not an
+    // exception: a shell that builds its list in the browser and shows no content link is rendered again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await renderer.render(url, { referer: item.discoveredFrom ?? undefined });
+        this.budgetUsed += r.pagesClicked;
+        const info = extractPage(r.html, r.finalUrl);
+        const chrome = new Set(info.links.filter((l) => l.chrome).map((l) => l.url));
+        const links = r.links
+          .map((l) => ({ abs: normaliseSafe(l.url), text: l.text }))
+          .filter((l): l is { abs: string; text: string } => l.abs !== null);
+        const content = links.filter((l) => !chrome.has(l.abs));
+        if (content.length === 0 && attempt < RENDER_ATTEMPTS) {
+          await sleep(RENDER_RETRY_MS * attempt);
+          continue;
+        }
+        for (const l of links) {
+          this.enqueueLink(item, url, { url: l.abs, text: l.text, attachment: looksLikeAttachmentUrl(l.abs), chrome: chrome.has(l.abs) }, context, true, false);
+        }
+        this.o.log?.debug?.({ url, links: r.links.length, clicks: r.pagesClicked, attempt }, 'rendered list');
+        return;
+      } catch (e) {
+        if (attempt < RENDER_ATTEMPTS) {
+          await sleep(RENDER_RETRY_MS * attempt);
+          continue;
+        }
+        await this.error({ siteId: this.site.id, url, code: 'browser', message: (e as Error).message });
+        return;
       }
-      this.o.log?.debug?.({ url, links: r.links.length, clicks: r.pagesClicked }, 'rendered list');
-    } catch (e) {
-      await this.error({ siteId: this.site.id, url, code: 'browser', message: (e as Error).message });
     }
   }
 
@@ -728,6 +744,8 @@ class SiteCrawl {
   }
 }
 
+const RENDER_ATTEMPTS = 3;
+const RENDER_RETRY_MS = 2000;
 function normaliseSafe(u: string): string | null {
   try {
     return normaliseUrl(u);
