@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The e2e suites start redis-server children, a loopback web server and Chromium: two files at a time
-    // is what a 2-core CI machine carries without timeouts.
+    // Two files at a time on a 2-core machine. `npm test` runs test/e2e afterwards one file at a time: each
+    // e2e suite starts redis-server, the simulated web, Chromium and OCR, and two of them side by side
+    // slowed page renders enough to lose lists.
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
