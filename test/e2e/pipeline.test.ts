@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreAgainstManifest } from '../../src/cli/commands/demo.ts';
-import { main } from '../../src/cli/main.ts';
 import { simSiteList, simSitesYaml, startSimWeb, type SimWeb } from '../../src/sim/index.ts';
 import { Archive } from '../../src/store/archive.ts';
 import { publishCrawlRun } from '../../src/workers/crawl-context.ts';
 import { startPipeline } from '../../src/workers/pipeline.ts';
 import { crawlJobId, enqueueCrawl, sleep } from '../../src/workers/queues.ts';
-import { dropPrefix, testRedis, tmpDir, uniquePrefix } from '../unit/workers/helpers.ts';
+import { dropPrefix, runCli, testRedis, tmpDir, uniquePrefix } from '../unit/workers/helpers.ts';
 
 // Three CMS families without scanned reports (OCR would dominate the run time) and without
 // script-built lists (no Chromium needed).
@@ -42,19 +40,12 @@ describe('crawl → parse → archive through BullMQ', () => {
     const prefix = uniquePrefix();
     prefixes.push(prefix);
     const crawl = async () => {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      let out = '';
-      let err = '';
-      stdout.on('data', (d) => (out += d));
-      stderr.on('data', (d) => (err += d));
       const args = ['crawl', '--config', config, '--proxy', sim.proxyUrl, '--archive', file, '--prefix', prefix, '--no-browser', ...SITES.flatMap((s) => ['--site', s])];
       // REDIS_URL: the test's Redis, so this test's queues can be inspected and removed afterwards.
       const saved = process.env.REDIS_URL;
       process.env.REDIS_URL = redis.url;
       try {
-        const code = await main(['node', 'nianbao', ...args], { stdout, stderr, handleSignals: false });
-        return { code, out, err };
+        return await runCli(...args);
       } finally {
         if (saved === undefined) delete process.env.REDIS_URL;
         else process.env.REDIS_URL = saved;

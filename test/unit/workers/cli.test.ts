@@ -1,25 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.ts';
 import { PARSER_VERSION } from '../../../src/parse/version.ts';
 import { Archive } from '../../../src/store/archive.ts';
-import { tmpDir } from './helpers.ts';
+import { runCli, tmpDir } from './helpers.ts';
 
 const tmp = tmpDir('nianbao-cli-');
 afterAll(() => tmp.cleanup());
 
-async function cli(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(['node', 'nianbao', ...args], { stdout, stderr, handleSignals: false });
-  return { code, out, err };
-}
+const cli = runCli;
 
 describe('nianbao CLI', () => {
   it('lists its commands in --help and exits 0', async () => {
