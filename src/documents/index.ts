@@ -55,7 +55,9 @@ export async function extractDocument(
   if (bytes.length > o.maxBytes) throw new DocumentError('too_large', filename, `${bytes.length} bytes > limit ${o.maxBytes}`);
   const sniffed = sniffDocument(bytes, info);
   const deadline = Date.now() + o.timeoutMs;
-  const budget = () => Math.max(1000, deadline - Date.now());
+  // Later stages (OCR after pdf.js) get at least a second, but never more than the caller allowed in all.
+  const floor = Math.min(1000, o.timeoutMs);
+  const budget = () => Math.max(floor, deadline - Date.now());
   switch (sniffed.kind) {
     case 'pdf':
       return extractPdf(bytes, filename, o, budget);
