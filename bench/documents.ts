@@ -1,12 +1,12 @@
 // Document extraction throughput: pages/s for text PDFs (corpus + generated) and DOCX. Each PDF runs
 // in a fresh worker thread (the isolation extractDocument guarantees), so the figure includes that cost.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { extractDocument } from '../src/documents/index.ts';
 import { renderDocx } from '../src/documents/render/docx.ts';
 import { renderPdf } from '../src/documents/render/pdf.ts';
 import { templateReport } from '../src/documents/render/template.ts';
 
-const SHARED = new URL('../../shared/', import.meta.url);
+const REPORTS = new URL('../test/fixtures/reports/', import.meta.url);
 
 type Input = { name: string; bytes: Uint8Array };
 
@@ -30,12 +30,11 @@ export async function benchDocuments(opts: { rounds?: number } = {}): Promise<Re
   const rounds = opts.rounds ?? 2;
   const out: Record<string, { pagesPerSec: number; docsPerSec: number }> = {};
   const corpus: Input[] = ['03_hongze_2023.pdf', '04_hongze_2024.pdf', '05_huaian_2024.pdf']
-    .map((n) => new URL(`corpus/${n}`, SHARED))
-    .filter((u) => existsSync(u))
+    .map((n) => new URL(`corpus/${n}`, REPORTS))
     .map((u) => ({ name: u.pathname.split('/').pop()!, bytes: new Uint8Array(readFileSync(u)) }));
-  if (corpus.length) out.corpusPdf = await measure('corpus PDF', corpus, rounds, (_, p) => p ?? 0);
+  out.corpusPdf = await measure('corpus PDF', corpus, rounds, (_, p) => p ?? 0);
 
-  const seed = JSON.parse(readFileSync(new URL('seeds/expected/000_142cd551b15b04df.json', SHARED), 'utf8'));
+  const seed = JSON.parse(readFileSync(new URL('seeds/expected/000_142cd551b15b04df.json', REPORTS), 'utf8'));
   const report = templateReport({ title: seed.title, figures: seed.figures, format: seed.format });
   const pdf = await renderPdf(report);
   out.generatedPdf = await measure('generated PDF', [{ name: 'g.pdf', bytes: pdf }], rounds * 2, (_, p) => p ?? 0);

@@ -10,15 +10,15 @@ import { generateReport, renderHtmlTables } from '../src/sim/reports/index.ts';
 
 interface Input { name: string; bytes: Uint8Array }
 
-const SHARED = resolve(import.meta.dirname, '../../shared');
+const REPORTS = resolve(import.meta.dirname, '../test/fixtures/reports');
 const GENERATED = Number(process.env.NIANBAO_BENCH_GENERATED ?? 60);
 const MIN_MS = Number(process.env.NIANBAO_BENCH_MS ?? 3000);
 
 function sharedInputs(): Input[] {
   const out: Input[] = [];
   for (const dir of ['seeds', 'corpus']) {
-    const folder = join(SHARED, dir);
-    if (!existsSync(folder)) continue;
+    const folder = join(REPORTS, dir);
+    if (!existsSync(folder)) throw new Error(`bench input folder missing: ${folder}`);
     for (const name of readdirSync(folder).sort()) {
       if (/\.(txt|html?)$/.test(name)) out.push({ name: `${dir}/${name}`, bytes: readFileSync(join(folder, name)) });
     }

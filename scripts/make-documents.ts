@@ -16,7 +16,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<number> {
   const out = resolve(arg('out') ?? 'out/documents');
-  const figuresFile = resolve(arg('figures') ?? new URL('../../shared/seeds/expected/000_142cd551b15b04df.json', import.meta.url).pathname);
+  const figuresFile = resolve(arg('figures') ?? new URL('../test/fixtures/reports/seeds/expected/000_142cd551b15b04df.json', import.meta.url).pathname);
   const src = JSON.parse(readFileSync(figuresFile, 'utf8')) as { title?: string; format?: string; figures: Record<string, number> };
   const format = (arg('format') ?? (src.format === '2019' ? '2019' : '2021')) as '2019' | '2021';
   const report = templateReport({ title: src.title ?? '某县政府信息公开工作年度报告', figures: src.figures, format });

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../../src/parse/parse-file.ts';
 
-const SHARED = resolve(import.meta.dirname, '../../../shared');
+const REPORTS = resolve(import.meta.dirname, '../fixtures/reports');
 const baseline = JSON.parse(readFileSync(join(import.meta.dirname, 'baseline.json'), 'utf8')) as {
   extraKeysAllowed: Record<string, { max: number }>;
 };
@@ -21,11 +21,12 @@ function cases(): { expectedPath: string; source: string; exp: Expected }[] {
   const add = (p: string) => {
     const exp = JSON.parse(readFileSync(p, 'utf8')) as Expected;
     const source = [dirname(p), dirname(dirname(p))].map((d) => join(d, exp.source)).find(existsSync);
-    if (source) out.push({ expectedPath: p, source, exp });
+    if (!source) throw new Error(`${p}: its source ${exp.source} is missing`);
+    out.push({ expectedPath: p, source, exp });
   };
   for (const dir of ['seeds/expected', 'corpus']) {
-    const folder = join(SHARED, dir);
-    if (!existsSync(folder)) continue;
+    const folder = join(REPORTS, dir);
+    if (!existsSync(folder)) throw new Error(`missing test fixtures: ${folder} (see test/fixtures/reports/README.md)`);
     for (const n of readdirSync(folder).sort()) if (n.endsWith('.json')) add(join(folder, n));
   }
   return out;
@@ -33,7 +34,7 @@ function cases(): { expectedPath: string; source: string; exp: Expected }[] {
 
 const all = cases();
 
-describe.skipIf(all.length === 0)('parser evaluation on ../shared seeds and corpus', () => {
+describe('parser evaluation on the seeds and corpus in test/fixtures/reports', () => {
   it('finds the evaluation set', () => {
     expect(all.length).toBeGreaterThanOrEqual(14);
   });

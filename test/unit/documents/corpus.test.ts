@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractDocument } from '../../../src/documents/index.ts';
-import { numericRows, readJson, scoreCells, sharedPath, templateRows } from './helpers.ts';
+import { numericRows, readJson, scoreCells, fixturePath, templateRows } from './helpers.ts';
 
 const CASES = ['03_hongze_2023', '04_hongze_2024', '05_huaian_2024'];
 
@@ -11,7 +11,7 @@ describe('corpus PDFs', () => {
   for (const name of CASES) {
     it(`${name}: every table cell in its row and column`, async () => {
       const exp = readJson(`corpus/${name}.expected.json`);
-      const bytes = new Uint8Array(readFileSync(sharedPath(`corpus/${name}.pdf`)));
+      const bytes = new Uint8Array(readFileSync(fixturePath(`corpus/${name}.pdf`)));
       const doc = await extractDocument(bytes, { filename: `${name}.pdf` });
       expect(doc.kind).toBe('pdf');
       expect(doc.ocr).toBe(false);
@@ -36,7 +36,7 @@ describe('corpus PDFs', () => {
   }
 
   it('05: wrapped （六） sub-row labels are joined into their cells', async () => {
-    const bytes = new Uint8Array(readFileSync(sharedPath('corpus/05_huaian_2024.pdf')));
+    const bytes = new Uint8Array(readFileSync(fixturePath('corpus/05_huaian_2024.pdf')));
     const doc = await extractDocument(bytes, { filename: '05.pdf' });
     const line = doc.body.split('\n').find((l) => l.includes('逾期不补正'));
     expect(line).toBeDefined();

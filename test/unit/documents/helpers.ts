@@ -1,14 +1,11 @@
 // Reads value cells back from body text by template position, independently of src/parse: the k-th
 // table line that carries numbers is the k-th template row, and its last N cells are that row's values.
 // This checks what extraction promises (rows stay rows, cells stay in their columns, blanks stay blank).
-import { readFileSync } from 'node:fs';
 import {
   ACTIVE_2019, ACTIVE_2021, APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS, REVIEW_SUFFIXES,
 } from '../../../src/schema/figure-keys.ts';
 
-export const SHARED = new URL('../../../../shared/', import.meta.url);
-export const sharedPath = (p: string) => new URL(p, SHARED).pathname;
-export const readJson = (p: string) => JSON.parse(readFileSync(sharedPath(p), 'utf8'));
+export { reportFixture as fixturePath, readReportJson as readJson } from '../../fixtures/index.ts';
 
 const NUM = /^[-+]?\d[\d,]*(\.\d+)?$/;
 export const isNumberCell = (c: string) => NUM.test(c.replace(/\s/g, ''));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARSER_VERSION } from '../../../src/parse/version.ts';
 import { Archive } from '../../../src/store/archive.ts';
+import { reportFixture } from '../../fixtures/index.ts';
 import { runCli, tmpDir } from './helpers.ts';
 
 const tmp = tmpDir('nianbao-cli-');
@@ -49,7 +50,7 @@ describe('nianbao CLI', () => {
 
   describe('stats and reparse on an archive', () => {
     const file = path.join(tmp.dir, 'r.sqlite');
-    const html = readFileSync(path.resolve(import.meta.dirname, '../../../../shared/corpus/01_shanghai_office_2019.html'));
+    const html = readFileSync(reportFixture('corpus/01_shanghai_office_2019.html'));
     const url = 'http://www.shanghai.gov.cn.test/nw12344/20200814/report.html';
     let sha: string;
     beforeAll(() => {
