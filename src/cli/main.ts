@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, type CommandContext } from './commands/common.ts';
 import { crawlCommand } from './commands/crawl.ts';
 import { demoCommand } from './commands/demo.ts';
+import { evalCommand } from './commands/eval.ts';
 import { reparseCommand } from './commands/reparse.ts';
 import { statsCommand } from './commands/stats.ts';
 import { workCommand } from './commands/work.ts';
@@ -58,6 +59,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   program.addCommand(demoCommand(ctx));
   program.addCommand(statsCommand(ctx));
   program.addCommand(reparseCommand(ctx));
+  program.addCommand(evalCommand(ctx));
   try {
     await registerParseCommand(program, ctx);
   } catch (err) {
