@@ -25,7 +25,22 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   return migrations;
 }
 
-const checksum = (sql: string) => createHash('sha256').update(sql).digest('hex');
+// The checksum covers the statements, not the comments: a comment may be corrected in a shipped migration
+// (e.g. where it points to the docs), a statement may not.
+const statementsOf = (sql: string) =>
+  sql
+    .split('\n')
+    .map((line) => line.replace(/--.*$/, '').trimEnd())
+    .filter((line) => line.length > 0)
+    .join('\n');
+const checksum = (sql: string) => createHash('sha256').update(statementsOf(sql)).digest('hex');
+
+// Ledger checksums written before comments were left out (the whole file's sha256), for files as shipped then.
+const CHECKSUMS_OF_WHOLE_FILES: Record<number, string[]> = {
+  1: ['da61d2c7d5149de1cf17b225c8449fe8b82d65bd3d31fb1b30c3bada5b1be3c6'],
+};
+const checksumMatches = (m: Migration, recorded: string) =>
+  recorded === checksum(m.sql) || (CHECKSUMS_OF_WHOLE_FILES[m.id] ?? []).includes(recorded);
 
 /**
  * Applies the migrations the file has not seen, each in its own transaction together with its ledger
@@ -55,7 +70,7 @@ export function migrate(db: Database.Database, file: string, migrations: Migrati
   for (const m of migrations) {
     const prev = applied.get(m.id);
     if (prev) {
-      if (prev.checksum !== checksum(m.sql)) {
+      if (!checksumMatches(m, prev.checksum)) {
         throw new ArchiveError('migration_edited', file, `migration ${m.name} changed after it was applied to this file`, {
           suggestion: 'migrations are append-only: restore the file and put the change in a new migration',
         });

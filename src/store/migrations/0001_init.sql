@@ -147,7 +147,7 @@ CREATE INDEX attachment_links_attachment ON attachment_links (attachment_key);
 CREATE TABLE figures (
   parse_run_id INTEGER NOT NULL REFERENCES parse_runs(id) ON DELETE CASCADE,
   report_id    INTEGER REFERENCES reports(id),
-  key          TEXT NOT NULL,                 -- canonical key, ../shared/spec/figures.md
+  key          TEXT NOT NULL,                 -- canonical key, docs/figures.md
   value        NUMERIC NOT NULL,              -- integers stay integers, money may have decimals
   PRIMARY KEY (parse_run_id, key)
 );

@@ -46,6 +46,26 @@ describe('migrate', () => {
     expect(migrate(db, 'archive.sqlite', loadMigrations(fixed))).toEqual(['0002_broken']);
   });
 
+  it('accepts a migration whose comments changed, refuses one whose statements changed', () => {
+    const db = new Database(':memory:');
+    migrate(db, 'a.sqlite', loadMigrations(migrationsDir({ '0001_first.sql': '-- the first table\nCREATE TABLE a (x); -- x: anything\n' })));
+    const commented = migrationsDir({ '0001_first.sql': '-- the first table, see docs/schema.md\n\nCREATE TABLE a (x);   -- x: a value\n' });
+    expect(migrate(db, 'a.sqlite', loadMigrations(commented))).toEqual([]);
+    const edited = migrationsDir({ '0001_first.sql': '-- the first table\nCREATE TABLE a (x, y);\n' });
+    expect(() => migrate(db, 'a.sqlite', loadMigrations(edited))).toThrow(/a\.sqlite: migration 0001_first changed after it was applied/);
+  });
+
+  it('opens archives whose ledger holds the whole-file checksum earlier versions recorded for 0001_init', () => {
+    const db = new Database(':memory:');
+    const [init] = loadMigrations();
+    db.exec(init.sql);
+    db.exec('CREATE TABLE _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    db.prepare('INSERT INTO _migrations VALUES (1, ?, ?, ?)').run('0001_init', 'da61d2c7d5149de1cf17b225c8449fe8b82d65bd3d31fb1b30c3bada5b1be3c6', '2026-11-30T00:00:00Z');
+    expect(() => migrate(db, 'old.sqlite', [init])).not.toThrow();
+    db.prepare('UPDATE _migrations SET checksum = ? WHERE id = 1').run('0'.repeat(64));
+    expect(() => migrate(db, 'old.sqlite', [init])).toThrow(/migration 0001_init changed/);
+  });
+
   it('rejects gaps in the numbering', () => {
     const dir = migrationsDir({ '0001_a.sql': 'SELECT 1;', '0003_c.sql': 'SELECT 1;' });
     expect(() => loadMigrations(dir)).toThrow(/0003_c is out of sequence/);
