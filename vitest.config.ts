@@ -9,6 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    // A skipped test fails the run (test/no-skip-reporter.ts).
+    reporters: ['default', './test/no-skip-reporter.ts'],
   },
 });

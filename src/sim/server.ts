@@ -177,6 +177,8 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
   });
   // HTTPS through the proxy would need CONNECT; no simulated host speaks TLS, so every tunnel is refused.
   server.on('connect', (_req, socket: Socket) => {
+    // The tunnel socket is ours: a client that resets it must not raise an unhandled ECONNRESET.
+    socket.on('error', () => {});
     socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
   server.on('connection', (s: Socket) => {
