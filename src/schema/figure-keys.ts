@@ -1,4 +1,4 @@
-// Canonical figure keys, from ../shared/spec/figures.md. Keys never change meaning between versions;
+// Canonical figure keys, as documented in docs/figures.md. Keys never change meaning between versions;
 // a new meaning gets a new key. Everything else (zod enums, checks, exports) derives from these lists.
 
 export const APPLICANT_COLUMNS = ['natural', 'commercial', 'research', 'ngo', 'legal', 'other_org', 'total'] as const;

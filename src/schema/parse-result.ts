@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The `nianbao parse --json` contract (../shared/spec/figures.md). The archive stores exactly this object.
+// The `nianbao parse --json` contract (docs/figures.md). The archive stores exactly this object.
 
 export const ReportFormatSchema = z.enum(['2019', '2021', 'legacy', 'unknown']);
 export type ReportFormat = z.infer<typeof ReportFormatSchema>;

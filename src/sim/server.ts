@@ -9,7 +9,7 @@ import { hashString } from './random.ts';
 import { routeKey, type BuiltSite } from './sites/build.ts';
 import type { Manifest, Route, SimRequest } from './sites/types.ts';
 
-/** Opt-in hostile behaviour (site-patterns.md §3). Off by default so the plain world stays easy to score. */
+/** Opt-in hostile behaviour (docs/site-families.md §3). Off by default so the plain world stays easy to score. */
 export interface SimFaults {
   /** share of URLs whose first request answers 503 (deterministic per URL); retries succeed */
   transient503Rate?: number;

@@ -1,4 +1,4 @@
-// Hanweb 大汉 jcms (site-patterns.md §2 A): the column page embeds only the first group of records in a
+// Hanweb 大汉 jcms (docs/site-families.md §2 A): the column page embeds only the first group of records in a
 // <script type="text/xml"> datastore; later records come from /module/web/jpage/dataproxy.jsp as XML.
 import type { Rng } from '../random.ts';
 import { escapeHtml } from '../reports/render-html.ts';

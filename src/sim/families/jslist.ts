@@ -1,4 +1,4 @@
-// Epoint-style JS lists (site-patterns.md §2 C): the column page is an empty shell; an inline script reads
+// Epoint-style JS lists (docs/site-families.md §2 C): the column page is an empty shell; an inline script reads
 // siteInfo from /js/webBuilderCommon.js and POSTs JSON to the list API. Only a browser (or a crawler that
 // knows the API) sees any item.
 import { createRng, type Rng } from '../random.ts';
@@ -30,7 +30,7 @@ export function createJsList(siteGuid: string): Family {
     const entries = categories.get(String(params.categorynum ?? '')) ?? [];
     const size = Math.min(100, Math.max(1, Number(params.pageSize) || 10));
     const pages = Math.max(1, Math.ceil(entries.length / size));
-    // past the end the real API repeats the last page (site-patterns.md §2 C)
+    // past the end the real API repeats the last page (docs/site-families.md §2 C)
     const index = Math.min(Math.max(0, Number(params.pageIndex) || 0), pages - 1);
     const data = entries.slice(index * size, (index + 1) * size).map((e) => ({
       infourl: new URL(e.href).pathname,

@@ -1,4 +1,4 @@
-// TRS WCM static publishing (site-patterns.md §2 B): lists are static files whose pager is written by
+// TRS WCM static publishing (docs/site-families.md §2 B): lists are static files whose pager is written by
 // createPageHTML(count, current, "index", "shtml") — no <a> to page 2 exists in the HTML.
 import type { Rng } from '../random.ts';
 import { escapeHtml } from '../reports/render-html.ts';

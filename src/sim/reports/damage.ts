@@ -1,4 +1,4 @@
-// Damage seen in real extracted reports (report-formats.md §5–§6, seeds 002–004), applied to clean text so
+// Damage seen in real extracted reports (docs/report-formats.md §5–§6, seeds 002–004), applied to clean text so
 // the parser is tested against known ground truth.
 import * as OpenCC from 'opencc-js';
 import type { Rng } from '../random.ts';

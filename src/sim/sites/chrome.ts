@@ -26,7 +26,7 @@ export function siteName(ctx: SiteContext) {
 }
 
 function charsetTag(ctx: SiteContext): string {
-  // GBK sites declare the charset only in <meta>, as many legacy county sites do (site-patterns.md §3)
+  // GBK sites declare the charset only in <meta>, as many legacy county sites do (docs/site-families.md §3)
   return ctx.info.charset === 'gbk' ? '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' : '<meta charset="utf-8">';
 }
 

@@ -1,4 +1,4 @@
-// Pages that look like reports to a keyword crawler but are not 政府信息公开工作年度报告 (site-patterns.md §4).
+// Pages that look like reports to a keyword crawler but are not 政府信息公开工作年度报告 (docs/site-families.md §4).
 import type { Rng } from '../random.ts';
 import { escapeHtml, tableHtml } from '../reports/render-html.ts';
 import { generateReport } from '../reports/model.ts';
@@ -17,7 +17,7 @@ const p = (t: string) => `<p style="text-indent:2em">${escapeHtml(t)}</p>`;
 const pad = (n: number) => String(n).padStart(2, '0');
 const date = (rng: Rng, year: number, m0 = 1, m1 = 12) => `${year}-${pad(rng.int(m0, m1))}-${pad(rng.int(1, 28))}`;
 
-/** 关于做好…年度报告编制工作的通知: every table label, no numbers (report-formats.md §5). */
+/** 关于做好…年度报告编制工作的通知: every table label, no numbers (docs/report-formats.md §5). */
 function notice(county: string, year: number, rng: Rng): DecoyContent {
   const template = generateReport({ rng: rng.fork('template'), format: '2021', year, regionName: county, regionCode: '000000', issuer: `${county}人民政府` });
   const empty = { ...template, values: {}, figures: {} };
@@ -121,7 +121,7 @@ function ruleOfLaw(county: string, year: number, rng: Rng): DecoyContent {
   };
 }
 
-/** 图解 companions point at the real report (site-patterns.md §4: follow, do not emit). */
+/** 图解 companions point at the real report (docs/site-families.md §4: follow, do not emit). */
 export function graphic(title: string, href: string, year: number, rng: Rng): DecoyContent {
   return {
     type: 'graphic',
