@@ -23,6 +23,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm ci trips over optional platform packages the registry lacks; npm install honours the lockfile then.
-  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+  # Exactly the committed lockfile: npm ci never rewrites it. If it fails, package-lock.json is out of sync
+  # with package.json: regenerate it with `npm install` and commit both.
+  echo "nianbao setup: installing node modules from package-lock.json"
+  if ! npm ci --no-audit --no-fund --loglevel=error; then
+    echo "nianbao setup: npm ci failed: package-lock.json must match package.json (run npm install, commit both)" >&2
+    exit 1
+  fi
 fi
+echo "nianbao setup: ready"
