@@ -1,4 +1,4 @@
-// Link cue scores (site-patterns.md §1) and report/decoy title classification (§4).
+// Link cue scores (docs/site-families.md §1) and report/decoy title classification (§4).
 // Everything here is pure so the crawler's judgement can be tested without a network.
 
 // A small Traditional → Simplified map, enough for the words the cues and title rules look at:

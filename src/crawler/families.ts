@@ -1,4 +1,4 @@
-// CMS family fingerprints and list-paging helpers (site-patterns.md §2). Pure functions over page text.
+// CMS family fingerprints and list-paging helpers (docs/site-families.md §2). Pure functions over page text.
 
 export type Family = 'hanweb' | 'trs' | 'epoint' | 'gkmlpt' | 'lonsun' | 'aspnet' | 'static' | 'unknown';
 

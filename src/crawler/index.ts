@@ -13,7 +13,7 @@ import { Renderer, type BrowserResponse } from './browser.ts';
 import { hostOf, looksLikeAttachmentUrl, makeHostFilter, normaliseUrl, resolveHref, urlKey } from './urls.ts';
 import type { CandidateDocument, CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot, SnapshotKind } from './types.ts';
 
-// How a site is crawled (site-patterns.md):
+// How a site is crawled (docs/site-families.md):
 // - one best-first frontier per site: priority = §1 cue score of the link (+ a bonus inside a 公开/年报
 //   area); links to report titles and files of a report come first; ≤ −5 is never followed; page budget
 //   `site.maxPages` (report pages and their files are outside it);

@@ -1,5 +1,5 @@
 // URL helpers. The dedup key ignores scheme and a leading `www.` because county portals serve the same
-// document over http and https and with and without `www` (site-patterns.md §3, duplicates).
+// document over http and https and with and without `www` (docs/site-families.md §3, duplicates).
 
 const ATTACHMENT_EXT = /\.(pdf|docx?|wps|xlsx?|et|ofd|zip|rar|7z)$/i;
 

@@ -1,4 +1,4 @@
-// The arithmetic identities of report-formats.md §4, evaluated on the figures as read.
+// The arithmetic identities of docs/report-formats.md §4, evaluated on the figures as read.
 // Checks only report; they never create, move or correct a value.
 import {
   APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS,
@@ -64,7 +64,7 @@ function evaluate(id: Identity): { check: Check | null } {
   return { check: { rule: id.rule, ok, detail } };
 }
 
-/** Evaluate every identity of the format; see report-formats.md §4 for the rules and detail format. */
+/** Evaluate every identity of the format; see docs/report-formats.md §4 for the rules and detail format. */
 export function evaluateChecks(
   format: '2019' | '2021',
   figures: Record<string, number>,

@@ -11,7 +11,7 @@ export type FormatSignals = {
   year: number | null;
 };
 
-// Neighbours of the report on a disclosure site (site-patterns.md §4): the page's own heading decides.
+// Neighbours of the report on a disclosure site (docs/site-families.md §4): the page's own heading decides.
 const DECOY_HEADING =
   /(?:通知|函$|格式|模板|样本|政府工作报告|统计公报|统计年报|统计年鉴|法治政府建设|网站(?:工作)?年度报表|工作报表|预算|决算|三公经费|工作要点|工作总结|企业年报|年报公示|社会组织年报)/;
 const COMPANION = /图解|一图读懂|图读|解读|问答/;
@@ -56,7 +56,7 @@ export function detectIsReport(s: FormatSignals): { isReport: boolean; reason: s
   return score >= 4 ? { isReport: true, reason: `score ${score}` } : { isReport: false, reason: `weak evidence (score ${score})` };
 }
 
-// Content signals of each template (report-formats.md §1) for when the tables could not be read.
+// Content signals of each template (docs/report-formats.md §1) for when the tables could not be read.
 const SIG_2021 = /本年制发件数|本年废止件数|现行有效件数|本年收费金额|逾期不补正|缴纳费用/;
 const SIG_2019 = /本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|政府集中采购/;
 

@@ -12,7 +12,7 @@ const BLOCK = new Set([
 ]);
 const DROP = new Set(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'svg', 'canvas', 'template', 'head', 'title', 'meta', 'link', 'input', 'select', 'button', 'textarea', 'map', 'area']);
 
-// Containers CMS families put the article body in (site-patterns.md §2); checked in order.
+// Containers CMS families put the article body in (docs/site-families.md §2); checked in order.
 const CONTENT_SELECTORS = [
   'ucapcontent', '#zoom', '#zoomcon', '.TRS_Editor', '.TRS_UEDITOR', '.wzzw-article', '.news_cont_d_wrap',
   '.article-content', '#UCAP-CONTENT', '.bt-article', '#content', '.content', 'article',

@@ -1,6 +1,6 @@
 import { readChineseNumber } from './numbers.ts';
 
-// summary.* from prose (report-formats.md §1.2): the sentence that states the whole-year, whole-issuer figure.
+// summary.* from prose (docs/report-formats.md §1.2): the sentence that states the whole-year, whole-issuer figure.
 
 const NUM = '([0-9.]+(?:[万千百十][0-9零〇一二两三四五六七八九十百千万]*)?|[零〇一二两三四五六七八九十百千万]+)(余|多)?';
 const NOT_NUM = '[^0-9零〇一二两三四五六七八九十百千万，,。；;：:]';

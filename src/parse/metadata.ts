@@ -34,7 +34,7 @@ function isTitleText(t: string): boolean {
 }
 
 /**
- * The report's own heading (report-formats.md §7): a short standalone line ending in 年度报告/年报; a heading
+ * The report's own heading (docs/report-formats.md §7): a short standalone line ending in 年度报告/年报; a heading
  * wrapped over two lines is joined, and a place or organ line right before a heading that names no place
  * (海东市民和县 / 2020年度…年度报告) is joined to it. Never built from prose.
  */
@@ -199,7 +199,7 @@ export function findRegion(
   return { name: null, code: null, warnings: [] };
 }
 
-/** Title, covered year, publication date, issuer and region (report-formats.md §7, site-patterns.md §4). */
+/** Title, covered year, publication date, issuer and region (docs/report-formats.md §7, docs/site-families.md §4). */
 export function readMetadata(body: string, pageMeta: PageMeta = {}): Metadata {
   const lines = body.split('\n');
   const warnings: string[] = [];

@@ -17,7 +17,7 @@ export function pickDate(text: string): string | undefined {
   return `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
 }
 
-// Labels of page dates, best first (report-formats.md §7).
+// Labels of page dates, best first (docs/report-formats.md §7).
 const DATE_LABELS: Array<[RegExp, number]> = [
   [/(?:发布|公开|发文|公布|印发)(?:日期|时间)|发布于|信息时间/, 0],
   [/(?<!页面)生成(?:日期|时间)/, 1],

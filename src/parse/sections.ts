@@ -3,7 +3,7 @@ import type { Section } from '../schema/parse-result.ts';
 // Top-level headings: 一、… (also markdown '#' and numbered 第一部分). Sub-heads （一） stay inside a section.
 const HEADING = /^\s*(?:#{1,6}\s*)?(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}部分\s*[、:：]?)\s*(.{2,60})$/;
 
-/** Section key by meaning (report-formats.md §5), never by numeral. */
+/** Section key by meaning (docs/report-formats.md §5), never by numeral. */
 export function sectionKey(title: string): string {
   const t = title.replace(/\s+/g, '');
   if (/其他需要报告|其他事项|其他需报告/.test(t)) return 'other';

@@ -1,6 +1,6 @@
 /**
  * The identity of a document URL across the copies sites serve it under: no scheme (http/https both
- * appear, site-patterns.md §3 TLS), no leading `www.`, no default port, no fragment. Path and query are
+ * appear, docs/site-families.md §3 TLS), no leading `www.`, no default port, no fragment. Path and query are
  * kept as they are: on these CMSs the query often *is* the document id (`?infoGuid=…`, `lmid=`).
  */
 export function urlKey(url: string): string {

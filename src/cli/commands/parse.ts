@@ -30,7 +30,7 @@ export function parseCommand(ctx?: Pick<CommandContext, 'stdout' | 'stderr' | 'e
   return new Command('parse')
     .description('parse one annual report file (html, txt, pdf, docx, doc, xls) and print what it states')
     .argument('<file>', 'path of the file to parse')
-    .option('--json', 'print the ParseResult JSON (the figures.md contract)')
+    .option('--json', 'print the ParseResult JSON (the docs/figures.md contract)')
     .option('--body', 'with --json: include the cleaned body text and sections')
     .action(async (file: string, opts: { json?: boolean; body?: boolean }) => {
       let result: ParseResult;

@@ -1,4 +1,4 @@
-// The national template tables (report-formats.md §2) filled from a figures record, with the template's
+// The national template tables (docs/report-formats.md §2) filled from a figures record, with the template's
 // merged cells. Used by scripts/make-documents.ts, tests and the bench to build documents at run time.
 import {
   ACTIVE_2019, ACTIVE_2021, APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS, REVIEW_SUFFIXES,

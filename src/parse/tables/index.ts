@@ -1,4 +1,4 @@
-// readTables: tables 二 三 四 from body text in any of the input shapes of report-formats.md §6.
+// readTables: tables 二 三 四 from body text in any of the input shapes of docs/report-formats.md §6.
 // Pure and synchronous. Regions are found by header meaning; each table has its own reader.
 import { isFigureKey } from '../../schema/figure-keys.ts';
 import type { Check } from '../../schema/parse-result.ts';

@@ -1,4 +1,4 @@
-// The meaning-based label matcher (report-formats.md §5): distinctive tokens, numbering optional,
+// The meaning-based label matcher (docs/report-formats.md §5): distinctive tokens, numbering optional,
 // OCR confusions tolerated, labels compared with all whitespace and punctuation removed.
 
 /** Characters OCR and broken text layers swap; a token char matches any of its class. */

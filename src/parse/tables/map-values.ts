@@ -1,4 +1,4 @@
-// One record's value cells → named columns, by the recover/flag rules of report-formats.md §6:
+// One record's value cells → named columns, by the recover/flag rules of docs/report-formats.md §6:
 // exactly N numbers → in order; a row whose cells survived as positions → by position or by the header grid;
 // missing cells plus any other defect → the whole row is lost.
 import type { ValueRecord } from './records.ts';
@@ -17,7 +17,7 @@ export type Mapped =
 
 /**
  * A cell holding two digit runs (`47 91`) in a row whose cell count is exactly right is one number split by the
- * text layer (report-formats.md §6d: digit groups split by a space). More parts, a first part that is 0 (no
+ * text layer (docs/report-formats.md §6d: digit groups split by a space). More parts, a first part that is 0 (no
  * number starts with 0), or a wrong cell count stay a defect: that is glued cells (`1 1 0 0 0 0 0 0`).
  */
 function joinSplitNumbers(r: ValueRecord, W: number): ValueRecord {

@@ -1,5 +1,5 @@
 // Random but consistent table figures (every §4 identity holds) for both formats, rendered as body text in the
-// shapes of report-formats.md §6, with damage whose effect on the truth is known: a blanked cell leaves the key
+// shapes of docs/report-formats.md §6, with damage whose effect on the truth is known: a blanked cell leaves the key
 // absent; a lost or glued cell makes its row unreadable. The parser may recover or flag, never misread.
 import { Converter } from 'opencc-js/cn2t';
 import {
@@ -90,7 +90,7 @@ const BLOCKS_2021: Array<[string, string[]]> = [
 const COL_HEADERS = ['自然人', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他', '总计'];
 const REVIEW_HEADER = ['结果维持', '结果纠正', '其他结果', '尚未审结', '总计'];
 
-/** Figures satisfying every identity of report-formats.md §4. */
+/** Figures satisfying every identity of docs/report-formats.md §4. */
 export function generateFigures(rng: Rng, format: '2019' | '2021'): Record<string, number> {
   const f: Record<string, number> = {};
   const cols = APPLICANT_COLUMNS.filter((c) => c !== 'total');

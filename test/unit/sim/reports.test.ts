@@ -42,7 +42,7 @@ function make(seed: number, format: ReportFormat, blankRate = 0, issuer = '永�
   return generateReport({ rng: createRng(seed), format, year: format === '2021' ? 2022 : format === '2019' ? 2020 : 2016, regionName: '永修县', regionCode: '360425', issuer, blankRate });
 }
 
-/** Every identity of report-formats.md §4, evaluated on the printed figures with blank as 0. */
+/** Every identity of docs/report-formats.md §4, evaluated on the printed figures with blank as 0. */
 function identityFailures(m: ReportModel): string[] {
   const f = (k: string) => m.figures[k] ?? (m.blankKeys.includes(k) ? 0 : NaN);
   const bad: string[] = [];
