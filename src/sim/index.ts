@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { SiteListSchema, type SiteList } from '../schema/site-config.ts';
 import { createRng } from './random.ts';
-import { COUNTIES } from './sites/catalog.ts';
+import { COUNTIES, FAMILY_COUNTIES } from './sites/catalog.ts';
 import { buildSite, type BuiltSite } from './sites/build.ts';
 import { startServer, type SimFaults } from './server.ts';
 import type { Manifest, NbLayout, SimSiteInfo } from './sites/types.ts';
@@ -18,7 +18,14 @@ export interface SimWebOptions {
   /** 0 = any free port */
   port?: number;
   faults?: SimFaults;
+  /**
+   * which sites to serve: the demo's fourteen (`classic`, the default), the later CMS families
+   * (`families`: gkmlpt, Lonsun, Hanweb xxgk, JPaaS, ASP.NET, iframe, Epoint shells, TLS), or both
+   */
+  include?: SimInclude;
 }
+
+export type SimInclude = 'classic' | 'families' | 'all';
 
 export interface SimWeb {
   /** http://127.0.0.1:PORT — pass as the crawler's proxy */
@@ -36,17 +43,14 @@ export interface SimWorld {
 }
 
 // as on the real sites: 密云 files its 年报 under gknb{Y}/; others split the column by unit (本级/部门/乡镇)
-const NB_LAYOUTS: Record<string, NbLayout> = { miyun: 'years', maqin: 'years', jinxiang: 'units', shuyang: 'units' };
+const NB_LAYOUTS: Record<string, NbLayout> = { miyun: 'years', maqin: 'years', jinxiang: 'units', shuyang: 'units', menyuan: 'units' };
 
 /** Every site, route and manifest entry for a seed, without a server (pure and deterministic). */
-export function buildSimWorld(seed = 1): SimWorld {
-  const qr = createRng(seed).fork('quirks');
-  const soft = COUNTIES.map(() => qr.chance(0.4));
-  // at least one site of each kind of not-found answer
-  if (soft.every(Boolean)) soft[0] = false;
-  if (!soft.some(Boolean)) soft[qr.int(0, soft.length - 1)] = true;
-  const robotsSite = qr.int(0, COUNTIES.length - 1);
-  const sites = COUNTIES.map((c, i) => buildSite(c, seed, { soft404: soft[i]!, robotsPrivate: i === robotsSite, nbLayout: NB_LAYOUTS[c.id] ?? 'flat' }));
+export function buildSimWorld(seed = 1, include: SimInclude = 'classic'): SimWorld {
+  const sites = [
+    ...(include === 'families' ? [] : classicSites(seed)),
+    ...(include === 'classic' ? [] : familySites(seed)),
+  ];
   const manifest: Manifest = {
     seed,
     sites: sites.map((s) => s.info),
@@ -56,8 +60,24 @@ export function buildSimWorld(seed = 1): SimWorld {
   return { seed, sites, manifest };
 }
 
+/** The family sites draw their quirks from their own stream, so the classic sites do not change. */
+function familySites(seed: number): BuiltSite[] {
+  const qr = createRng(seed).fork('family-quirks');
+  return FAMILY_COUNTIES.map((c) => buildSite(c, seed, { soft404: qr.chance(0.4), robotsPrivate: false, nbLayout: NB_LAYOUTS[c.id] ?? 'flat' }));
+}
+
+function classicSites(seed: number): BuiltSite[] {
+  const qr = createRng(seed).fork('quirks');
+  const soft = COUNTIES.map(() => qr.chance(0.4));
+  // at least one site of each kind of not-found answer
+  if (soft.every(Boolean)) soft[0] = false;
+  if (!soft.some(Boolean)) soft[qr.int(0, soft.length - 1)] = true;
+  const robotsSite = qr.int(0, COUNTIES.length - 1);
+  return COUNTIES.map((c, i) => buildSite(c, seed, { soft404: soft[i]!, robotsPrivate: i === robotsSite, nbLayout: NB_LAYOUTS[c.id] ?? 'flat' }));
+}
+
 export async function startSimWeb(opts: SimWebOptions = {}): Promise<SimWeb> {
-  const world = buildSimWorld(opts.seed ?? 1);
+  const world = buildSimWorld(opts.seed ?? 1, opts.include ?? 'classic');
   if (opts.faults) world.manifest.faults = opts.faults;
   const srv = await startServer({ port: opts.port ?? 0, sites: world.sites, manifest: world.manifest, faults: opts.faults, seed: world.seed });
   return {
@@ -81,7 +101,7 @@ export function simSiteList(sites: SimSiteInfo[] = buildSimWorld(1).manifest.sit
       home: s.home,
       allowHosts: s.allowHosts,
       maxPages: 400,
-      notes: `simulated (${s.family}${s.charset === 'gbk' ? ', GBK in <meta> only' : ''}); reach it through the sim proxy`,
+      notes: `simulated (${s.family}${s.charset === 'gbk' ? ', GBK in <meta> only' : ''}${s.mechanics ? `; ${s.mechanics.join('; ')}` : ''}); reach it through the sim proxy`,
     })),
   });
 }

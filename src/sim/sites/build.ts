@@ -5,6 +5,7 @@ import { createHanweb } from '../families/hanweb.ts';
 import { createJsList } from '../families/jslist.ts';
 import { createStatic } from '../families/static.ts';
 import { createTrs } from '../families/trs.ts';
+import { createNewFamily } from '../families/index.ts';
 import type { Builder, Column, Family, ListEntry } from '../families/types.ts';
 import { createRng, hashString, type Rng } from '../random.ts';
 import { generateReport, type IssuerKind, type ReportFormat, type ReportModel } from '../reports/model.ts';
@@ -69,6 +70,7 @@ function createFamily(county: CountyEntry, rng: Rng): Family {
     case 'hanweb': return createHanweb(rng.int(1, 99), `${county.name}人民政府`);
     case 'jslist': return createJsList(`${rng.int(10000000, 99999999).toString(16)}-${rng.int(1000, 9999)}`);
     case 'static': return createStatic();
+    default: return createNewFamily(county, rng);
   }
 }
 
@@ -90,22 +92,25 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   const platformHost = county.id === 'lingchuan' ? `xxgk.${county.realHost.replace(/^www\./, '')}.test` : host;
   const homeBase = `http://${host}`;
   const platformBase = `http://${platformHost}`;
+  // label-forked: creating it before drawing siteIdCode changes no stream
+  const family = createFamily(county, rng.fork('family'));
+  const extraHosts = family.extraHosts ?? [];
   const info: SimSiteInfo = {
     id: county.id,
     name: county.name,
     regionCode: county.regionCode,
-    home: `${homeBase}/`,
+    home: county.httpsHome ? `https://${host}/` : `${homeBase}/`,
     host,
-    allowHosts: platformHost === host ? [] : [platformHost],
+    allowHosts: [...(platformHost === host ? [] : [platformHost]), ...extraHosts],
     family: county.family,
     charset: county.charset,
     soft404: opts.soft404,
     robotsPrivate: opts.robotsPrivate,
     nbLayout: opts.nbLayout ?? 'flat',
     siteIdCode: `${county.regionCode}${String(rng.int(1, 3)).padStart(4, '0')}`,
+    ...(county.tls ? { tls: Object.fromEntries(Object.entries(county.tls).map(([h, m]) => [`${h}.test`, m])) } : {}),
   };
   const ctx: SiteContext = { county, info, platformBase, homeBase };
-  const family = createFamily(county, rng.fork('family'));
   const routes = new Map<string, Route>();
   const reports: ManifestReport[] = [];
   const decoys: ManifestDecoy[] = [];
@@ -217,6 +222,11 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
         ...base, title: it.decoy.title, date, time, publisher: `${county.name}人民政府办公室`, columnName: col.name,
         indexNo: indexNo(it.id, date), bodyHtml: it.decoy.bodyHtml,
       };
+      if (family.publishArticle) {
+        const p = family.publishArticle(b, { url, col, o, breadcrumb: col.breadcrumb, role: 'decoy', rng: ar.fork('publish') });
+        decoys.push({ url: p.url ?? url, title: it.decoy.title, siteId: county.id, type: it.decoy.type, ...(p.bodyVia ? { bodyVia: p.bodyVia } : {}), ...(p.framedIn ? { framedIn: p.framedIn } : {}) });
+        return;
+      }
       register(url, { kind: 'page', html: b.page({ title: o.title, breadcrumb: col.breadcrumb, main: articleMain(o), meta: articleMeta(o) }) });
       decoys.push({ url, title: it.decoy.title, siteId: county.id, type: it.decoy.type });
       return;
@@ -244,15 +254,28 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
       ...base, title: m.title, date, time, publisher: publisherOf(m), columnName: col.name,
       indexNo: indexNo(it.id, date), bodyHtml, attachments,
     };
+    const common = {
+      siteId: county.id, year: m.year, regionCode: m.regionCode, regionName: m.regionName, issuer: m.issuer,
+      title: m.title, publishedAt: m.publishedAt, format: m.format, figures: m.figures,
+    };
+    if (family.publishArticle) {
+      const p = family.publishArticle(b, { url, col, o, breadcrumb: col.breadcrumb, role: bodyIsReport ? 'report' : 'attachment-page', model: m, rng: ar.fork('publish') });
+      const bodyUrl = p.url ?? url;
+      const extra = { ...(p.bodyVia ? { bodyVia: p.bodyVia } : {}), ...(p.framedIn ? { framedIn: p.framedIn } : {}) };
+      if (bodyIsReport) reports.push({ url: bodyUrl, ...(p.aliases?.length ? { aliases: p.aliases } : {}), ...extra, ...(p.parts ? { parts: p.parts } : {}), kind: 'html', ...common });
+      if (attachment && docKind) {
+        const aliases = attachment.aliases.length ? { aliases: attachment.aliases } : {};
+        reports.push(bodyIsReport
+          ? { url: attachment.servedUrl, ...aliases, attachmentOf: bodyUrl, kind: docKind, ...common }
+          : { url: attachment.servedUrl, ...aliases, pageUrl: bodyUrl, ...extra, kind: docKind, ...common });
+      }
+      return;
+    }
     // 繁體 copies (seed 004): the same page through a converter, with pinyin debris; UTF-8 sites only
     const big5 = d === 'html' && info.charset === 'utf-8' && ar.chance(0.1) ? `${new URL(url).origin}/big5${new URL(url).pathname}` : null;
     const pageHtml = b.page({ title: m.title, breadcrumb: col.breadcrumb, main: articleMain(o), meta: articleMeta(o) });
     register(url, { kind: 'page', html: big5 ? pageHtml.replace('<div class="article-tools">', `<div class="article-tools"><a href="${new URL(big5).pathname}">繁體</a> `) : pageHtml });
     if (big5) register(big5, { kind: 'page', html: injectDamage(pageHtml, ar.fork('big5'), ['traditional', 'pinyin']) });
-    const common = {
-      siteId: county.id, year: m.year, regionCode: m.regionCode, regionName: m.regionName, issuer: m.issuer,
-      title: m.title, publishedAt: m.publishedAt, format: m.format, figures: m.figures,
-    };
     // a 繁體 copy is the same report at another URL: an alias, which the crawler should collapse
     if (bodyIsReport) reports.push({ url, ...(big5 ? { aliases: [big5] } : {}), kind: 'html', ...common });
     if (attachment && docKind) {
@@ -315,6 +338,11 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     for (const { col } of subs) {
       family.renderList(b, col, nbEntries.filter((it) => colFor(it) === col).map(entry), { pageSize, sidebar: nbSidebar });
     }
+  }
+  if (nbLayout !== 'flat' && family.renderHub) {
+    family.renderHub(b, cols.nb, [...subCols.values()], { sidebar: nbSidebar });
+  } else if (nbLayout !== 'flat') {
+    const subs = [...subCols.values()].sort((a, z) => (nbLayout === 'years' ? z.col.name.localeCompare(a.col.name) : 0));
     const groups = [...new Set(subs.map((x) => x.group))];
     const hub = groups
       .map((g) => `${g ? `<h4>${escapeHtml(g)}</h4>` : ''}${linkList(subs.filter((x) => x.group === g).map((x) => ({ text: x.col.name, href: family.columnUrl(x.col) })), 'sub-columns')}`)
@@ -342,6 +370,10 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   const plainArticle = (col: Column, title: string, date: string, bodyHtml: string, id: number) => {
     const url = family.articleUrl(col, date, id);
     const o: ArticleOptions = { ...articleBase(col), title, date, publisher: `${county.name}人民政府办公室`, columnName: col.name, indexNo: indexNo(id, date), bodyHtml };
+    if (family.publishArticle) {
+      family.publishArticle(b, { url, col, o, breadcrumb: col.breadcrumb, role: 'other', rng: createRng(id) });
+      return url;
+    }
     register(url, { kind: 'page', html: b.page({ title, breadcrumb: col.breadcrumb, main: articleMain(o), meta: articleMeta(o) }) });
     return url;
   };
@@ -357,7 +389,8 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     ['机构职能', `${fdzdUrl}#jgzn`], ['政策文件', `${fdzdUrl}#zcwj`],
     ...(Object.values(decoyCols).map((c) => [c.name, family.columnUrl(c)] as const)),
   ].map(([text, href]) => ({ text: text!, href: href! }));
-  register(fdzdUrl, { kind: 'page', html: b.page({ title: cols.fdzd.name, breadcrumb: cols.fdzd.breadcrumb, main: `${sidebar}<div class="list-right"><div class="list-title">法定主动公开内容</div>${linkList(fdzdLinks, 'sub-columns')}</div>` }) });
+  // a family whose columns share one page (an SPA at /gkmlpt/index#<catId>) has already served it
+  if (!routes.has(routeKey(new URL(fdzdUrl)))) register(fdzdUrl, { kind: 'page', html: b.page({ title: cols.fdzd.name, breadcrumb: cols.fdzd.breadcrumb, main: `${sidebar}<div class="list-right"><div class="list-title">法定主动公开内容</div>${linkList(fdzdLinks, 'sub-columns')}</div>` }) });
 
   const tiles = blocks.map(([text, href], i) => `<div class="xxgk-block b${i + 1}"><a href="${href}"><img src="/images/xxgk_${i + 1}.png" alt=""><span>${escapeHtml(text)}</span></a></div>`).join('\n');
   register(platformUrl, { kind: 'page', html: b.page({ title: '政府信息公开', breadcrumb: platform.breadcrumb, main: `<div class="xxgk-platform">${tiles}</div><div class="ysq"><a href="${platformBase}/ysqgk/index.html">依申请公开</a></div>`, meta: { ColumnName: '政府信息公开' } }) });
@@ -391,7 +424,7 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     ...blocks.map(([text, href]) => ({ text, href })), { text: '政务服务', href: nav.service }, { text: '互动交流', href: nav.interact },
   ], 'sitemap') }) });
 
-  for (const base of new Set([homeBase, platformBase])) {
+  for (const base of new Set([homeBase, platformBase, ...extraHosts.map((h) => `http://${h}`)])) {
     const robots = opts.robotsPrivate && base === platformBase
       ? 'User-agent: *\nDisallow: /private/\nDisallow: /search/\n'
       : rng.pick(['User-agent: *\nDisallow: /search/\n', 'User-agent: *\nAllow: /\n', 'User-agent: *\nDisallow: /admin/\nDisallow: /search/\n']);
@@ -407,6 +440,6 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     ? { kind: 'page', status: 200, html: b.page({ title: '页面不存在', breadcrumb: [['首页', nav.home]], main: '<div class="err"><h2>您访问的页面不存在或已被删除！</h2><p><a href="/">返回首页</a></p></div>' }) }
     : { kind: 'raw', status: 404, contentType: 'text/html', body: '<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>' };
 
-  return { info, hosts: [...new Set([host, platformHost])], routes, reports, decoys, notFound };
+  return { info, hosts: [...new Set([host, platformHost, ...extraHosts])], routes, reports, decoys, notFound };
 }
 

