@@ -1,8 +1,9 @@
 import cliProgress from 'cli-progress';
 import { createLogger } from '../log.ts';
 
-export type StageCounts = { done: number; failed: number; pending: number };
-export type ProgressSnapshot = Record<'crawl' | 'parse' | 'archive', StageCounts>;
+import type { ProgressSnapshot } from '../workers/stage-counts.ts';
+
+export type { ProgressSnapshot, StageCounts } from '../workers/stage-counts.ts';
 
 export interface Progress {
   update(s: ProgressSnapshot): void;

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import type { Worker } from 'bullmq';
-import type { ProgressSnapshot } from '../cli/progress.ts';
+import type { ProgressSnapshot } from './stage-counts.ts';
 import { createLogger } from '../log.ts';
 import { PARSER_VERSION } from '../parse/version.ts';
 import type { Archive } from '../store/archive.ts';

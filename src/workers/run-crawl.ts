@@ -1,5 +1,5 @@
 import type { CrawlSiteStats } from '../crawler/types.ts';
-import type { ProgressSnapshot } from '../cli/progress.ts';
+import type { ProgressSnapshot } from './stage-counts.ts';
 import { createLogger } from '../log.ts';
 import type { CrawlDefaults, Site } from '../schema/site-config.ts';
 import type { Archive, CrawlRunStatus } from '../store/archive.ts';
