@@ -1,4 +1,4 @@
-// Guangdong gkmlpt 政府信息公开目录平台 on an NFCMS portal (site-patterns.md §2 D): the catalogue is a
+// Guangdong gkmlpt 政府信息公开目录平台 on an NFCMS portal (docs/site-families.md §2 D): the catalogue is a
 // hash-routed SPA (/gkmlpt/index#<catId>, 年报 at /gkmlpt/annualreport#<catId>) whose HTML holds nothing but a
 // `SID`; categories and lists come from a JSON API that needs that SID. Articles live at
 // /gkmlpt/content/<a>/<b>/post_<id>.html with a mobile twin mpost_<id>.html; about half of them are shells

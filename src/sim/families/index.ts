@@ -1,12 +1,14 @@
 // The CMS families added after the first four (docs/site-families.md §2 C–F); each module builds one family.
 import type { Rng } from '../random.ts';
 import type { CountyEntry } from '../sites/catalog.ts';
+import { createEpoint } from './epoint.ts';
 import { createGkmlpt } from './gkmlpt.ts';
 import type { Family } from './types.ts';
 
 export function createNewFamily(county: CountyEntry, rng: Rng): Family {
   switch (county.family) {
     case 'gkmlpt': return createGkmlpt(String(rng.int(700000, 799999)));
+    case 'epoint': return createEpoint(`${rng.int(10000000, 99999999).toString(16)}-${rng.int(1000, 9999)}`);
     default: throw new Error(`sim: no family builder for ${county.family} (site ${county.id})`);
   }
 }

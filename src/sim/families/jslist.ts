@@ -8,16 +8,23 @@ import type { Column, Family, ListEntry } from './types.ts';
 
 export const LIST_API_PATH = '/EWB-FRONT/rest/lightfrontaction/getgovinfolist';
 
-const guidOf = (rng: Rng) => {
+export const guidOf = (rng: Rng) => {
   const h = () => '0123456789abcdef'[rng.int(0, 15)];
   const part = (n: number) => Array.from({ length: n }, h).join('');
   return `${part(8)}-${part(4)}-${part(4)}-${part(4)}-${part(12)}`;
 };
 
+/** Epoint's hierarchical category number of a column (003 → 003NNN). */
+export const categoryNum = (col: Column) => `003${String(col.colId % 1000).padStart(3, '0')}`;
+
 export function createJsList(siteGuid: string): Family {
+  return createEpointList(siteGuid, 'jslist');
+}
+
+export function createEpointList(siteGuid: string, id: 'jslist' | 'epoint'): Family {
   const categories = new Map<string, ListEntry[]>();
   const registered = new Set<string>();
-  const catnum = (col: Column) => `003${String(col.colId % 1000).padStart(3, '0')}`;
+  const catnum = categoryNum;
 
   const api = (req: SimRequest): Route => {
     let params: Record<string, unknown> = {};
@@ -33,7 +40,8 @@ export function createJsList(siteGuid: string): Family {
     // past the end the real API repeats the last page (docs/site-families.md §2 C)
     const index = Math.min(Math.max(0, Number(params.pageIndex) || 0), pages - 1);
     const data = entries.slice(index * size, (index + 1) * size).map((e) => ({
-      infourl: new URL(e.href).pathname,
+      // path (and query, for showinfo.html?infoGuid= shells) relative to the site
+      infourl: new URL(e.href).pathname + new URL(e.href).search,
       title: e.title,
       realtitle: e.title,
       infodate: e.date,
@@ -42,7 +50,7 @@ export function createJsList(siteGuid: string): Family {
   };
 
   return {
-    id: 'jslist',
+    id,
     homePath: '/index.html',
     columnUrl: (col) => `${col.base}/xxgk/${col.slug}/index.html`,
     articleUrl: (col, date, id) => `${col.base}/xxgk/${col.slug}/${date.replace(/-/g, '')}/${guidOf(createRng(id))}.html`,
