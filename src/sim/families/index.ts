@@ -3,12 +3,14 @@ import type { Rng } from '../random.ts';
 import type { CountyEntry } from '../sites/catalog.ts';
 import { createEpoint } from './epoint.ts';
 import { createGkmlpt } from './gkmlpt.ts';
+import { createLonsun } from './lonsun.ts';
 import type { Family } from './types.ts';
 
 export function createNewFamily(county: CountyEntry, rng: Rng): Family {
   switch (county.family) {
     case 'gkmlpt': return createGkmlpt(String(rng.int(700000, 799999)));
     case 'epoint': return createEpoint(`${rng.int(10000000, 99999999).toString(16)}-${rng.int(1000, 9999)}`);
+    case 'lonsun': return createLonsun(rng.int(6500000, 6599999), rng.int(100, 999));
     default: throw new Error(`sim: no family builder for ${county.family} (site ${county.id})`);
   }
 }
