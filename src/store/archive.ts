@@ -7,9 +7,10 @@ import { ParseResultSchema, type ParseResult, type Site } from '../schema/index.
 import { ArchiveError } from './errors.ts';
 import { checkExistingFile, recreateViews } from './file-checks.ts';
 import { migrate, pendingMigrations } from './migrations.ts';
+import { registerSqlFunctions } from './sql-functions.ts';
 import { compareFigures, compatible, diffFigures, identityOf, type Identity } from './report-identity.ts';
 import type {
-  ArchiveOptions, ArchiveStats, CrawlRunStatus, ParseRunRow, PutSnapshotInput, PutSnapshotResult, RecordErrorInput, RecordUrlInput,
+  ArchiveOptions, ArchiveStats, CrawlRunStatus, FigureChange, LastFetch, ParseRunRow, SearchHit, PutSnapshotInput, PutSnapshotResult, RecordErrorInput, RecordUrlInput,
   ReparseItem, ReportRow, ReportSourceRow, SaveParseInput, SaveParseResult, SourceRole,
 } from './types.ts';
 import { urlKey } from './url-key.ts';
@@ -81,8 +82,15 @@ export class Archive {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
       // WAL + NORMAL is durable across application crashes; only an OS crash may lose the last commits.
       db.pragma('synchronous = NORMAL');
-      migrate(db, path, undefined, () => clock().toISOString());
+      registerSqlFunctions(db);
+      const applied = migrate(db, path, undefined, () => clock().toISOString());
       recreateViews(db, path);
+      // A migration that rebuilt tables (0002) leaves their old pages free: give them back to the disk.
+      if (applied.length > 0 && !memory) {
+        const free = db.pragma('freelist_count', { simple: true }) as number;
+        const pages = db.pragma('page_count', { simple: true }) as number;
+        if (free > 0.1 * pages) db.exec('VACUUM');
+      }
       return new Archive(path, db, clock, false);
     } catch (err) {
       db.close();
@@ -94,9 +102,18 @@ export class Archive {
   private static openReadonly(file: string, shown: string, clock: () => Date, options: ArchiveOptions): Archive {
     if (!existsSync(file)) throw new ArchiveError('open_failed', shown, 'does not exist (a read-only open never creates an archive)');
     checkExistingFile(file, shown);
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    let db: Database.Database;
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+    } catch (cause) {
+      throw new ArchiveError('open_failed', shown, `cannot open read-only: ${(cause as Error).message}`, {
+        cause,
+        suggestion: 'an archive left in WAL mode (a writer still running, or one that crashed) needs a writable folder; close the writer or copy the file',
+      });
+    }
     try {
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+      registerSqlFunctions(db);
       const pending = pendingMigrations(db);
       if (pending.length > 0) {
         throw new ArchiveError('schema_outdated', shown, `needs migration${pending.length > 1 ? 's' : ''} ${pending.join(', ')}`, {
@@ -110,8 +127,22 @@ export class Archive {
     }
   }
 
+  /**
+   * Closes the connection. The writer leaves the file in rollback-journal mode when it is the last
+   * connection: a WAL file cannot be opened by a reader who may not write the folder (SQLite must create
+   * -wal/-shm there), and a plain file leaves nothing beside it. Busy (another connection) → stays WAL.
+   */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (!this.readonly && this.path !== ':memory:') {
+      try {
+        this.db.pragma('busy_timeout = 0');
+        this.db.pragma('journal_mode = DELETE');
+      } catch {
+        /* another connection is open: it (or the next writer) will do it */
+      }
+    }
+    this.db.close();
   }
 
   /** Runs several archive calls as one transaction (one fsync for a batch of archive jobs); all or nothing. */
@@ -132,8 +163,33 @@ export class Archive {
     );
   }
 
-  startCrawlRun(args: unknown = null, startedAt?: string): number {
-    return this.write(() => Number(this.stmt('INSERT INTO crawl_runs (started_at, status, args) VALUES (?, ?, ?)').run(startedAt ?? this.now(), 'running', json(args)).lastInsertRowid));
+  /**
+   * @param owner `host:pid` of the process that runs the crawl itself; a run whose owner died is later
+   * marked interrupted (markDeadRunsInterrupted). null for runs only enqueued for workers elsewhere.
+   */
+  startCrawlRun(args: unknown = null, startedAt?: string, owner: string | null = null): number {
+    return this.write(() => Number(this.stmt('INSERT INTO crawl_runs (started_at, status, args, owner) VALUES (?, ?, ?, ?)').run(startedAt ?? this.now(), 'running', json(args), owner).lastInsertRowid));
+  }
+
+  /**
+   * Runs still 'running' whose owner process is gone (killed, crashed, machine rebooted) become
+   * 'interrupted'. Only owners on this host can be checked; `isAlive` is injectable for tests.
+   * Returns the ids marked.
+   */
+  markDeadRunsInterrupted(host: string, isAlive: (pid: number) => boolean): number[] {
+    const rows = this.stmt("SELECT id, owner FROM crawl_runs WHERE status = 'running' AND owner IS NOT NULL").all() as { id: number; owner: string }[];
+    const dead = rows.filter((r) => {
+      const at = r.owner.lastIndexOf(':');
+      const pid = Number(r.owner.slice(at + 1));
+      return r.owner.slice(0, at) === host && Number.isInteger(pid) && !isAlive(pid);
+    });
+    if (dead.length === 0) return [];
+    this.write(() => {
+      for (const r of dead) {
+        this.stmt("UPDATE crawl_runs SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'").run(this.now(), r.id);
+      }
+    });
+    return dead.map((r) => r.id);
   }
 
   finishCrawlRun(id: number, status: Exclude<CrawlRunStatus, 'running'>, stats: unknown = null, finishedAt?: string): void {
@@ -156,6 +212,8 @@ export class Archive {
         const stored = this.storeBody(prepared, input.contentType ?? null, fetchedAt);
         sha = stored.sha256;
         isNewBody = stored.isNew;
+      } else if (input.status === 304 && input.confirmsSha && this.hasSnapshot(input.confirmsSha)) {
+        sha = input.confirmsSha;
       }
       const existing = this.stmt('SELECT id FROM fetches WHERE requested_url = ? AND fetched_at = ? AND ifnull(crawl_run_id, 0) = ?').get(
         input.requestedUrl, fetchedAt, input.crawlRunId ?? 0,
@@ -184,6 +242,64 @@ export class Archive {
   getSnapshotBody(sha: string): Buffer | null {
     const row = this.stmt('SELECT body FROM snapshots WHERE sha256 = ?').get(sha) as { body: Buffer } | undefined;
     return row ? gunzipSync(row.body) : null;
+  }
+
+  /**
+   * The last fetch of `url` (as requested) that served or confirmed a body, with the validators a
+   * conditional re-fetch sends back. null when the URL never answered with a body.
+   */
+  lastFetch(url: string): LastFetch | null {
+    const row = this.stmt(`SELECT requested_url AS url, fetched_at AS fetchedAt, status, sha256, headers FROM fetches
+      WHERE requested_url = ? AND sha256 IS NOT NULL AND (status BETWEEN 200 AND 299 OR status = 304)
+      ORDER BY fetched_at DESC LIMIT 1`).get(url) as (Omit<LastFetch, 'etag' | 'lastModified'> & { headers: string | null }) | undefined;
+    if (!row) return null;
+    const { headers, ...rest } = row;
+    let etag: string | null = null;
+    let lastModified: string | null = null;
+    // A 304 may omit the validators: fall back to the last response that carried them for these bytes.
+    for (const h of [headers, this.validatorsOf(url, row.sha256)]) {
+      const parsed = h ? (JSON.parse(h) as Record<string, unknown>) : {};
+      const get = (name: string) => {
+        const k = Object.keys(parsed).find((x) => x.toLowerCase() === name);
+        const v = k ? parsed[k] : null;
+        return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : null;
+      };
+      etag ??= get('etag');
+      lastModified ??= get('last-modified');
+    }
+    return { ...rest, etag, lastModified };
+  }
+
+  private validatorsOf(url: string, sha: string): string | null {
+    const row = this.stmt(`SELECT headers FROM fetches WHERE requested_url = ? AND sha256 = ? AND status BETWEEN 200 AND 299
+      ORDER BY fetched_at DESC LIMIT 1`).get(url, sha) as { headers: string | null } | undefined;
+    return row?.headers ?? null;
+  }
+
+  /**
+   * Full-text search over each report's latest text (FTS5 trigram: any substring of three or more
+   * characters; shorter terms cannot match). `query` is taken literally, not as FTS5 syntax.
+   */
+  search(query: string, opts: { year?: number; siteId?: string; regionCode?: string; limit?: number } = {}): SearchHit[] {
+    const needle = query.trim();
+    if ([...needle].length < 3) {
+      throw new ArchiveError('invalid_input', this.path, `search "${query}": the trigram index needs at least three characters`);
+    }
+    const phrase = `"${needle.replace(/"/g, '""')}"`;
+    const rows = this.stmt(`SELECT r.id AS reportId, r.title, r.year, r.region_name AS regionName, r.site_id AS siteId, r.url, r.latest_parse_run_id AS run
+      FROM report_search s JOIN reports r ON r.id = s.rowid
+      WHERE report_search MATCH @phrase AND (@year IS NULL OR r.year = @year) AND (@site IS NULL OR r.site_id = @site)
+        AND (@region IS NULL OR r.region_code LIKE @region || '%')
+      ORDER BY r.year DESC, r.id LIMIT @limit`).all({
+      phrase, year: opts.year ?? null, site: opts.siteId ?? null, region: opts.regionCode ?? null, limit: opts.limit ?? 100,
+    }) as (Omit<SearchHit, 'snippet'> & { run: number })[];
+    return rows.map(({ run, ...r }) => {
+      const p = this.parseResultOf(run);
+      const text = [p.title, p.body ?? (p.sections ?? []).map((s) => s.text).join('\n')].filter(Boolean).join('\n');
+      const at = text.indexOf(needle);
+      const snippet = at < 0 ? '' : text.slice(Math.max(0, at - 30), at + needle.length + 30).replace(/\s+/g, ' ');
+      return { ...r, snippet };
+    });
   }
 
   hasSnapshot(sha: string): boolean {
@@ -309,6 +425,12 @@ export class Archive {
         });
       }
       if (figureChanges.length > 0 || metaChanged) this.stmt('UPDATE reports SET updated_at = ? WHERE id = ?').run(now, reportId);
+      // A version is new bytes of the report: its first document, or a source URL serving other bytes than
+      // before (a corrected page, a replaced PDF). A copy or attachment joining the report is not one.
+      if (isNewReport || (source && source.snapshot_sha !== input.snapshotSha)) {
+        // The first version lists no changes (all its figures are new: figures_changed counts them).
+        this.addVersion(reportId, input.url, input.snapshotSha, parseRunId, isNewReport ? Object.keys(afterFigures).length : figureChanges, now);
+      }
       return {
         parseRunId, reportId, isNewReport, changed: isNewReport || figureChanges.length > 0 || metaChanged,
         figuresChanged: figureChanges.length, figureChanges, previousParseRunId: before?.latest_parse_run_id ?? null,
@@ -341,8 +463,25 @@ export class Archive {
   }
 
   getParseRun(snapshotSha: string, parserVersion: string): (ParseRunRow & { parsed: ParseResult }) | null {
-    const row = this.stmt('SELECT * FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) as ParseRunRow | undefined;
-    return row ? { ...row, parsed: JSON.parse(row.result) as ParseResult } : null;
+    const row = this.stmt('SELECT * FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) as (Omit<ParseRunRow, 'result'> & { result_gz: Buffer }) | undefined;
+    if (!row) return null;
+    const { result_gz: _gz, ...rest } = row;
+    const parsed = this.parseResultOf(row.id);
+    return { ...rest, result: JSON.stringify(parsed), parsed };
+  }
+
+  /**
+   * The whole ParseResult of a parse run, reassembled: figures, checks and warnings from their tables, the
+   * rest (metadata, body, sections with their text) from the compressed result_gz.
+   */
+  parseResultOf(parseRunId: number): ParseResult {
+    const row = this.stmt('SELECT result_gz FROM parse_runs WHERE id = ?').get(parseRunId) as { result_gz: Buffer } | undefined;
+    if (!row) throw new ArchiveError('invalid_input', this.path, `no parse run ${parseRunId}`);
+    const rest = JSON.parse(gunzipSync(row.result_gz).toString('utf8')) as Omit<ParseResult, 'figures' | 'checks' | 'warnings'>;
+    const checks = (this.stmt('SELECT rule, ok, detail FROM checks WHERE parse_run_id = ? ORDER BY ord').all(parseRunId) as { rule: string; ok: number; detail: string }[])
+      .map((c) => ({ rule: c.rule, ok: c.ok === 1, detail: c.detail }));
+    const warnings = (this.stmt('SELECT text FROM warnings WHERE parse_run_id = ? ORDER BY ord').all(parseRunId) as { text: string }[]).map((w) => w.text);
+    return { ...rest, figures: this.figuresOf(parseRunId), checks, warnings } as ParseResult;
   }
 
   /**
@@ -385,7 +524,8 @@ export class Archive {
       urls: count('urls'),
       reports: count('reports'),
       reportsByYear: Object.fromEntries(byYear.map((r) => [String(r.year), r.n])),
-      figures: (this.stmt('SELECT count(*) AS n FROM figures f JOIN reports r ON r.latest_parse_run_id = f.parse_run_id').get() as { n: number }).n,
+      figures: (this.stmt('SELECT count(*) AS n FROM figure_values f JOIN reports r ON r.latest_parse_run_id = f.parse_run_id').get() as { n: number }).n,
+      figureRows: count('figure_values'),
       errors: count('errors'),
       parseRuns: count('parse_runs'),
     };
@@ -494,7 +634,9 @@ export class Archive {
   /** Moves every source of report `from` into report `into` and removes the emptied row (its parses stay). */
   private absorb(into: number, from: number): void {
     this.stmt('UPDATE report_sources SET report_id = ? WHERE report_id = ?').run(into, from);
-    this.stmt('UPDATE figures SET report_id = ? WHERE report_id = ?').run(into, from);
+    this.stmt('UPDATE parse_runs SET report_id = ? WHERE report_id = ?').run(into, from);
+    this.moveVersions(from, into);
+    this.stmt('DELETE FROM report_search WHERE rowid = ?').run(from);
     this.stmt('DELETE FROM reports WHERE id = ?').run(from);
     this.refreshReport(into);
   }
@@ -558,30 +700,63 @@ export class Archive {
 
   private writeParseRun(sha: string, version: string, url: string, result: ParseResult, at: string): number {
     const failed = result.checks.filter((c) => !c.ok).length;
-    const { id } = this.stmt(`INSERT INTO parse_runs (snapshot_sha, parser_version, parsed_at, url, is_report, format, year, figures_count, checks_count, checks_failed, warnings_count, result)
+    const { figures, checks, warnings, ...rest } = result;
+    const { id } = this.stmt(`INSERT INTO parse_runs (snapshot_sha, parser_version, parsed_at, url, is_report, format, year, figures_count, checks_count, checks_failed, warnings_count, result_gz)
       VALUES (@sha, @version, @at, @url, @isReport, @format, @year, @figures, @checks, @failed, @warnings, @result)
       ON CONFLICT (snapshot_sha, parser_version) DO UPDATE SET parsed_at = excluded.parsed_at, url = excluded.url, is_report = excluded.is_report,
         format = excluded.format, year = excluded.year, figures_count = excluded.figures_count, checks_count = excluded.checks_count,
-        checks_failed = excluded.checks_failed, warnings_count = excluded.warnings_count, result = excluded.result
+        checks_failed = excluded.checks_failed, warnings_count = excluded.warnings_count, result_gz = excluded.result_gz
       RETURNING id`).get({
       sha, version, at, url, isReport: result.isReport ? 1 : 0, format: result.format, year: result.year,
-      figures: Object.keys(result.figures).length, checks: result.checks.length, failed, warnings: result.warnings.length, result: JSON.stringify(result),
+      figures: Object.keys(figures).length, checks: checks.length, failed, warnings: warnings.length,
+      // Figures, checks and warnings have tables; stored once, there. Body and sections go compressed.
+      result: gzipSync(JSON.stringify(rest), { level: 9 }),
     }) as { id: number };
     const reportId = (this.stmt('SELECT report_id FROM report_sources WHERE parse_run_id = ? LIMIT 1').get(id) as { report_id: number } | undefined)?.report_id ?? null;
-    for (const table of ['figures', 'checks', 'warnings', 'sections']) this.stmt(`DELETE FROM ${table} WHERE parse_run_id = ?`).run(id);
-    const fig = this.stmt('INSERT INTO figures (parse_run_id, report_id, key, value) VALUES (?, ?, ?, ?)');
-    for (const [k, v] of Object.entries(result.figures)) fig.run(id, reportId, k, v);
+    if (reportId !== null) this.stmt('UPDATE parse_runs SET report_id = ? WHERE id = ?').run(reportId, id);
+    for (const table of ['figure_values', 'checks', 'warnings', 'sections']) this.stmt(`DELETE FROM ${table} WHERE parse_run_id = ?`).run(id);
+    const fig = this.stmt('INSERT INTO figure_values (parse_run_id, key_id, value) VALUES (?, ?, ?)');
+    for (const [k, v] of Object.entries(figures)) fig.run(id, this.figureKeyId(k), v);
     const chk = this.stmt('INSERT INTO checks (parse_run_id, ord, rule, ok, detail) VALUES (?, ?, ?, ?, ?)');
-    result.checks.forEach((c, i) => chk.run(id, i, c.rule, c.ok ? 1 : 0, c.detail));
+    checks.forEach((c, i) => chk.run(id, i, c.rule, c.ok ? 1 : 0, c.detail));
     const warn = this.stmt('INSERT INTO warnings (parse_run_id, ord, code, text) VALUES (?, ?, ?, ?)');
-    result.warnings.forEach((w, i) => warn.run(id, i, /^([a-z][a-z0-9_]*):/.exec(w)?.[1] ?? null, w));
-    const sec = this.stmt('INSERT INTO sections (parse_run_id, ord, key, title, text) VALUES (?, ?, ?, ?, ?)');
-    (result.sections ?? []).forEach((s, i) => sec.run(id, i, s.key, s.title, s.text));
+    warnings.forEach((w, i) => warn.run(id, i, /^([a-z][a-z0-9_]*):/.exec(w)?.[1] ?? null, w));
+    const sec = this.stmt('INSERT INTO sections (parse_run_id, ord, key, title, chars) VALUES (?, ?, ?, ?, ?)');
+    (result.sections ?? []).forEach((s, i) => sec.run(id, i, s.key, s.title, s.text.length));
     return id;
   }
 
+  private addVersion(reportId: number, url: string, sha: string, parseRunId: number, changes: FigureChange[] | number, at: string): void {
+    const n = typeof changes === 'number' ? changes : changes.length;
+    const list = typeof changes === 'number' || changes.length === 0 ? null : JSON.stringify(changes);
+    const seen = (this.stmt('SELECT first_seen FROM snapshots WHERE sha256 = ?').get(sha) as { first_seen: string } | undefined)?.first_seen ?? at;
+    this.stmt(`INSERT INTO report_versions (report_id, version, url, snapshot_sha, parse_run_id, first_seen, figures_changed, changes)
+      VALUES (@reportId, (SELECT ifnull(max(version), 0) + 1 FROM report_versions WHERE report_id = @reportId), @url, @sha, @run, @seen, @n, @changes)`).run({
+      reportId, url, sha, run: parseRunId, seen, n, changes: list,
+    });
+  }
+
+  /** A merged report's versions follow its sources, numbered after the surviving report's own. */
+  private moveVersions(from: number, into: number): void {
+    const { top } = this.stmt('SELECT ifnull(max(version), 0) AS top FROM report_versions WHERE report_id = ?').get(into) as { top: number };
+    this.stmt('UPDATE report_versions SET report_id = @into, version = version + @top WHERE report_id = @from').run({ from, into, top });
+  }
+
+  /** Keeps the report's row of the full-text index on its current primary parse (contentless: text not stored). */
+  private indexForSearch(reportId: number, primary: ParseResult): void {
+    const text = [primary.title, primary.body ?? (primary.sections ?? []).map((s) => `${s.title}\n${s.text}`).join('\n')].filter(Boolean).join('\n');
+    this.stmt('DELETE FROM report_search WHERE rowid = ?').run(reportId);
+    this.stmt('INSERT INTO report_search (rowid, body) VALUES (?, ?)').run(reportId, text);
+  }
+
+  private figureKeyId(key: string): number {
+    const found = this.stmt('SELECT id FROM figure_keys WHERE key = ?').get(key) as { id: number } | undefined;
+    return found?.id ?? Number(this.stmt('INSERT INTO figure_keys (key) VALUES (?)').run(key).lastInsertRowid);
+  }
+
   private figuresOf(parseRunId: number): Record<string, number> {
-    const rows = this.stmt('SELECT key, value FROM figures WHERE parse_run_id = ? ORDER BY key').all(parseRunId) as { key: string; value: number }[];
+    const rows = this.stmt(`SELECT k.key, f.value FROM figure_values f JOIN figure_keys k ON k.id = f.key_id
+      WHERE f.parse_run_id = ? ORDER BY k.key`).all(parseRunId) as { key: string; value: number }[];
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
@@ -619,7 +794,7 @@ export class Archive {
       this.stmt('UPDATE report_sources SET is_primary = ?, agrees = ?, diff = ? WHERE url_key = ?').run(s === primary ? 1 : 0, agrees, diff, s.url_key);
     }
     const results = [primary, ...ordered.slice(1).sort((x, y) => (x.role === y.role ? 0 : x.role === 'page' ? -1 : 1))].map(
-      (s) => JSON.parse((this.stmt('SELECT result FROM parse_runs WHERE id = ?').get(s.parse_run_id) as { result: string }).result) as ParseResult,
+      (s) => this.parseResultOf(s.parse_run_id),
     );
     const pick = <T>(get: (r: ParseResult) => T | null | undefined, skip?: (v: T) => boolean): T | null => {
       for (const r of results) {
@@ -642,7 +817,8 @@ export class Archive {
       region_name = @region_name, issuer = @issuer, published_at = @published_at, format = @format, status = @status WHERE id = @id`).run({
       ...meta, sha: primary.snapshot_sha, run: primary.parse_run_id, id: reportId,
     });
-    this.stmt('UPDATE figures SET report_id = ? WHERE parse_run_id IN (SELECT parse_run_id FROM report_sources WHERE report_id = ?)').run(reportId, reportId);
+    this.stmt('UPDATE parse_runs SET report_id = ? WHERE id IN (SELECT parse_run_id FROM report_sources WHERE report_id = ?)').run(reportId, reportId);
+    this.indexForSearch(reportId, results[0]);
     return this.getReport(reportId)!;
   }
 }

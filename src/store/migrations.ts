@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { ArchiveError } from './errors.ts';
+import { registerSqlFunctions } from './sql-functions.ts';
 
 export interface Migration {
   id: number; // 1 for 0001_init.sql
@@ -49,6 +50,7 @@ const checksumMatches = (m: Migration, recorded: string) =>
  */
 export function migrate(db: Database.Database, file: string, migrations: Migration[] = loadMigrations(), now = () => new Date().toISOString()): string[] {
   // A migration file must not manage its own transaction: it runs inside ours.
+  registerSqlFunctions(db);
   db.exec(`CREATE TABLE IF NOT EXISTS _migrations (
     id         INTEGER PRIMARY KEY,
     name       TEXT NOT NULL UNIQUE,
@@ -83,6 +85,9 @@ export function migrate(db: Database.Database, file: string, migrations: Migrati
       // at once must not both apply 0001 (the loser would fail on "table already exists").
       db.transaction(() => {
         if (db.prepare('SELECT 1 FROM _migrations WHERE id = ?').get(m.id)) return;
+        // Views are recreated from views.sql after migrating; dropped here (inside the transaction, so a
+        // failed migration gets them back) so a migration may rebuild or rename tables they read.
+        dropViews(db);
         db.exec(m.sql);
         db.prepare('INSERT INTO _migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(m.id, m.name, checksum(m.sql), now());
         appliedNow = true;
@@ -100,4 +105,10 @@ export function pendingMigrations(db: Database.Database, migrations: Migration[]
   const hasLedger = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").get();
   const applied = new Set(hasLedger ? (db.prepare('SELECT id FROM _migrations').all() as { id: number }[]).map((r) => r.id) : []);
   return migrations.filter((m) => !applied.has(m.id)).map((m) => m.name);
+}
+
+/** Drops the v_* views (views.sql owns them; recreateViews puts them back). */
+export function dropViews(db: Database.Database): void {
+  const views = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'v\\_%' ESCAPE '\\'").all() as { name: string }[];
+  for (const v of views) db.exec(`DROP VIEW IF EXISTS "${v.name}"`);
 }

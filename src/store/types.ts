@@ -35,6 +35,11 @@ export interface PutSnapshotInput {
   kind?: UrlKind;
   discoveredFrom?: string | null;
   linkText?: string | null;
+  /**
+   * For a 304 Not Modified (no body): the snapshot the answer confirms, normally `lastFetch(url).sha256`.
+   * The fetch row then points at it, so "what did this URL serve on that day" has an answer.
+   */
+  confirmsSha?: string | null;
 }
 export interface PutSnapshotResult {
   sha256: string | null;
@@ -128,6 +133,8 @@ export interface ArchiveStats {
   reportsByYear: Record<string, number>;
   /** Figures of the reports' latest parses (rows of v_figures), not of every parse run. */
   figures: number;
+  /** Rows of the `figures` view: every parse run's figures, all parser versions. */
+  figureRows: number;
   errors: number;
   parseRuns: number;
 }
@@ -183,4 +190,26 @@ export interface ParseRunRow {
   checks_failed: number;
   warnings_count: number;
   result: string;
+}
+
+/** What the last useful fetch of a URL said, for a conditional re-fetch (If-None-Match / If-Modified-Since). */
+export interface LastFetch {
+  url: string;
+  fetchedAt: string;
+  status: number;
+  /** The snapshot that fetch served (or, for a 304, confirmed). */
+  sha256: string;
+  etag: string | null;
+  lastModified: string | null;
+}
+
+export interface SearchHit {
+  reportId: number;
+  title: string | null;
+  year: number | null;
+  regionName: string | null;
+  siteId: string | null;
+  url: string;
+  /** A few dozen characters around the first match. */
+  snippet: string;
 }

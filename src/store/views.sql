@@ -19,9 +19,10 @@ LEFT JOIN sites s ON s.id = r.site_id;
 CREATE VIEW v_figures AS
 SELECT
   r.id AS report_id, r.site_id, s.name AS site_name, r.region_code, r.region_name, r.year, r.format,
-  r.issuer, r.title, f.key, f.value, r.url, r.status, p.parser_version, f.parse_run_id
+  r.issuer, r.title, k.key, f.value, r.url, r.status, p.parser_version, f.parse_run_id
 FROM reports r
-JOIN figures f ON f.parse_run_id = r.latest_parse_run_id
+JOIN figure_values f ON f.parse_run_id = r.latest_parse_run_id
+JOIN figure_keys k ON k.id = f.key_id
 JOIN parse_runs p ON p.id = r.latest_parse_run_id
 LEFT JOIN sites s ON s.id = r.site_id;
 
@@ -84,7 +85,8 @@ SELECT
   max(CASE WHEN f.key = 'summary.applications' THEN f.value END) AS summary_applications,
   max(CASE WHEN f.key = 'summary.active_items' THEN f.value END) AS summary_active_items
 FROM reports r
-LEFT JOIN figures f ON f.parse_run_id = r.latest_parse_run_id
+LEFT JOIN (SELECT fv.parse_run_id, k.key, fv.value FROM figure_values fv JOIN figure_keys k ON k.id = fv.key_id) f
+  ON f.parse_run_id = r.latest_parse_run_id
 GROUP BY r.id;
 
 -- Reports read from more than one document, and whether the copies agree.
@@ -108,3 +110,13 @@ SELECT
   (SELECT max(f.fetched_at) FROM fetches f WHERE f.site_id = s.id) AS last_fetched_at,
   (SELECT ifnull(sum(e.occurrences), 0) FROM errors e WHERE e.site_id = s.id) AS errors
 FROM sites s;
+
+-- Each report's versions: its first document, then every time one of its URLs served other bytes
+-- (a corrected page, a replaced PDF), with the figures that changed.
+CREATE VIEW v_report_versions AS
+SELECT
+  v.report_id, v.version, v.snapshot_sha, v.url, v.first_seen, v.figures_changed, v.changes,
+  v.parse_run_id, p.parser_version, r.year, r.region_name, r.title
+FROM report_versions v
+JOIN reports r ON r.id = v.report_id
+LEFT JOIN parse_runs p ON p.id = v.parse_run_id;

@@ -9,7 +9,10 @@ const read = (rel: string) => readFileSync(fileURLToPath(new URL(`../../../${rel
 /** name → columns of every table and view in a freshly migrated archive. */
 function liveSchema(): Map<string, { type: string; columns: string[] }> {
   const a = freshArchive();
-  const objects = a.db.prepare("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string; type: string }[];
+  // FTS5 keeps its index in shadow tables (<name>_data, _idx, _config, _docsize, _content): SQLite's, not ours.
+  const fts = (a.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'").all() as { name: string }[]).map((r) => r.name);
+  const shadow = (n: string) => fts.some((f) => new RegExp(`^${f}_(data|idx|config|docsize|content)$`).test(n));
+  const objects = (a.db.prepare("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string; type: string }[]).filter((o) => !shadow(o.name));
   return new Map(objects.map((o) => [o.name, { type: o.type, columns: (a.db.prepare(`PRAGMA table_info("${o.name}")`).all() as { name: string }[]).map((c) => c.name) }]));
 }
 

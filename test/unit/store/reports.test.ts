@@ -20,6 +20,7 @@ describe('saveParse: idempotence and parser versions', () => {
     expect(r).toMatchObject({ doc_key: 'yongxiu.gov.cn/art/2021/2/20/art_1_100.html', url: PAGE, site_id: 'yongxiu', year: 2020, region_code: '360425', format: '2019', status: 'report', snapshot_sha: sha });
     expect(a.getFigures(r.id)).toEqual({ 'applications.carried_over.total': 0, 'applications.new.total': 17, 'review.total': 0 });
     expect(JSON.parse(a.getParseRun(sha, '1.0.0')!.result)).toEqual(report());
+    expect(a.getParseRun(sha, '1.0.0')!.parsed).toEqual(report());
   });
 
   it('re-saving the same snapshot and version replaces that run and reports what changed', () => {
