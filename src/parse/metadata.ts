@@ -1,6 +1,6 @@
 import { readChineseNumber } from './numbers.ts';
 import { metaFromLines, type PageMeta } from './page-meta.ts';
-import { fuzzyRegionInText, placeByCode, regionInText, townshipRegionInText, type RegionMatch } from './region.ts';
+import { fuzzyRegionInText, placeByCode, regionInText, townshipRegionInText, zoneRegionInText, type RegionMatch } from './region.ts';
 
 export type Metadata = {
   title: string | null;
@@ -180,8 +180,14 @@ export function findRegion(
   const head = body.slice(0, 1500);
   const opts = { context: head, siteIdCode: pageMeta.siteIdCode };
   const sources = [title, pageMeta.title, issuer, head, pageMeta.publisher].filter((s): s is string => !!s);
+  // Names that identify the report's own issuer; a zone mentioned in opening prose is not the subject.
+  const naming = new Set([title, pageMeta.title, issuer, pageMeta.publisher].filter((s): s is string => !!s));
   for (const s of sources) {
     const r = regionInText(s, opts);
+    if (naming.has(s) && r?.level !== 'county') {
+      const z = zoneRegionInText(s, opts);
+      if (z) return z;
+    }
     if (r && (r.code || r.warnings.length)) return r;
   }
   for (const s of sources) {
@@ -205,8 +211,16 @@ export function readMetadata(body: string, pageMeta: PageMeta = {}): Metadata {
   const warnings: string[] = [];
   // The page's declared article title (ArticleTitle meta, the h1 over the content) beats the first title-like
   // body line, which on pages with a "related reports" list can be another year's report.
-  const metaTitle = pageMeta.title ? compact(pageMeta.title) : '';
-  const declared = isTitleText(metaTitle) && new RegExp(YEAR).test(metaTitle) ? metaTitle : null;
+  // A header block at the top of the text (`标题: … 发布时间: … 发布机构: …`, as text archives keep reports) says
+  // what page metadata would.
+  const header: PageMeta = {};
+  metaFromLines(lines.slice(0, 40), header);
+  pageMeta = { ...header, ...pageMeta, title: pageMeta.title ?? header.title };
+  const declaredTitle = (t: string | undefined) => {
+    const c = t ? compact(t) : '';
+    return isTitleText(c) && new RegExp(YEAR).test(c) ? c : null;
+  };
+  const declared = declaredTitle(pageMeta.title) ?? declaredTitle(header.title);
   const title = declared ?? findTitle(lines);
   const publishedAt = findPublishedAt(lines, pageMeta);
   const { year, warnings: yw } = findYear(title, body, publishedAt);

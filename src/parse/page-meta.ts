@@ -40,6 +40,11 @@ export function metaFromLines(lines: string[], meta: PageMeta): void {
         bestRank = rank;
       }
     }
+    // A text archive's header block: `标题: …` on a line of its own.
+    if (!meta.title) {
+      const t = line.match(/^\s*(?:文章)?标\s*题\s*[:：]\s*(\S.{2,100})$/);
+      if (t && HAN.test(t[1])) meta.title = t[1].trim();
+    }
     if (!meta.publisher) {
       const m = line.match(/(?:发布机构|发文机关|来\s*源)[\s:：|]*([^\t|:：\n]{2,30})/);
       if (m && HAN.test(m[1])) meta.publisher = m[1].trim().split(/\s{2,}|\s(?=发布|时间|日期|浏览)/)[0];

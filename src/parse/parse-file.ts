@@ -1,9 +1,11 @@
 import type { ParseResult } from '../schema/parse-result.ts';
 import { decodeBytes } from './decode.ts';
-import { htmlToBody } from './html-to-body.ts';
+import { guardedHtmlToBody } from './html-guard.ts';
+import { htmlToBody, type Attachment } from './html-to-body.ts';
+import type { PageMeta } from './page-meta.ts';
 import { parseReport } from './parse-report.ts';
 
-export type DocumentInfo = { filename?: string; url?: string; contentType?: string | null };
+export type DocumentInfo = { filename?: string; url?: string; contentType?: string | null; charset?: string | null };
 type InputKind = 'html' | 'text' | 'document';
 
 const BINARY_MAGIC: number[][] = [
@@ -52,17 +54,76 @@ async function loadExtractor(): Promise<Extractor> {
   return mod.extractDocument;
 }
 
+type PageBody = { body: string; pageMeta: PageMeta; attachments: Attachment[]; kind: string; ocr: boolean; pages?: number; warnings: string[] };
+
+/** One fetched response → body text and what the page says about it (no parsing yet). */
+async function bodyOf(bytes: Uint8Array, info: DocumentInfo): Promise<PageBody> {
+  const kind = sniffInput(bytes, info);
+  if (kind === 'html') {
+    const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
+    const h = guardedHtmlToBody(text, info.url);
+    return { body: h.body, pageMeta: h.pageMeta, attachments: h.attachments, kind: 'html', ocr: false, warnings: [...warnings, ...h.warnings] };
+  }
+  if (kind === 'text') {
+    const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
+    return { body: text, pageMeta: {}, attachments: [], kind: 'text', ocr: false, warnings };
+  }
+  const extract = await loadExtractor();
+  const doc = await extract(bytes, { filename: info.filename, contentType: info.contentType });
+  const docKind = doc.kind === 'wps' ? 'doc' : doc.kind;
+  return { body: doc.body, pageMeta: {}, attachments: [], kind: docKind, ocr: doc.ocr, pages: doc.pages, warnings: doc.warnings };
+}
+
+// A pager line of a split article (`上一页 1 2 3 下一页`, `第2页 共3页`): page furniture, not report text.
+const PAGER_LINE = /^(?=.*(?:上一?页|下一?页|首页|尾页|末页|第\s*\d+\s*页|共\s*\d+\s*页))(?:\s*(?:首页|尾页|上一页|下一页|末页|上页|下页|第\s*\d+\s*页|共\s*\d+\s*页|\[?\d{1,3}\]?|[<>«»]+)\s*)+$/;
+
+/**
+ * Several pages of ONE report (an article split over `…_2.html`, `?page=2`; see continuation.ts) → one
+ * ParseResult: bodies joined in the given order (tables continue across the cut), pager lines dropped, the
+ * heading and info lines that later pages repeat from the first page dropped, metadata from the first page.
+ */
+export async function parseDocumentPages(pages: Array<{ bytes: Uint8Array; url?: string; contentType?: string | null; filename?: string }>): Promise<ParseResult> {
+  if (!pages.length) throw new Error('parseDocumentPages: no pages given');
+  if (pages.length === 1) return parseDocument(pages[0].bytes, pages[0]);
+  const bodies: PageBody[] = [];
+  for (const p of pages) bodies.push(await bodyOf(p.bytes, p));
+  const first = bodies[0];
+  const firstLines = new Set(first.body.split('\n').slice(0, 12).map((l) => l.replace(/\s+/g, '')).filter(Boolean));
+  const joined: string[] = [];
+  bodies.forEach((b, k) => {
+    let lines = b.body.split('\n').filter((l) => !PAGER_LINE.test(l.trim()) || l.trim() === '');
+    if (k > 0) {
+      // Later pages repeat the title, date and source lines above the text; the first non-repeated line starts the page.
+      let cut = 0;
+      while (cut < Math.min(lines.length, 12) && (lines[cut].trim() === '' || firstLines.has(lines[cut].replace(/\s+/g, '')))) cut++;
+      lines = lines.slice(cut);
+    }
+    joined.push(...lines);
+  });
+  const seen = new Set<string>();
+  const attachments = bodies.flatMap((b) => b.attachments).filter((a) => (seen.has(a.url) ? false : (seen.add(a.url), true)));
+  return parseReport({
+    body: joined.join('\n'),
+    pageMeta: first.pageMeta,
+    kind: first.kind,
+    ocr: bodies.some((b) => b.ocr),
+    pages: bodies.reduce((n, b) => n + (b.pages ?? 1), 0),
+    attachments,
+    warnings: [`pages_joined: the report was read from ${pages.length} pages${pages[0].url ? ` (${pages.map((p) => p.url).join(', ')})` : ''}`, ...bodies.flatMap((b) => b.warnings)],
+  });
+}
+
 /** Any fetched document → ParseResult. Throws (with the reason) only when the bytes cannot be read at all. */
 export async function parseDocument(bytes: Uint8Array, info: DocumentInfo = {}): Promise<ParseResult> {
   const kind = sniffInput(bytes, info);
   if (kind === 'html') {
-    const { text } = decodeBytes(bytes, { contentType: info.contentType });
-    const h = htmlToBody(text, info.url);
-    return parseReport({ body: h.body, pageMeta: h.pageMeta, kind: 'html', attachments: h.attachments });
+    const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
+    const h = guardedHtmlToBody(text, info.url);
+    return parseReport({ body: h.body, pageMeta: h.pageMeta, kind: 'html', attachments: h.attachments, warnings: [...warnings, ...h.warnings] });
   }
   if (kind === 'text') {
-    const { text } = decodeBytes(bytes, { contentType: info.contentType });
-    return parseReport({ body: text, kind: 'text' });
+    const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
+    return parseReport({ body: text, kind: 'text', warnings });
   }
   const extract = await loadExtractor();
   const doc = await extract(bytes, { filename: info.filename, contentType: info.contentType });

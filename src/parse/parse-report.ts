@@ -3,6 +3,7 @@ import type { ParseResult } from '../schema/parse-result.ts';
 import { detectFormat, detectIsReport } from './detect-format.ts';
 import { readSummary } from './legacy.ts';
 import { readMetadata } from './metadata.ts';
+import { relineCollapsed } from './reline.ts';
 import { normaliseText } from './normalise.ts';
 import type { PageMeta } from './page-meta.ts';
 import { splitSections } from './sections.ts';
@@ -34,9 +35,9 @@ const EMPTY_TABLES: TablesResult = {
 };
 
 // A reader bug on one odd document must not lose its metadata: the result says the tables were not read.
-function readTablesSafely(body: string, warnings: string[]): TablesResult {
+function readTablesSafely(body: string, warnings: string[], collapsed: boolean): TablesResult {
   try {
-    return readTables(body);
+    return readTables(body, { collapsed });
   } catch (e) {
     warnings.push(`tables_not_read: the table reader failed: ${(e as Error).message}`);
     return EMPTY_TABLES;
@@ -99,11 +100,13 @@ export function parseReport(input: ParseInput): ParseResult {
   }
   const norm = normaliseText(input.body);
   warnings.push(...norm.warnings);
-  const body = norm.text;
+  const relined = relineCollapsed(norm.text);
+  if (relined.relined) warnings.push('text_relined: the text came without its line breaks (a text archive); lines restored from headings, numbering and table labels');
+  const body = relined.text;
   const lines = body.split('\n');
 
   const sections = splitSections(body);
-  const tables = readTablesSafely(body, warnings);
+  const tables = readTablesSafely(body, warnings, relined.relined);
   const meta = readMetadata(body, pageMeta);
   const tableFigures = Object.fromEntries(Object.entries(tables.figures).filter(([k, v]) => isFigureKey(k) && Number.isFinite(v)));
 

@@ -211,3 +211,99 @@ export function townshipRegionInText(text: string, opts: { context?: string } = 
   }
   return null;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Special zones and new areas (综合实验区, 新区, 开发区 …) are not in GB/T 2260 as such, yet some govern a county
+// and publish that county's reports. Public facts only (State Council approvals of each zone, as summarised on the
+// zones' and the provinces' government sites); docs/regions.md lists them with the reason for each.
+// `counties`: the county-level areas the zone administers; one → that county, several → their common parent.
+const ZONES: Array<{ name: string; counties: string[]; parent?: string }> = [
+  { name: '平潭综合实验区', counties: ['350128'] }, // administers 平潭县 (福建)
+  { name: '雄安新区', counties: ['130638', '130629', '130632'] }, // 雄县, 容城县, 安新县 (河北)
+  { name: '两江新区', counties: ['500105', '500112', '500109'], parent: '500000' }, // parts of 江北区, 渝北区, 北碚区
+  { name: '南沙新区', counties: ['440115'] }, // 广州南沙区
+  { name: '金普新区', counties: ['210213'], parent: '210200' }, // 金州区 and part of 普兰店区: the city
+  { name: '舟山群岛新区', counties: [], parent: '330900' }, // the whole of 舟山市
+  { name: '横琴粤澳深度合作区', counties: [], parent: '440400' }, // in 珠海市香洲区
+  { name: '天府新区', counties: [], parent: '510100' },
+  { name: '贵安新区', counties: [], parent: '520000' }, // 贵阳 and 安顺
+  { name: '西咸新区', counties: [], parent: '610000' }, // 西安 and 咸阳
+  { name: '赣江新区', counties: [], parent: '360000' }, // 南昌 and 九江
+  { name: '滇中新区', counties: [], parent: '530000' },
+  { name: '哈尔滨新区', counties: [], parent: '230100' },
+  { name: '长春新区', counties: [], parent: '220100' },
+  { name: '福州新区', counties: [], parent: '350100' },
+  { name: '湘江新区', counties: [], parent: '430100' },
+  { name: '江北新区', counties: [], parent: '320100' }, // 南京
+  { name: '西海岸新区', counties: ['370211'] }, // 青岛黄岛区
+];
+
+const ZONE_SUFFIX = '综合实验区|综合试验区|实验区|试验区|深度合作区|合作区|新区|高新技术产业开发区|经济技术开发区|经济开发区|开发区|高新区|工业园区|产业园区|园区|示范区|管理区|度假区';
+const ZONE_RE = new RegExp(`(\\p{Script=Han}{2,14}?)(${ZONE_SUFFIX})`, 'gu');
+
+function commonParent(codes: string[]): Place | undefined {
+  const places = codes.map((c) => BY_CODE.get(c)).filter((p): p is Place => !!p);
+  if (!places.length) return undefined;
+  const city = places[0].cityCode;
+  if (city && places.every((p) => p.cityCode === city)) return BY_CODE.get(`${city}00`);
+  return BY_CODE.get(`${places[0].provinceCode}0000`);
+}
+
+/**
+ * The region of a special zone or new area named in a text: the county it administers (known zones), else the
+ * county its own name is made of (平潭综合实验区 → 平潭县; a zone carries the name of the place it lies in), else
+ * the place named before it (苏州工业园区 → 苏州市), with a warning whenever the answer is a parent, not the zone.
+ */
+export function zoneRegionInText(text: string, opts: { context?: string; siteIdCode?: string } = {}): RegionMatch | null {
+  const compact = text.replace(/\s+/g, '');
+  for (const m of compact.matchAll(ZONE_RE)) {
+    const zoneName = m[0];
+    const known = ZONES.find((z) => zoneName.endsWith(z.name) || zoneName.includes(z.name));
+    if (known) {
+      if (known.counties.length === 1 && !known.parent) {
+        const p = BY_CODE.get(known.counties[0])!;
+        return { name: p.name, code: p.code, level: p.level, warnings: [`region_zone: ${known.name} administers ${p.name} (${p.code})`] };
+      }
+      const parent = known.parent ? BY_CODE.get(known.parent) : commonParent(known.counties);
+      if (parent) {
+        return {
+          name: parent.name, code: parent.code, level: parent.level,
+          warnings: [`region_zone_parent: ${known.name} is no single county; region given as ${parent.name} (${parent.code})`],
+        };
+      }
+    }
+    // Place names inside the zone's name: the ones before the stem are its parents, the stem may be a county.
+    let prefix = m[1];
+    const mentions = mentionsIn(prefix);
+    const parents = mentions.flatMap((x) => x.places);
+    const lastEnd = mentions.reduce((e, x) => Math.max(e, x.end), 0);
+    const stem = prefix.slice(lastEnd).replace(/^(?:市|县|区)/, '');
+    prefix = prefix.slice(0, lastEnd);
+    if (stem.length >= 2) {
+      const counties = PLACES.filter((p) => p.level === 'county' && stemOf(p.name).stem === stem);
+      const ctx = [...parents, ...mentionsIn((opts.context ?? '').replace(/\s+/g, '')).flatMap((x) => x.places)];
+      const inParents = parents.length ? counties.filter((c) => parents.some((p) => isParent(p, c))) : counties;
+      const pool = inParents.length ? inParents : counties;
+      if (pool.length) {
+        const pick = disambiguate(pool, ctx, opts.siteIdCode);
+        if (pick !== 'ambiguous') {
+          return { name: pick.name, code: pick.code, level: pick.level, warnings: [`region_zone: ${zoneName} is named after ${pick.name} (${pick.code}); region given as that county`] };
+        }
+      }
+      // The stem may name a city (苏州工业园区): the zone lies in it.
+      const cities = PLACES.filter((p) => p.level === 'city' && stemOf(p.name).stem === stem && (!parents.length || parents.some((q) => isParent(q, p))));
+      if (cities.length === 1) {
+        const c = cities[0];
+        return { name: c.name, code: c.code, level: c.level, warnings: [`region_zone_parent: ${zoneName} lies in ${c.name} (${c.code}); region given as the city`] };
+      }
+    }
+    const best = [...parents].sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level])[0];
+    if (best) {
+      return {
+        name: best.name, code: best.code, level: best.level,
+        warnings: [`region_zone_parent: ${zoneName} has no GB/T 2260 code of its own; region given as ${best.name} (${best.code})`],
+      };
+    }
+  }
+  return null;
+}

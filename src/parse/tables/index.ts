@@ -7,6 +7,7 @@ import { readActive } from './read-active.ts';
 import { readApplications } from './read-applications.ts';
 import { readReview } from './read-review.ts';
 import { findRegions } from './find-regions.ts';
+import { expandJoinedCells } from './joined-cells.ts';
 
 export type TablesResult = {
   /** From table 二's headers and table 三's （六） rows; null when neither says. */
@@ -28,10 +29,12 @@ export type TablesResult = {
   warnings: string[];
 };
 
-export function readTables(body: string): TablesResult {
-  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+/** `collapsed`: the body was restored from one-line text (reline.ts), where spaces no longer separate cells. */
+export function readTables(body: string, opts: { collapsed?: boolean } = {}): TablesResult {
+  const joined = expandJoinedCells(body.replace(/\r\n?/g, '\n').split('\n'), opts);
+  const lines = joined.lines;
   const regions = findRegions(lines);
-  const warnings: string[] = [];
+  const warnings: string[] = [...joined.warnings];
 
   const active = regions.active ? readActive(lines, regions.active[0], regions.active[1]) : null;
   const apps = regions.applications ? readApplications(lines, regions.applications[0], regions.applications[1]) : null;

@@ -2,7 +2,7 @@
 // exactly N numbers → in order; a row whose cells survived as positions → by position or by the header grid;
 // missing cells plus any other defect → the whole row is lost.
 import type { ValueRecord } from './records.ts';
-import { numbersOf } from './records.ts';
+import { isUnread, numbersOf } from './records.ts';
 
 export type HeaderGrid = {
   /** Cell position → column, from the header rows of a tab/pipe table. */
@@ -75,7 +75,8 @@ export function mapValues(record: ValueRecord, columns: string[], grid: HeaderGr
   }
   if (defects.length) return { ok: false, reason: `${nums.length} of ${W} values and ${defects.join(', ')}` };
 
-  const slots = r.slots.filter((s) => s.reading.kind !== 'text');
+  // Unread cells keep their column's place; build() leaves them out.
+  const slots = r.slots.filter((s) => s.reading.kind !== 'text' || isUnread(s.text));
   // Space-laid-out text keeps only explicit blank marks (`—`), so a full count there is aligned too.
   if ((hasCells(r) || r.mode === 'space') && slots.length === W) return build(columns.map((c, k) => [c, slots[k]]), []);
 

@@ -36,6 +36,13 @@ export type Walk = { records: ValueRecord[]; texts: TextLine[]; trailing: string
 
 const isValue = (r: CellReading) => r.kind === 'number' || r.kind === 'multi';
 
+/**
+ * A cell whose value exists but could not be read (joined-cells.ts: digits glued with no separator that cut more
+ * than one way). It holds its column's position, is neither blank nor label debris, and is never a value.
+ */
+export const UNREAD_CELL = '\uFFFD';
+export const isUnread = (text: string) => text === UNREAD_CELL;
+
 function duplicatedFragments(cells: string[]): boolean {
   const parts = cells.map(squash).filter((c) => stripNumbering(c).length > 0);
   for (let i = 0; i < parts.length; i++) {
@@ -102,7 +109,7 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
       continue;
     }
     let lastLabel = -1;
-    for (let k = 0; k < firstValue; k++) if (cells[k].reading.kind === 'text') lastLabel = k;
+    for (let k = 0; k < firstValue; k++) if (cells[k].reading.kind === 'text' && !isUnread(cells[k].text)) lastLabel = k;
     // No label at all: leading empty cells are most likely the label columns, not blank values; a row that
     // really starts with a blank value cannot be told apart and is left to fail alignment.
     if (lastLabel < 0) while (lastLabel + 1 < firstValue && cells[lastLabel + 1].text === '') lastLabel++;
@@ -116,7 +123,7 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
       preText: pre,
       slots: mode === 'space' ? slots.filter((s) => s.reading.kind !== 'text') : slots,
       cellCount: cells.length,
-      debris: slots.filter((s) => s.reading.kind === 'text').map((s) => s.text),
+      debris: slots.filter((s) => s.reading.kind === 'text' && !isUnread(s.text)).map((s) => s.text),
       multi: slots.some((s) => s.reading.kind === 'multi'),
       dupLabel: duplicatedFragments(labelCells),
     });
