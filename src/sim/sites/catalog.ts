@@ -51,6 +51,7 @@ export const FAMILY_COUNTIES: readonly CountyEntry[] = [
   { id: 'menyuan', name: '门源回族自治县', regionCode: '632221', realHost: 'www.menyuan.gov.cn', family: 'lonsun', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'utf-8' },
   { id: 'qufu', name: '曲阜市', regionCode: '370881', realHost: 'www.qufu.gov.cn', family: 'hanweb-xxgk', province: '山东省', icp: '鲁', provinceHost: 'www.shandong.gov.cn', charset: 'utf-8' },
   { id: 'jingjiang', name: '靖江市', regionCode: '321282', realHost: 'www.jingjiang.gov.cn', family: 'jpaas', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8' },
+  { id: 'zaduo', name: '杂多县', regionCode: '632722', realHost: 'www.zaduo.gov.cn', family: 'aspnet', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'gbk', tls: { 'www.zaduo.gov.cn': 'handshake-failure' } },
 ];
 
 /** 民和回族土族自治县 → 民和, 永修县 → 永修 (as in 走进永修, 中国永修网). */
