@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import zlib from 'node:zlib';
-import { gotScraping } from 'got-scraping';
+import { gotScraping } from 'crawlee';
 
-// HTTP layer: per-host politeness gate, retries with exponential backoff, manual redirects (every hop is a
-// response of its own and may leave the allowed hosts), a snapshot for every response or failure.
+// Fetching, the wire: one HTTP exchange at a time through the per-host politeness gate (concurrency cap and
+// spacing of request starts: Crawlee has no per-host limits, crawlee-python#1263), cookies from the crawl's
+// session, no redirect following (fetching.ts checks every hop against the allowed hosts). This is the one
+// place a request leaves the crawler, so conditional headers and the like belong here.
 
 export interface RawResponse {
   requestedUrl: string;
@@ -92,7 +94,13 @@ export interface FetcherOptions {
   maxBytes: number;
   gate: HostGate;
   signal?: AbortSignal;
-  cookies: Map<string, string>; // host → Cookie header
+  cookies: CookieJar;
+}
+
+/** The crawl's cookies (a Crawlee Session's jar): read before each request, fed every Set-Cookie. */
+export interface CookieJar {
+  header(url: string): Promise<string>;
+  remember(url: string, setCookie: string[]): Promise<void>;
 }
 
 function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -112,12 +120,12 @@ export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promis
       'accept-language': 'zh-CN,zh;q=0.9',
       ...spec.headers,
     };
-    const cookie = opts.cookies.get(host);
+    const cookie = await opts.cookies.header(spec.url);
     if (cookie && !headers.cookie) headers.cookie = cookie;
     try {
       if (spec.url.startsWith('http:')) {
         const r = await plainHttp(spec, headers, opts);
-        rememberCookies(opts.cookies, host, r.setCookie);
+        await rememberCookies(opts.cookies, spec.url, r.setCookie);
         return {
           requestedUrl: spec.url, finalUrl: spec.url, status: r.status, headers: r.headers, body: r.body, fetchedAt,
           ...(r.truncated ? { error: TRUNCATED } : {}),
@@ -141,7 +149,7 @@ export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promis
       } as never) as unknown as { statusCode: number; headers: Record<string, string | string[]>; body: Buffer; url: string };
       const truncated = res.body.length > opts.maxBytes;
       const body = truncated ? res.body.subarray(0, opts.maxBytes) : res.body;
-      rememberCookies(opts.cookies, host, res.headers['set-cookie']);
+      await rememberCookies(opts.cookies, spec.url, res.headers['set-cookie']);
       return {
         requestedUrl: spec.url, finalUrl: spec.url, status: res.statusCode, headers: flatHeaders(res.headers), body, fetchedAt,
         ...(truncated ? { error: TRUNCATED } : {}),
@@ -211,15 +219,9 @@ function plainHttp(
 
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 16 });
 
-function rememberCookies(jar: Map<string, string>, host: string, setCookie: string | string[] | undefined) {
+async function rememberCookies(jar: CookieJar, url: string, setCookie: string | string[] | undefined): Promise<void> {
   if (!setCookie) return;
-  const list = Array.isArray(setCookie) ? setCookie : [setCookie];
-  const current = new Map((jar.get(host) ?? '').split(/;\s*/).filter(Boolean).map((c) => [c.split('=')[0], c] as const));
-  for (const sc of list) {
-    const pair = sc.split(';')[0].trim();
-    if (pair.includes('=')) current.set(pair.split('=')[0], pair);
-  }
-  jar.set(host, [...current.values()].join('; '));
+  await jar.remember(url, Array.isArray(setCookie) ? setCookie : [setCookie]);
 }
 
 /** Marks a body cut at maxDocumentBytes (the snapshot keeps the first bytes). */

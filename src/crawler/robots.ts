@@ -1,77 +1,42 @@
-// robots.txt rules for one host. Groups are chosen by the longest matching user-agent token (falling back
-// to `*`); within a group the longest matching Allow/Disallow path wins and Allow wins ties (RFC 9309).
+import robotsParserModule from 'robots-parser';
+
+// The package is CommonJS (`module.exports = function`) with ES-style typings: at run time the default
+// import is the function itself.
+type RobotsParser = typeof robotsParserModule extends { default: infer F } ? F : never;
+const robotsParser = robotsParserModule as unknown as RobotsParser;
+
+// robots.txt rules for one host, matched by `robots-parser` (Google's matching: longest path wins, Allow
+// wins ties, `*` and `$`, percent-encodings compared in one case, every group naming the same agent merged).
+// What to do when robots.txt cannot be read (status policy) and keeping it as a snapshot is fetching's job.
 
 export interface RobotsRules {
   isAllowed(url: string): boolean;
   crawlDelaySecs: number | null;
 }
 
-interface Rule {
-  allow: boolean;
-  pattern: string;
-  re: RegExp;
-}
-
 export const ALLOW_ALL: RobotsRules = { isAllowed: () => true, crawlDelaySecs: null };
 export const DISALLOW_ALL: RobotsRules = { isAllowed: () => false, crawlDelaySecs: null };
 
-function toRegExp(pattern: string): RegExp {
-  const anchored = pattern.endsWith('$');
-  const body = (anchored ? pattern.slice(0, -1) : pattern)
-    .split('*')
-    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}${anchored ? '$' : ''}`);
+/**
+ * The product token robots.txt groups are matched against: the last `name/version` token of the
+ * User-Agent (`… Chrome/126.0 Safari/537.36 nianbao/0.1` → `nianbao`), so a group for the browser the UA
+ * imitates (`User-agent: Chrome`) is not taken for ours.
+ */
+export function robotsToken(userAgent: string): string {
+  const tokens = [...userAgent.matchAll(/([A-Za-z][\w.-]*)\/[\w.]+/g)].map((m) => m[1]);
+  return (tokens.at(-1) ?? userAgent).toLowerCase();
 }
 
+/** Rules of `text` (a robots.txt body) for our agent. */
 export function parseRobots(text: string, userAgent: string): RobotsRules {
-  const groups: { agents: string[]; rules: Rule[]; delay: number | null }[] = [];
-  let current: { agents: string[]; rules: Rule[]; delay: number | null } | null = null;
-  let lastWasAgent = false;
-  for (const raw of text.split(/\r?\n|\r/)) {
-    const line = raw.replace(/#.*/, '').trim();
-    const m = /^([A-Za-z-]+)\s*:\s*(.*)$/.exec(line);
-    if (!m) continue;
-    const field = m[1].toLowerCase();
-    const value = m[2].trim();
-    if (field === 'user-agent') {
-      if (!current || !lastWasAgent) {
-        current = { agents: [], rules: [], delay: null };
-        groups.push(current);
-      }
-      current.agents.push(value.toLowerCase());
-      lastWasAgent = true;
-      continue;
-    }
-    lastWasAgent = false;
-    if (!current) continue;
-    if (field === 'allow' || field === 'disallow') {
-      // An empty Disallow means "allow everything"; it adds no rule.
-      if (!value) continue;
-      current.rules.push({ allow: field === 'allow', pattern: value, re: toRegExp(value) });
-    } else if (field === 'crawl-delay') {
-      const n = Number(value);
-      if (Number.isFinite(n)) current.delay = n;
-    }
-  }
-  const ua = userAgent.toLowerCase();
-  let chosen: (typeof groups)[number] | undefined;
-  let chosenLen = -1;
-  for (const g of groups) {
-    for (const a of g.agents) {
-      if (a === '*' && chosenLen < 0) {
-        chosen = g;
-        chosenLen = 0;
-      } else if (a !== '*' && ua.includes(a) && a.length > chosenLen) {
-        chosen = g;
-        chosenLen = a.length;
-      }
-    }
-  }
-  if (!chosen) return ALLOW_ALL;
-  const rules = chosen.rules;
+  // robots-parser only answers for URLs of the origin the file came from; rules are applied to the path
+  // of any URL on the host (http and https share one robots.txt here, as the crawler fetches one per host).
+  const origin = 'http://robots.invalid';
+  const robots = robotsParser(`${origin}/robots.txt`, text);
+  const token = robotsToken(userAgent);
+  const delay = robots.getCrawlDelay(token);
   return {
-    crawlDelaySecs: chosen.delay,
+    crawlDelaySecs: typeof delay === 'number' && Number.isFinite(delay) ? delay : null,
     isAllowed(url: string) {
       let path: string;
       try {
@@ -80,12 +45,21 @@ export function parseRobots(text: string, userAgent: string): RobotsRules {
       } catch {
         return false;
       }
-      let best: Rule | null = null;
-      for (const r of rules) {
-        if (!r.re.test(path)) continue;
-        if (!best || r.pattern.length > best.pattern.length || (r.pattern.length === best.pattern.length && r.allow)) best = r;
-      }
-      return best ? best.allow : true;
+      return robots.isAllowed(origin + normalisePath(path), token) ?? true;
     },
   };
+}
+
+/**
+ * The path with non-ASCII characters percent-encoded and every escape in upper case, the form
+ * robots-parser keeps rules in (`Disallow: /年报/` → `/%E5%B9%B4%E6%8A%A5/`).
+ */
+function normalisePath(path: string): string {
+  let p = path;
+  try {
+    p = encodeURI(decodeURI(path));
+  } catch {
+    /* a malformed escape stays as it came */
+  }
+  return p.replace(/%[0-9a-f]{2}/gi, (m) => m.toUpperCase());
 }

@@ -1,4 +1,5 @@
 import type { CrawlDefaults } from '../schema/site-config.ts';
+import type { fetchOnce } from './fetching-http.ts';
 
 export type SnapshotKind = 'page' | 'list' | 'report' | 'attachment' | 'robots' | 'api' | 'asset';
 
@@ -60,6 +61,8 @@ export interface CrawlSiteOptions {
   /** Use headless Chromium for script-built lists and JS challenges (default true). */
   browser?: boolean;
   chromiumPath?: string;
+  /** The wire (tests pass a fake; default: fetchOnce over HTTP through the host gate). */
+  transport?: typeof fetchOnce;
 }
 
 export interface CrawlSiteStats {

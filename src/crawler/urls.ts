@@ -41,21 +41,39 @@ export function hostOf(url: string): string {
   return new URL(url).hostname.toLowerCase();
 }
 
-/** Allowed host set: exact host names; `www.` variants of each are allowed too. */
-export function makeHostFilter(hosts: string[]): (url: string) => boolean {
-  const set = new Set<string>();
-  for (const h of hosts) {
-    const host = h.toLowerCase().replace(/^https?:\/\//, '').replace(/[/:].*$/, '');
-    set.add(host);
-    set.add(host.startsWith('www.') ? host.slice(4) : `www.${host}`);
+/**
+ * The allow list: scheme, host and port. An entry is a host (`xxgk.a.gov.cn`), a host with a port
+ * (`127.0.0.1:8001`) or a URL (`http://127.0.0.1:8001/zwgk/`). Only http(s) is fetched; a host named without
+ * a port allows its default ports only (80 for http, 443 for https), so a link or redirect to
+ * `http://<allowed host>:6379/` (Redis, an admin console) is refused; a named port allows that port only.
+ * `www.` variants of each host are allowed too.
+ */
+export function makeHostFilter(entries: string[]): (url: string) => boolean {
+  const ports = new Map<string, Set<string>>(); // host → allowed ports ('' = the scheme's default)
+  for (const e of entries) {
+    const { host, port } = parseHostEntry(e);
+    for (const h of [host, host.startsWith('www.') ? host.slice(4) : `www.${host}`]) {
+      let set = ports.get(h);
+      if (!set) ports.set(h, (set = new Set()));
+      set.add(port);
+    }
   }
   return (url: string) => {
     try {
-      return set.has(hostOf(url));
+      const u = new URL(url);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+      return ports.get(u.hostname.toLowerCase())?.has(u.port) ?? false;
     } catch {
       return false;
     }
   };
+}
+
+/** `host`, `host:port`, `[v6]:port` or a URL → host and port ('' when none is named or it is the default). */
+export function parseHostEntry(entry: string): { host: string; port: string } {
+  const e = entry.trim();
+  const u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(e) ? e : `http://${e}`);
+  return { host: u.hostname.toLowerCase(), port: u.port };
 }
 
 export function looksLikeAttachmentUrl(url: string): boolean {

@@ -4,7 +4,7 @@ import { parseRobots } from '../../../src/crawler/robots.ts';
 import { makeHostFilter, normaliseUrl, resolveHref, urlKey, looksLikeAttachmentUrl } from '../../../src/crawler/urls.ts';
 import { decodeHtml, sniffKind } from '../../../src/crawler/decode.ts';
 import { Frontier, type FrontierItem } from '../../../src/crawler/frontier.ts';
-import { HostGate, backoffMs, isRetryable } from '../../../src/crawler/fetcher.ts';
+import { HostGate, backoffMs, isRetryable } from '../../../src/crawler/fetching-http.ts';
 import { extractPage, hasReportBodyMarkers } from '../../../src/crawler/extract.ts';
 
 describe('robots', () => {
@@ -161,7 +161,7 @@ describe('fetchOnce over plain HTTP', () => {
   it('decompresses, truncates at maxBytes and never throws on network errors', async () => {
     const http = await import('node:http');
     const zlib = await import('node:zlib');
-    const { fetchOnce, TRUNCATED } = await import('../../../src/crawler/fetcher.ts');
+    const { fetchOnce, TRUNCATED } = await import('../../../src/crawler/fetching-http.ts');
     const server = http.createServer((req, res) => {
       if (req.url === '/gz') {
         res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'text/html' });
@@ -173,7 +173,7 @@ describe('fetchOnce over plain HTTP', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const opts = { userAgent: 'UA', timeoutMs: 5000, maxBytes: 1000, gate: new HostGate(2, 0), cookies: new Map<string, string>() };
+    const opts = { userAgent: 'UA', timeoutMs: 5000, maxBytes: 1000, gate: new HostGate(2, 0), cookies: { header: async () => '', remember: async () => {} } };
     try {
       const gz = await fetchOnce({ url: `${base}/gz` }, opts);
       expect(gz.body!.toString()).toBe('<p>压缩</p>');

@@ -1,0 +1,265 @@
+import { Configuration, Log, LogLevel, MemoryStorage, PlaywrightCrawler, type PlaywrightCrawlingContext } from 'crawlee';
+import { chromium, type Page, type Route } from 'playwright-core';
+import './crawlee-compat.ts';
+import type { RawResponse, RequestSpec } from './fetching-http.ts';
+import { FifoPicker, ITEM, PickerRequestManager } from './request-manager.ts';
+
+// Rendering: headless Chromium for pages scripts build (Epoint/gkmlpt/Lonsun shells, SPAs, script-filled
+// articles) and for JS cookie challenges. Runs on Crawlee's PlaywrightCrawler (BrowserPool, Debian's
+// Chromium through playwright-core). Every request a page makes is intercepted: hosts outside the allow list
+// and robots-disallowed paths are aborted, the rest are fetched by the crawler's own HTTP path (same proxy,
+// per-host gate and session cookies, so politeness holds) and handed back as snapshots. Anything that slips
+// past routing (the browser's own background traffic) goes to a closed loopback port; WebRTC is confined to
+// proxied UDP (none), so no page script can reach a host directly.
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-domain-reliability',
+  '--disable-client-side-phishing-detection', '--no-pings', '--disable-features=OptimizationHints,MediaRouter,Translate',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+];
+
+/** Where the browser's un-routed traffic goes: the discard port on loopback, which nothing listens on. */
+export const BLACKHOLE_PROXY = 'http://127.0.0.1:9';
+
+export interface BrowserResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | null;
+  resourceType: string;
+  fetchedAt: string;
+  /** The page that made the request (its Referer), for the snapshot's discoveredFrom. */
+  referer: string | null;
+  error?: string;
+}
+
+export interface RenderResult {
+  finalUrl: string;
+  html: string;
+  /** Links from every state the page went through while paging. */
+  links: { url: string; text: string }[];
+  cookies: { name: string; value: string; domain: string; path: string }[];
+  pagesClicked: number;
+}
+
+export interface BrowserHooks {
+  allow(url: string): boolean; // allowed host and robots
+  onResponse(r: BrowserResponse): Promise<void>;
+  onBlocked(url: string): void;
+  /** Performs the page's request over the crawler's own HTTP path (proxy, per-host gate, cookies). */
+  fetch(spec: RequestSpec): Promise<RawResponse>;
+}
+
+interface RenderJob {
+  url: string;
+  referer?: string;
+  maxClicks: number;
+  resolve(r: RenderResult): void;
+  reject(e: Error): void;
+}
+
+/**
+ * A PlaywrightCrawler fed by `render()` calls: each call is a request on its FIFO queue, answered when
+ * the crawler's handler has rendered the page. The crawler (and its browser) start on the first render.
+ */
+export class Renderer {
+  private readonly picker = new FifoPicker<RenderJob>();
+  private readonly queue: PickerRequestManager<RenderJob>;
+  private crawler: PlaywrightCrawler | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly opts: { userAgent: string; timeoutMs: number; executablePath?: string; concurrency?: number; log?: Log },
+    private readonly hooks: BrowserHooks,
+  ) {
+    this.queue = new PickerRequestManager(this.picker, { keepOpen: true });
+  }
+
+  render(url: string, o: { referer?: string; maxClicks?: number } = {}): Promise<RenderResult> {
+    this.start();
+    return new Promise<RenderResult>((resolve, reject) => {
+      this.picker.push({ url, referer: o.referer, maxClicks: o.maxClicks ?? 60, resolve, reject });
+      this.queue.notify();
+    });
+  }
+
+  private start(): void {
+    if (this.crawler) return;
+    const concurrency = this.opts.concurrency ?? 4;
+    const crawler = new PlaywrightCrawler(
+      {
+        requestManager: this.queue,
+        maxRequestRetries: 0, // the caller decides whether an empty render is worth another go
+        useSessionPool: false, // cookies travel through the HTTP crawler's SessionPool (see fetching)
+        persistCookiesPerSession: false,
+        navigationTimeoutSecs: Math.ceil(this.opts.timeoutMs / 1000),
+        requestHandlerTimeoutSecs: Math.ceil(this.opts.timeoutMs / 1000) * 8 + 60,
+        headless: true,
+        launchContext: {
+          launcher: chromium,
+          useIncognitoPages: true,
+          userAgent: this.opts.userAgent,
+          launchOptions: {
+            executablePath: this.opts.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+            args: CHROMIUM_ARGS,
+            headless: true,
+            proxy: { server: BLACKHOLE_PROXY },
+          },
+        },
+        browserPoolOptions: {
+          useFingerprints: false,
+          maxOpenPagesPerBrowser: concurrency,
+          prePageCreateHooks: [
+            (_id, _controller, pageOptions) => {
+              if (!pageOptions) return;
+              Object.assign(pageOptions, {
+                userAgent: this.opts.userAgent, locale: 'zh-CN', serviceWorkers: 'block',
+                extraHTTPHeaders: { 'accept-language': 'zh-CN,zh;q=0.9' },
+              });
+            },
+          ],
+        },
+        autoscaledPoolOptions: { minConcurrency: 1, maxConcurrency: concurrency, desiredConcurrency: concurrency, maybeRunIntervalSecs: 0.1 },
+        preNavigationHooks: [
+          async ({ page, request }, gotoOptions) => {
+            await (page as Page).route('**/*', (route: Route) => this.handle(route));
+            const job = request.userData[ITEM] as RenderJob;
+            if (gotoOptions) {
+              gotoOptions.waitUntil = 'load';
+              gotoOptions.timeout = this.opts.timeoutMs;
+              if (job.referer) (gotoOptions as { referer?: string }).referer = job.referer;
+            }
+          },
+        ],
+        requestHandler: async (ctx) => {
+          const job = ctx.request.userData[ITEM] as RenderJob;
+          try {
+            job.resolve(await this.harvest(ctx, job));
+          } catch (e) {
+            job.reject(e as Error);
+          }
+        },
+        failedRequestHandler: async ({ request }, error) => {
+          (request.userData[ITEM] as RenderJob).reject(error);
+        },
+        log: this.opts.log ?? quietLog('render'),
+      },
+      memoryConfiguration(),
+    );
+    this.crawler = crawler;
+    this.queue.onWork = () => void crawler.autoscaledPool?.notify();
+    this.running = crawler.run().catch((e: Error) => {
+      // The pool died (browser could not start): every waiting render fails with the reason.
+      for (let j = this.picker.next(); j; j = this.picker.next()) j.reject(e);
+    });
+  }
+
+  private async handle(route: Route): Promise<void> {
+    const req = route.request();
+    const url = req.url();
+    const type = req.resourceType();
+    if (!/^https?:/.test(url)) return route.continue();
+    if (!this.hooks.allow(url)) {
+      this.hooks.onBlocked(url);
+      return route.abort('blockedbyclient');
+    }
+    // Pictures, fonts and styles never change what links a page holds.
+    if (type === 'image' || type === 'font' || type === 'media' || type === 'stylesheet') return route.abort('blockedbyclient');
+    try {
+      const headers = await req.allHeaders();
+      for (const h of Object.keys(headers)) if (h.startsWith(':') || h === 'host' || h === 'content-length') delete headers[h];
+      const post = req.postData();
+      const r = await this.hooks.fetch({ url, method: req.method() === 'POST' ? 'POST' : 'GET', headers, ...(post ? { body: post } : {}) });
+      await this.hooks.onResponse({
+        url, status: r.status, headers: r.headers, body: r.body, resourceType: type, fetchedAt: r.fetchedAt, error: r.error,
+        referer: headers.referer ?? null,
+      });
+      if (r.status === 0) return route.abort('failed');
+      // A redirect is answered as such; Chromium follows it with a new, again routed, request.
+      const out: Record<string, string> = { ...r.headers };
+      // The body arrives decompressed; the original encoding headers would make Chromium decode it twice.
+      delete out['content-encoding'];
+      delete out['content-length'];
+      delete out['transfer-encoding'];
+      await route.fulfill({ status: r.status, headers: out, body: r.body ?? Buffer.alloc(0) });
+    } catch {
+      // The page went away mid-request (navigation, close): nothing to fulfil.
+      await route.abort('failed').catch(() => {});
+    }
+  }
+
+  /** Waits for scripts to build the page, then clicks through a "下一页" pager, collecting links. */
+  private async harvest({ page: p }: PlaywrightCrawlingContext, job: RenderJob): Promise<RenderResult> {
+    const page = p as unknown as Page;
+    const links = new Map<string, string>();
+    let pagesClicked = 0;
+    await settle(page, this.opts.timeoutMs);
+    const collect = async () => {
+      let added = 0;
+      // Same-origin iframes hold the list on some shells.
+      for (const f of page.frames()) {
+        const found = await f
+          .$$eval('a[href]', (as) => as.map((a) => ({ url: (a as HTMLAnchorElement).href, text: ((a as HTMLElement).innerText || a.getAttribute('title') || '').trim() })))
+          .catch(() => [] as { url: string; text: string }[]);
+        for (const l of found) {
+          if (!links.has(l.url)) {
+            links.set(l.url, l.text);
+            added++;
+          }
+        }
+      }
+      return added;
+    };
+    await collect();
+    // On a loaded machine a script may start its data request after the network looked idle: look again
+    // until the links stop changing (pager links drawn last are how the rest of a list is found).
+    for (let i = 0; i < 3; i++) {
+      await page.waitForTimeout(300);
+      await settle(page, this.opts.timeoutMs);
+      if (!(await collect())) break;
+    }
+    for (let i = 0; i < job.maxClicks; i++) {
+      const next = page.locator('a, button, span, li').filter({ hasText: /^\s*(下一页|下页|>|›|»|next)\s*$/i }).first();
+      if (!(await next.count())) break;
+      const disabled = await next
+        .evaluate((el) => /disabled|unable|no-more/i.test((el as HTMLElement).className + ' ' + (el.parentElement?.className ?? '')) || el.hasAttribute('disabled'))
+        .catch(() => true);
+      if (disabled) break;
+      await next.click({ timeout: 3000 }).catch(() => {});
+      await settle(page, this.opts.timeoutMs);
+      pagesClicked++;
+      if (!(await collect())) break;
+    }
+    const html = await page.content();
+    const cookies = (await page.context().cookies(page.url())).map((c) => ({ name: c.name, value: c.value, domain: c.domain, path: c.path }));
+    return { finalUrl: page.url(), html, links: [...links].map(([u, text]) => ({ url: u, text })), cookies, pagesClicked };
+  }
+
+  async close(): Promise<void> {
+    this.queue.close();
+    await this.running;
+  }
+}
+
+async function settle(page: Page, timeoutMs: number): Promise<void> {
+  // A challenge script reloads the page; lists arrive by XHR. Network idle covers both, bounded.
+  await page.waitForLoadState('networkidle', { timeout: Math.min(timeoutMs, 10_000) }).catch(() => {});
+  await page.waitForLoadState('load', { timeout: Math.min(timeoutMs, 5_000) }).catch(() => {});
+}
+
+/**
+ * Crawlee keeps its queues, statistics and sessions in a storage folder by default. Crawl state lives in
+ * Redis and SQLite here, so each crawler gets a private in-memory storage that writes nothing to disk.
+ */
+export function memoryConfiguration(): Configuration {
+  return new Configuration({
+    persistStorage: false,
+    purgeOnStart: false,
+    storageClient: new MemoryStorage({ persistStorage: false, writeMetadata: false }),
+  });
+}
+
+export function quietLog(prefix: string): Log {
+  return new Log({ level: LogLevel.WARNING, prefix });
+}

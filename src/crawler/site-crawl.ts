@@ -1,0 +1,442 @@
+import { BasicCrawler, type Session } from 'crawlee';
+import './crawlee-compat.ts';
+import type { Site } from '../schema/site-config.ts';
+import { classifyTitle, scorePageContext } from './cues.ts';
+import { decodeHtml, sniffKind } from './decode.ts';
+import { linkToItem, P_HOME, structuralItem, type LinkIn } from './enqueueing.ts';
+import { extractPage } from './extract.ts';
+import { announcedPageCount, createPageUrls, fingerprintFamily, isSameListPager, parseCreatePageHTML } from './families.ts';
+import { sha256, sleep, TRUNCATED, type CookieJar, type RawResponse } from './fetching-http.ts';
+import { Fetching } from './fetching.ts';
+import { Frontier, type FrontierItem } from './frontier.ts';
+import { buildsContent, isChallenge, isListPage, judgePage, looksLikeBinary } from './judgement.ts';
+import { pageHanweb, type PagingHost } from './paging-hanweb.ts';
+import { memoryConfiguration, quietLog, Renderer, type BrowserResponse } from './rendering.ts';
+import { ITEM, PickerRequestManager, type Picker } from './request-manager.ts';
+import type { CandidateDocument, CrawlSiteOptions, CrawlSiteStats, SnapshotKind } from './types.ts';
+import { hostOf, looksLikeAttachmentUrl, makeHostFilter, normaliseUrl, urlKey } from './urls.ts';
+
+// One site crawl on Crawlee (docs/site-families.md): a BasicCrawler whose requests come from the best-first
+// frontier (through its `requestManager` option), whose handler fetches (fetching.ts), judges
+// (judgement.ts), queues links (enqueueing.ts) and pages lists by family (families.ts, paging-hanweb.ts),
+// and which hands script-built pages and JS challenges to a PlaywrightCrawler (rendering.ts). Challenge
+// cookies live in the BasicCrawler's SessionPool (one session per site; 412/521 retire it).
+
+const MAX_RENDERS = 80;
+const MAX_CHALLENGES_PER_HOST = 3;
+const RENDER_ATTEMPTS = 3;
+const RENDER_RETRY_MS = 2000;
+/** Status codes of JS cookie challenges: the session's cookies are no good any more. */
+export const CHALLENGE_STATUS_CODES = [412, 521];
+
+export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
+  private readonly d: CrawlSiteOptions['defaults'];
+  private readonly frontier = new Frontier();
+  private readonly seen = new Set<string>(); // fetched (or being fetched), or refused
+  private readonly queued = new Map<string, number>(); // best priority queued so far
+  private readonly emitted = new Set<string>();
+  private readonly challengeCount = new Map<string, number>();
+  private readonly allowed: (url: string) => boolean;
+  private readonly fetching: Fetching;
+  private readonly requests: PickerRequestManager<FrontierItem>;
+  private crawler: BasicCrawler | null = null;
+  private renderer: Renderer | null = null;
+  private budgetUsed = 0;
+  private foundReportArea = false;
+  private readonly stats: CrawlSiteStats;
+
+  constructor(private readonly site: Site, private readonly o: CrawlSiteOptions) {
+    this.d = o.defaults;
+    this.allowed = makeHostFilter([site.home, ...site.allowHosts, ...(o.extraAllowHosts ?? [])]);
+    this.stats = {
+      siteId: site.id, pagesFetched: 0, requests: 0, lists: 0, apiRequests: 0, candidates: 0, reportPages: 0,
+      attachments: 0, errors: 0, robotsBlocked: 0, skippedHosts: 0, browserRenders: 0, challenges: 0,
+      budgetExhausted: false, families: {}, durationMs: 0,
+    };
+    this.fetching = new Fetching({ site, options: o, stats: this.stats, allowed: this.allowed, seen: this.seen, cookies: this.cookieJar() });
+    this.requests = new PickerRequestManager(this, { signal: o.signal });
+  }
+
+  async run(): Promise<CrawlSiteStats> {
+    const started = Date.now();
+    const home = normaliseUrl(this.site.home);
+    this.enqueue({
+      url: home, priority: P_HOME, kind: 'page', context: 0, discoveredFrom: null, linkText: null, parentUrl: null,
+      reportLink: false, ofReport: false, depth: 0,
+    });
+    // Crawlee's pool runs the handlers; the host gate (fetching-http.ts) holds per-host concurrency and spacing.
+    const workers = Math.max(1, Math.min(8, this.d.maxConcurrencyPerHost * 2));
+    const crawler = new BasicCrawler(
+      {
+        requestManager: this.requests,
+        maxRequestRetries: 0, // retries with backoff happen per exchange in fetching.ts, where Retry-After is known
+        requestHandlerTimeoutSecs: 3600, // a Hanweb column pages through hundreds of API calls in one handler
+        autoscaledPoolOptions: { minConcurrency: workers, maxConcurrency: workers, desiredConcurrency: workers, maybeRunIntervalSecs: 0.1 },
+        useSessionPool: true,
+        sessionPoolOptions: {
+          maxPoolSize: 1, // one identity per site crawl: challenge cookies are shared by all its requests
+          blockedStatusCodes: CHALLENGE_STATUS_CODES,
+          sessionOptions: { maxUsageCount: Number.MAX_SAFE_INTEGER, maxAgeSecs: 7 * 24 * 3600, maxErrorScore: Number.MAX_SAFE_INTEGER },
+          persistenceOptions: { enable: false },
+        },
+        requestHandler: async ({ request }) => {
+          const item = request.userData[ITEM] as FrontierItem;
+          try {
+            await this.process(item);
+          } catch (e) {
+            await this.fetching.error({ siteId: this.site.id, url: item.url, code: 'callback', message: (e as Error).message });
+          }
+        },
+        log: quietLog(`crawl ${this.site.id}`),
+      },
+      memoryConfiguration(),
+    );
+    this.crawler = crawler;
+    this.requests.onWork = () => void crawler.autoscaledPool?.notify();
+    const onAbort = () => void crawler.autoscaledPool?.notify();
+    this.o.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await crawler.run();
+    } finally {
+      this.o.signal?.removeEventListener('abort', onAbort);
+      await this.renderer?.close();
+    }
+    this.stats.durationMs = Date.now() - started;
+    return this.stats;
+  }
+
+  // ---------------------------------------------------------------- frontier (the request manager's picker)
+
+  get size(): number {
+    return this.frontier.size;
+  }
+
+  next(): FrontierItem | undefined {
+    for (;;) {
+      const item = this.frontier.pop();
+      if (!item) return undefined;
+      const key = urlKey(item.url);
+      // A URL re-queued with a better priority leaves its older entry behind: skip whichever comes second.
+      if (this.seen.has(key)) continue;
+      // Files of a report do not count against the page budget: they are bounded by the reports found.
+      if (!(item.kind === 'attachment' || item.reportLink)) {
+        if (this.budgetUsed >= this.site.maxPages) {
+          this.stats.budgetExhausted = true;
+          continue;
+        }
+        // Once a 年报 column is known, links without a single positive cue (news, 走进XX, 互动交流) are
+        // no longer worth the budget; before that they are how an unusual portal gets explored.
+        if (this.foundReportArea && item.priority <= 0) continue;
+        this.budgetUsed++;
+      }
+      this.seen.add(key);
+      return item;
+    }
+  }
+
+  spendBudget(): boolean {
+    if (this.budgetUsed >= this.site.maxPages) {
+      this.stats.budgetExhausted = true;
+      return false;
+    }
+    this.budgetUsed++;
+    return true;
+  }
+
+  countApiRequest(): void {
+    this.stats.apiRequests++;
+  }
+
+  fetchUrl: PagingHost['fetchUrl'] = (spec, kind, meta) => this.fetching.fetchUrl(spec, kind, meta);
+
+  /**
+   * Queues a URL unless it was fetched already or is queued with at least this priority: a column first
+   * met as a plain navigation link moves up when a page with stronger cues links it again.
+   */
+  private enqueue(item: FrontierItem): boolean {
+    let key: string;
+    try {
+      key = urlKey(item.url);
+    } catch {
+      return false;
+    }
+    if (this.seen.has(key)) return false;
+    const queued = this.queued.get(key);
+    if (queued !== undefined && queued >= item.priority) return false;
+    if (!this.allowed(item.url)) {
+      this.seen.add(key);
+      this.stats.skippedHosts++;
+      return false;
+    }
+    this.queued.set(key, item.priority);
+    this.frontier.push(item);
+    this.requests.notify();
+    return true;
+  }
+
+  /** Scores and queues one link; the priority it was queued at, or null when not followed. */
+  enqueueLink(item: FrontierItem, pageUrl: string, l: LinkIn, context: number, inArea: boolean, onReport: boolean): number | null {
+    const child = linkToItem({ item, pageUrl, context, inArea, onReport }, l);
+    return child && this.enqueue(child) ? child.priority : null;
+  }
+
+  // ---------------------------------------------------------------- cookies (the SessionPool's session)
+
+  private async session(): Promise<Session | null> {
+    return (await this.crawler?.sessionPool?.getSession()) ?? null;
+  }
+
+  private cookieJar(): CookieJar {
+    return {
+      header: async (url) => (await this.session())?.getCookieString(url) ?? '',
+      remember: async (url, setCookie) => {
+        const s = await this.session();
+        for (const c of setCookie) {
+          try {
+            s?.setCookie(c, url);
+          } catch {
+            /* a cookie for another domain is dropped, as a browser would */
+          }
+        }
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- processing
+
+  private async process(item: FrontierItem): Promise<void> {
+    const meta = { discoveredFrom: item.discoveredFrom, linkText: item.linkText };
+    const headers: Record<string, string> = {};
+    if (item.discoveredFrom) headers.referer = item.discoveredFrom;
+    const fr = await this.fetching.fetchUrl({ url: item.url, headers }, item.kind === 'attachment' ? 'attachment' : 'page', meta, true);
+    if (!fr) return;
+    const { res } = fr;
+    let finalUrl = fr.finalUrl;
+    let html: string | null = null;
+    let renderedLinks: { url: string; text: string }[] | null = null;
+
+    if (isChallenge(res)) {
+      if (res.status >= 200 && res.status < 300) await this.fetching.snapshot(res, 'page', meta);
+      this.stats.challenges++;
+      // The session's cookies did not pass: retire it (412/521); the browser's cookies go on a fresh one.
+      (await this.session())?.retireOnBlockedStatusCodes(res.status);
+      const solved = await this.solveChallenge(finalUrl, item);
+      if (!solved) return;
+      html = solved.html;
+      finalUrl = solved.finalUrl;
+      renderedLinks = solved.links;
+    }
+    if (html === null) {
+      if (res.status < 200 || res.status >= 300 || !res.body) {
+        if (res.status >= 200 && res.status < 300) await this.fetching.snapshot(res, 'page', meta);
+        return;
+      }
+      const body = res.body;
+      const ct = res.headers['content-type'] ?? null;
+      const sniff = sniffKind(body);
+      const isHtml = sniff === 'html' || (!sniff && /html|xml/i.test(ct ?? '') && !looksLikeBinary(body));
+      if (!isHtml) {
+        const emitted = await this.handleFile(item, finalUrl, res, sniff);
+        await this.fetching.snapshot(res, emitted || item.kind === 'attachment' ? 'attachment' : 'asset', meta);
+        return;
+      }
+      html = decodeHtml(body, ct, this.site.charset).text;
+    }
+    await this.handlePage(item, finalUrl, res, html, renderedLinks);
+  }
+
+  private async handleFile(item: FrontierItem, url: string, res: RawResponse, sniff: ReturnType<typeof sniffKind>): Promise<boolean> {
+    const body = res.body!;
+    if (res.error === TRUNCATED) {
+      // A cut document would only fail to parse; the snapshot records what arrived.
+      await this.fetching.error({ siteId: this.site.id, url, code: 'too_large', message: `larger than ${this.d.maxDocumentBytes} bytes` });
+      return false;
+    }
+    const ct = res.headers['content-type'] ?? null;
+    const isDoc = sniff === 'pdf' || sniff === 'ole' || sniff === 'zip' || /pdf|msword|officedocument|ms-excel|wps|ofd/i.test(ct ?? '')
+      || looksLikeAttachmentUrl(url);
+    if (!isDoc) return false;
+    if (!(item.ofReport || item.reportLink)) return false;
+    if (classifyTitle(item.linkText) === 'decoy') return false;
+    await this.emit({
+      url, sha256: sha256(body), body, contentType: ct, role: 'attachment', parentUrl: item.parentUrl ?? item.discoveredFrom,
+      linkText: item.linkText, title: item.linkText,
+    });
+    return true;
+  }
+
+  private async emit(doc: CandidateDocument): Promise<void> {
+    const k = urlKey(doc.url);
+    if (this.emitted.has(k)) return;
+    this.emitted.add(k);
+    this.stats.candidates++;
+    if (doc.role === 'attachment') this.stats.attachments++;
+    else this.stats.reportPages++;
+    await this.o.onDocument(doc);
+  }
+
+  private async handlePage(
+    item: FrontierItem, url: string, res: RawResponse, html: string, renderedLinks: { url: string; text: string }[] | null,
+  ): Promise<void> {
+    this.stats.pagesFetched++;
+    const info = extractPage(html, url);
+    const family = fingerprintFamily(html, url);
+    const judged = judgePage(item, info);
+    const context = Math.max(item.context, scorePageContext([info.columnName, info.breadcrumb, judged.isReport ? null : info.title]));
+    const inArea = context >= 3;
+
+    const isList = isListPage(judged, info, html, url);
+    if (context >= 10 && isList) this.foundReportArea = true;
+    if (isList) {
+      this.stats.lists++;
+      this.stats.families[family] = (this.stats.families[family] ?? 0) + 1;
+    }
+    if (!renderedLinks) {
+      // After a challenge the browser's copy was snapshotted as it arrived.
+      await this.fetching.snapshot(res, judged.isReport ? 'report' : isList ? 'list' : 'page', item);
+    }
+    if (judged.isReport) {
+      // After a challenge the HTTP body is the challenge stub; the document is what the browser saw.
+      const body = !renderedLinks && res.body ? res.body : Buffer.from(html);
+      await this.emit({
+        url, sha256: sha256(body), body, contentType: renderedLinks ? 'text/html; charset=utf-8' : (res.headers['content-type'] ?? null),
+        role: 'report-page', parentUrl: item.discoveredFrom, linkText: item.linkText, title: judged.title,
+      });
+    }
+
+    const links: LinkIn[] = renderedLinks
+      ? renderedLinks.map((l) => ({ url: normaliseSafe(l.url), text: l.text, attachment: looksLikeAttachmentUrl(l.url), chrome: false }))
+          .filter((l): l is LinkIn => !!l.url)
+      : info.links;
+    let promising = 0;
+    for (const l of links) {
+      const queuedAt = this.enqueueLink(item, url, l, context, inArea, judged.isReport);
+      if (queuedAt !== null && (queuedAt >= 4 || l.attachment)) promising++;
+    }
+    for (const f of info.iframes) {
+      if (this.enqueue(structuralItem(item, url, f, '', Math.max(item.priority, 5), context))) promising++;
+    }
+    if (info.metaRefresh) this.enqueue(structuralItem(item, url, info.metaRefresh, '', 0, context));
+
+    if (judged.isReport) return;
+
+    // List paging by family.
+    const call = parseCreatePageHTML(html);
+    if (call && call.count > 1) {
+      for (const p of createPageUrls(call, url)) {
+        if (this.enqueue(structuralItem(item, url, p, 'page', Math.max(item.priority, 6), context))) promising++;
+      }
+    }
+    if (info.datastore && (family === 'hanweb' || info.datastore.records.length)) {
+      promising += await pageHanweb(this, item, url, html, info, context);
+    }
+    // Script-built lists: nothing worth following in the HTML, but scripts that would fill it.
+    // Sidebars and navigation stay in the HTML of a shell, so "no report links in a 年报 column" is the
+    // signal, not "no links at all"; elsewhere only script-built pages with nothing to follow qualify.
+    const builds = !call && buildsContent(html);
+    const shellish = builds && judged.reportLinks === 0 && !info.datastore
+      && (context >= 8 || info.links.length < 3 || (promising === 0 && (context >= 5 || (inArea && (family === 'epoint' || family === 'gkmlpt' || family === 'lonsun')))));
+    if (shellish && !renderedLinks) await this.renderList(item, url, context);
+    else if (!call && !info.datastore && context >= 5 && !renderedLinks) {
+      const n = announcedPageCount(html);
+      if (n && n > 1 && !links.some((l) => isSameListPager(l.url, url))) {
+        // A page count with no page links: the pager is drawn by a script we do not run. Render it.
+        await this.renderList(item, url, context);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  private ensureRenderer(): Renderer | null {
+    if (this.o.browser === false) return null;
+    this.renderer ??= new Renderer(
+      { userAgent: this.d.userAgent, timeoutMs: this.d.requestTimeoutSecs * 1000, executablePath: this.o.chromiumPath },
+      {
+        fetch: (spec) => this.fetching.exchange(spec),
+        allow: (u) => this.fetching.allowedNow(u),
+        onBlocked: () => {
+          this.stats.skippedHosts++;
+        },
+        onResponse: (r) => this.browserSnapshot(r),
+      },
+    );
+    return this.renderer;
+  }
+
+  private async browserSnapshot(r: BrowserResponse): Promise<void> {
+    const kind: SnapshotKind = r.resourceType === 'document' ? 'page' : r.resourceType === 'xhr' || r.resourceType === 'fetch' ? 'api' : 'asset';
+    if (kind === 'api') this.stats.apiRequests++;
+    await this.fetching.snapshot(
+      { requestedUrl: r.url, finalUrl: r.url, status: r.status, headers: r.headers, body: r.body, fetchedAt: r.fetchedAt, error: r.error },
+      kind,
+      { discoveredFrom: r.referer, linkText: null },
+    );
+  }
+
+  private async renderList(item: FrontierItem, url: string, context: number): Promise<void> {
+    const renderer = this.ensureRenderer();
+    if (!renderer || this.stats.browserRenders >= MAX_RENDERS) return;
+    this.stats.browserRenders++;
+    // A render whose document or data request failed (timeouts on a busy host) leaves an empty list, not an
+    // exception: a shell that builds its list in the browser and shows no content link is rendered again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const r = await renderer.render(url, { referer: item.discoveredFrom ?? undefined });
+        this.budgetUsed += r.pagesClicked;
+        const info = extractPage(r.html, r.finalUrl);
+        const chrome = new Set(info.links.filter((l) => l.chrome).map((l) => l.url));
+        const links = r.links
+          .map((l) => ({ abs: normaliseSafe(l.url), text: l.text }))
+          .filter((l): l is { abs: string; text: string } => l.abs !== null);
+        const content = links.filter((l) => !chrome.has(l.abs));
+        if (content.length === 0 && attempt < RENDER_ATTEMPTS) {
+          await sleep(RENDER_RETRY_MS * attempt);
+          continue;
+        }
+        for (const l of links) {
+          this.enqueueLink(item, url, { url: l.abs, text: l.text, attachment: looksLikeAttachmentUrl(l.abs), chrome: chrome.has(l.abs) }, context, true, false);
+        }
+        this.o.log?.debug?.({ url, links: r.links.length, clicks: r.pagesClicked, attempt }, 'rendered list');
+        return;
+      } catch (e) {
+        if (attempt < RENDER_ATTEMPTS) {
+          await sleep(RENDER_RETRY_MS * attempt);
+          continue;
+        }
+        await this.fetching.error({ siteId: this.site.id, url, code: 'browser', message: (e as Error).message });
+        return;
+      }
+    }
+  }
+
+  private async solveChallenge(url: string, item: FrontierItem): Promise<{ html: string; finalUrl: string; links: { url: string; text: string }[] } | null> {
+    const host = hostOf(url);
+    const n = (this.challengeCount.get(host) ?? 0) + 1;
+    this.challengeCount.set(host, n);
+    const renderer = this.ensureRenderer();
+    if (!renderer || n > MAX_CHALLENGES_PER_HOST) {
+      await this.fetching.error({ siteId: this.site.id, url, code: 'challenge', message: 'JS challenge not passed' });
+      return null;
+    }
+    try {
+      const r = await renderer.render(url, { referer: item.discoveredFrom ?? undefined, maxClicks: 0 });
+      // The browser's cookies (bound to our UA) let plain HTTP through for the rest of the crawl.
+      const cookies = r.cookies.filter((c) => host.endsWith(c.domain.replace(/^\./, '')));
+      if (cookies.length) (await this.session())?.setCookies(cookies, url);
+      this.stats.browserRenders++;
+      return { html: r.html, finalUrl: normaliseUrl(r.finalUrl), links: r.links };
+    } catch (e) {
+      await this.fetching.error({ siteId: this.site.id, url, code: 'challenge', message: (e as Error).message });
+      return null;
+    }
+  }
+}
+
+function normaliseSafe(u: string): string | null {
+  try {
+    return normaliseUrl(u);
+  } catch {
+    return null;
+  }
+}
