@@ -7,10 +7,12 @@ import { layoutDocument, type PageGeometry } from './layout.ts';
 import { extractDocx } from './docx.ts';
 import { extractDoc } from './doc.ts';
 import { extractSheet } from './xls.ts';
-import { ocrImage, ocrPdfPages, OCR_WARNING } from './ocr.ts';
+import { ocrImage, ocrPdfPages, OCR_DPI, OCR_WARNING } from './ocr.ts';
+import { checkImage, checkPdf, checkZipPackage, DEFAULT_CONTENT_LIMITS, type ContentLimits } from './limits.ts';
 
 export { DocumentError, type DocumentErrorCode } from './errors.ts';
 export { sniffDocument, type DocumentKind } from './sniff.ts';
+export { DEFAULT_CONTENT_LIMITS, type ContentLimits } from './limits.ts';
 
 export type ExtractedDocument = {
   kind: 'pdf' | 'docx' | 'doc' | 'xls' | 'image' | 'wps';
@@ -34,6 +36,8 @@ export type ExtractOptions = {
   maxHeapMb?: number;
   /** Set false to refuse scans instead of running tesseract. */
   ocr?: boolean;
+  /** Unpacked-size, stream and pixel caps checked before a reader allocates (limits.ts). */
+  content?: ContentLimits;
 };
 
 export const DEFAULT_LIMITS = {
@@ -49,7 +53,7 @@ export async function extractDocument(
   info: { filename?: string | null; contentType?: string | null } = {},
   options: ExtractOptions = {},
 ): Promise<ExtractedDocument> {
-  const o = { ...DEFAULT_LIMITS, ocr: true, ...options };
+  const o = { ...DEFAULT_LIMITS, ocr: true, content: DEFAULT_CONTENT_LIMITS, ...options };
   const filename = info.filename ?? null;
   if (!bytes || bytes.length === 0) throw new DocumentError('empty', filename, 'zero bytes');
   if (bytes.length > o.maxBytes) throw new DocumentError('too_large', filename, `${bytes.length} bytes > limit ${o.maxBytes}`);
@@ -62,15 +66,18 @@ export async function extractDocument(
     case 'pdf':
       return extractPdf(bytes, filename, o, budget);
     case 'docx':
+      checkZipPackage(bytes, filename, o.content);
       return withTimeout(extractDocx(bytes, filename), budget(), filename);
     case 'doc':
     case 'wps':
       return withTimeout(extractDoc(bytes, filename, sniffed.kind), budget(), filename);
     case 'xls':
     case 'xlsx':
+      if (sniffed.kind === 'xlsx') checkZipPackage(bytes, filename, o.content);
       return withTimeout(Promise.resolve().then(() => extractSheet(bytes, filename)), budget(), filename);
     case 'image': {
       if (!o.ocr) throw new DocumentError('unsupported', filename, 'image document and OCR is disabled');
+      checkImage(bytes, sniffed.imageType!, filename, o.content);
       const pages = await ocrImage(bytes, sniffed.imageType!, { filename, timeoutMs: budget() });
       return { kind: 'image', body: layoutDocument(pages), pages: 1, ocr: true, warnings: [OCR_WARNING] };
     }
@@ -95,6 +102,7 @@ async function extractPdf(
   budget: () => number,
 ): Promise<ExtractedDocument> {
   if (!hasEofMarker(bytes)) throw new DocumentError('truncated', filename, 'PDF has no %%EOF marker at its end (cut off?)');
+  await checkPdf(bytes, filename, o.content);
   const raw = await readPdfGeometry(bytes, { filename, maxPages: o.maxPages, timeoutMs: budget(), maxHeapMb: o.maxHeapMb });
   const warnings: string[] = [];
   if (raw.numPages > raw.pages.length) warnings.push(`pages_dropped: read ${raw.pages.length} of ${raw.numPages} pages`);
@@ -102,12 +110,17 @@ async function extractPdf(
   // all (its page images may have been too large for pdf.js to decode and count).
   const textOf = (p: (typeof raw.pages)[number]) => p.items.reduce((n, it) => n + it.s.trim().length, 0);
   const noText = raw.pages.reduce((n, p) => n + textOf(p), 0) < 20;
+  type RawPage = (typeof raw.pages)[number];
   const scanned = raw.pages.map((p, i) => ({ i, p })).filter(({ p }) => textOf(p) < 5 && (p.images > 0 || noText));
   const pages: PageGeometry[] = raw.pages;
   let ocr = false;
   if (scanned.length > 0) {
     if (!o.ocr) throw new DocumentError('unsupported', filename, 'scanned PDF and OCR is disabled');
-    const wanted = scanned.slice(0, o.maxOcrPages).map(({ i }) => i + 1);
+    // A page rasterised at OCR_DPI must stay within the pixel cap (a hostile MediaBox can be metres wide).
+    const px = (p: RawPage) => (p.width * OCR_DPI / 72) * (p.height * OCR_DPI / 72);
+    const oversized = scanned.filter(({ p }) => px(p) > o.content.maxImagePixels);
+    if (oversized.length) warnings.push(`pages_dropped: ${oversized.length} scanned pages too large to rasterise (over ${o.content.maxImagePixels / 1e6} Mpx at ${OCR_DPI} dpi)`);
+    const wanted = scanned.filter(({ p }) => px(p) <= o.content.maxImagePixels).slice(0, o.maxOcrPages).map(({ i }) => i + 1);
     if (scanned.length > wanted.length) warnings.push(`pages_dropped: OCR limited to ${wanted.length} of ${scanned.length} scanned pages`);
     const ocrPages = await ocrPdfPages(bytes, wanted, { filename, timeoutMs: budget() });
     wanted.forEach((pageNo, k) => { if (ocrPages[k]) pages[pageNo - 1] = ocrPages[k]; });
