@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { sitesFromArgs, UnknownSiteId } from '../../config/site-ids.ts';
 import type { Site, SiteList } from '../../schema/site-config.ts';
 import type { Archive } from '../../store/archive.ts';
 import type { RunCrawlResult } from '../../workers/run-crawl.ts';
@@ -19,29 +20,14 @@ type CrawlOpts = {
   browser: boolean;
 };
 
-/** `--site` takes an id or a URL; a URL not in the config becomes an ad-hoc site. */
+/** `--site` takes an id or a URL; a URL not in the config becomes an ad-hoc site (src/config/site-ids.ts). */
 export function selectSites(list: SiteList, wanted: string[] | undefined): Site[] {
-  if (!wanted?.length) return list.sites;
-  return wanted.map((w) => {
-    const byId = list.sites.find((s) => s.id === w);
-    if (byId) return byId;
-    if (!/^https?:\/\//i.test(w)) {
-      const ids = list.sites.map((s) => s.id);
-      throw new CliError(`--site ${w}: no site with that id in the config (ids: ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''})`);
-    }
-    const u = new URL(w);
-    const host = u.hostname.replace(/^www\./, '');
-    const byHost = list.sites.find((s) => new URL(s.home).hostname.replace(/^www\./, '') === host);
-    if (byHost) return { ...byHost, home: u.href };
-    return {
-      id: host.replace(/[^a-z0-9_-]+/gi, '-').toLowerCase(),
-      name: host,
-      regionCode: '000000',
-      home: u.href,
-      allowHosts: [],
-      maxPages: 400,
-    };
-  });
+  try {
+    return sitesFromArgs(list, wanted);
+  } catch (e) {
+    if (e instanceof UnknownSiteId) throw new CliError(e.message);
+    throw e;
+  }
 }
 
 export function crawlSummaryLines(archive: Archive, r: RunCrawlResult): string {
