@@ -8,11 +8,26 @@ const PAGE_PARAM = /^(?:page|pageno|pagenum|pageindex|page_no|curpage|currpage|p
 
 type PageRef = { url: URL; n: number };
 
-/** The document stem and page number of a URL path: `/a/t2021_123_2.html` → [`/a/t2021_123`, 2, `.html`]. */
-function stemOf(path: string): { stem: string; n: number; ext: string } | null {
-  const m = path.match(/^(.*\/[^/]*?)(?:_(\d{1,3}))?(\.[a-z]{2,6})$/i);
-  if (!m) return null;
-  return { stem: m[1], n: m[2] === undefined ? 0 : Number(m[2]), ext: m[3].toLowerCase() };
+/** A path without its extension: `/a/t2021_123_2.html` → [`/a/t2021_123_2`, `.html`]. */
+function splitExt(path: string): { base: string; ext: string } | null {
+  const m = path.match(/^(.*\/[^/]+?)(\.[a-z]{2,6})$/i);
+  return m ? { base: m[1], ext: m[2].toLowerCase() } : null;
+}
+
+/**
+ * The page number of `path` as a continuation of `self` (same directory, same extension): `self_N` continues
+ * `self`; when `self` is itself page M (`x_M`), `x_N` with N > M continues it. Null otherwise.
+ */
+function pageAfter(self: string, path: string): number | null {
+  const a = splitExt(self);
+  const b = splitExt(path);
+  if (!a || !b || a.ext !== b.ext) return null;
+  const direct = b.base.startsWith(`${a.base}_`) ? b.base.slice(a.base.length + 1) : null;
+  if (direct !== null && /^\d{1,3}$/.test(direct)) return Number(direct);
+  const own = a.base.match(/^(.*)_(\d{1,3})$/);
+  const other = b.base.match(/^(.*)_(\d{1,3})$/);
+  if (own && other && own[1] === other[1] && Number(other[2]) > Number(own[2])) return Number(other[2]);
+  return null;
 }
 
 function pageParam(u: URL): { name: string; n: number } | null {
@@ -48,7 +63,6 @@ export function continuationLinks(html: string, pageUrl: string): string[] {
       /* a broken <base> is ignored */
     }
   }
-  const self = stemOf(base.pathname);
   const selfParam = pageParam(base);
   const found = new Map<string, PageRef>();
 
@@ -63,8 +77,8 @@ export function continuationLinks(html: string, pageUrl: string): string[] {
     u.hash = '';
     if (u.host !== base.host) return;
     if (u.search === base.search) {
-      const s = stemOf(u.pathname);
-      if (self && s && s.stem === self.stem && s.ext === self.ext && s.n > self.n) found.set(u.href, { url: u, n: s.n });
+      const n = pageAfter(base.pathname, u.pathname);
+      if (n !== null) found.set(u.href, { url: u, n });
       return;
     }
     const p = pageParam(u);

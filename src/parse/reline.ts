@@ -14,7 +14,7 @@ const AFTER_NUMERAL = '本年新收|上年结转|本年度办理结果|结转下
 
 /** A line that is a whole document glued together, not a long paragraph. */
 function isCollapsed(line: string): boolean {
-  if (line.length < 300) return false;
+  if (line.length < 200) return false;
   const headings = line.match(/(?:^|[\s。；;：:！!？?”")）\d])[一二三四五六七八九十]{1,2}、/g)?.length ?? 0;
   const keys = line.match(new RegExp(HEADER_KEY_RE.source, 'g'))?.length ?? 0;
   const tableMarks = /第二十条|本年新收|勾稽关系|结果维持/.test(line) ? 2 : 0;
@@ -40,6 +40,8 @@ function relineOne(line: string): string {
   s = s.replace(/(?<=情况)\s*(?=行政复议\s*行政诉讼)/g, '\n');
   // Table-二 rows: the row name followed by its digits.
   s = s.replace(new RegExp(`\\s*(?=(?:${ACTIVE_ROW_NAMES})\\s?[-+]?\\d)`, 'gu'), '\n');
+  // A section heading ends at the first space (一、总体情况 2022年…), table-三 row labels keep their digits.
+  s = s.replace(/(^|\n)([一二三四五六七八九十]{1,2}、(?![^\n ]*(?:本年新收|上年结转|结转下年|办理结果))[^\n\s\d]{2,30}) +/g, '$1$2\n');
   // The remaining spaces between words were line breaks; a space before digits separates a label from its cells.
   s = s.replace(/(?<=[^\d\s:：]) +(?=[^\d\s])/g, '\n');
   s = s.replace(/(?<=\d) +(?=\p{Script=Han})(?![件条个项例元万亿千百次人户家份宗起篇期批场名位余多年月日天周号])/gu, '\n');

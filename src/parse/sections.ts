@@ -28,7 +28,9 @@ export function splitSections(body: string): Section[] {
   for (const line of body.split('\n')) {
     const m = line.includes('\t') ? null : line.match(HEADING);
     const title = m?.[1]?.trim() ?? '';
-    if (m && title.length <= 40 && !/[。；;]/.test(title) && !/[，,]/.test(title.slice(0, -1))) {
+    // Table-三 row labels (一、本年新收…, 三、本年度办理结果) are numbered like headings but are table rows.
+    const tableRow = /\d\s*$/.test(title) || /本年新收|上年结转|本年度办理结果|结转下年/.test(title);
+    if (m && !tableRow && title.length <= 40 && !/[。；;]/.test(title) && !/[，,]/.test(title.slice(0, -1))) {
       close();
       cur = { key: sectionKey(title), title: line.replace(/^\s*#+\s*/, '').trim(), text: '' };
       continue;

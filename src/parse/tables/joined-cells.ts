@@ -96,7 +96,7 @@ const groupsOfFiveAddUp = (v: number[]) => {
 };
 const rowTotalAddsUp = (v: number[]) => v.slice(0, 6).reduce((a, b) => a + b, 0) === v[6];
 
-const GLUED = /^(.*[^\d\s.+-])\s*([-+]?\d[\d\s.+-]*)$/;
+const GLUED = /^(.*[^\d\s.+-])(\s*)([-+]?\d[\d\s.+-]*)$/;
 
 function formatHints(text: string): { active: '2019' | '2021' | null; apps2021: boolean } {
   const s = text.replace(/\s+/g, '');
@@ -115,10 +115,11 @@ function joinedRowOf(line: string, i: number, lines: string[], hints: ReturnType
   if (line.includes('\t') || line.trim().startsWith('|')) return null;
   const t = line.trim();
   // A row of digits alone (table 四's values under its header) has no label.
-  const m = GLUED.exec(t) ?? (/^\d[\d\s]*$/.test(t) ? [t, '', t] : null);
+  const m = GLUED.exec(t) ?? (/^\d[\d\s]*$/.test(t) ? [t, '', ' ', t] : null);
   if (!m) return null;
   const label = m[1].trim();
-  const digits = m[2].trim();
+  const digits = m[3].trim();
+  const gluedToLabel = m[2] === '';
   const chunks = digits.split(/\s+/);
   // Blank marks or numbers standing apart in the label part: a space-separated row with blanks, not glued cells.
   if (label.split(/\s+/).some((tok) => /^(?:[-—–/／~～]+|[-+]?\d[\d.,]*)$/.test(tok))) return null;
@@ -126,7 +127,7 @@ function joinedRowOf(line: string, i: number, lines: string[], hints: ReturnType
   if (!collapsed && chunks.length > 1) return null;
   const make = (table: Table, row: string, keys: string[], kinds: ColumnKind[], identity?: (v: number[]) => boolean): JoinedRow | null => {
     // As many runs as cells: an ordinary space-separated row, read by the table readers as it is.
-    if (chunks.length >= kinds.length) return null;
+    if (chunks.length > kinds.length || (chunks.length === kinds.length && !gluedToLabel)) return null;
     const plain = cutCount(chunks, kinds);
     const candidates = splitDigits(chunks, kinds, identity);
     return { line: i, label, digits, table, row, keys, candidates, neededIdentity: plain > 1 };

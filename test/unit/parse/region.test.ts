@@ -69,3 +69,32 @@ describe('townshipRegionInText', () => {
     expect(townshipRegionInText('城关镇人民政府2021年政府信息公开工作年度报告')).toBeNull();
   });
 });
+
+describe('special zones and new areas', () => {
+  it('a zone that governs one county gets that county, with a note', async () => {
+    const { zoneRegionInText } = await import('../../../src/parse/region.ts');
+    expect(zoneRegionInText('平潭综合实验区2022年政府信息公开工作年度报告')).toMatchObject({ code: '350128', name: '平潭县' });
+    expect(zoneRegionInText('福建省平潭综合实验区管理委员会')?.code).toBe('350128');
+  });
+
+  it('a zone named after the county it lies in gets that county; one spanning several, the parent with a warning', async () => {
+    const { zoneRegionInText } = await import('../../../src/parse/region.ts');
+    expect(zoneRegionInText('昆山经济技术开发区2020年政府信息公开年度报告')).toMatchObject({ code: '320583' });
+    const xiong = zoneRegionInText('雄安新区2022年政府信息公开工作年度报告');
+    expect(xiong?.code).toBe('130600');
+    expect(xiong?.warnings[0]).toMatch(/^region_zone_parent/);
+    const unknown = zoneRegionInText('江苏省某某高新区管委会');
+    expect(unknown).toMatchObject({ code: '320000' });
+    expect(unknown?.warnings[0]).toMatch(/^region_zone_parent/);
+    expect(zoneRegionInText('某某新区2020年报告')).toBeNull();
+  });
+
+  it("readMetadata gives a zone's, a zone department's and a township's report the county code", async () => {
+    const { readMetadata } = await import('../../../src/parse/metadata.ts');
+    expect(readMetadata('平潭综合实验区财政金融局2021年政府信息公开工作年度报告\n正文').region.code).toBe('350128');
+    expect(readMetadata('正文', { title: '平潭综合实验区2020年政府信息公开工作年度报告' }).region.code).toBe('350128');
+    expect(readMetadata('永修县立新乡人民政府2020年政府信息公开工作年度报告\n正文').region.code).toBe('360425');
+    // A zone mentioned in the opening prose is not the report's subject.
+    expect(readMetadata('永修县2020年政府信息公开工作年度报告\n全县加快平潭综合实验区对口合作。').region.code).toBe('360425');
+  });
+});
