@@ -52,6 +52,7 @@ export const FAMILY_COUNTIES: readonly CountyEntry[] = [
   { id: 'qufu', name: '曲阜市', regionCode: '370881', realHost: 'www.qufu.gov.cn', family: 'hanweb-xxgk', province: '山东省', icp: '鲁', provinceHost: 'www.shandong.gov.cn', charset: 'utf-8' },
   { id: 'jingjiang', name: '靖江市', regionCode: '321282', realHost: 'www.jingjiang.gov.cn', family: 'jpaas', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8' },
   { id: 'zaduo', name: '杂多县', regionCode: '632722', realHost: 'www.zaduo.gov.cn', family: 'aspnet', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'gbk', tls: { 'www.zaduo.gov.cn': 'handshake-failure' } },
+  { id: 'jinhu', name: '金湖县', regionCode: '320831', realHost: 'www.jinhu.gov.cn', family: 'iframe', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8', subHost: 'xxgk.jinhu.gov.cn' },
 ];
 
 /** 民和回族土族自治县 → 民和, 永修县 → 永修 (as in 走进永修, 中国永修网). */
