@@ -19,5 +19,7 @@ export const ParseJobSchema = z.object({
   linkText: z.string().nullable(),
   bodyGzipBase64: z.string(),
   crawlRunId: z.number().int().nullable(),
+  // The site config's forced charset (a site whose pages lie about theirs); absent in jobs of older versions.
+  charset: z.string().nullable().optional(),
 });
 export type ParseJob = z.infer<typeof ParseJobSchema>;

@@ -143,6 +143,7 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
           linkText: d.linkText,
           bodyGzipBase64: gzipBase64(d.body),
           crawlRunId,
+          charset: ctx.site.charset ?? null,
         });
       },
       onError: (e: CrawlError) =>

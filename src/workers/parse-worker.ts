@@ -11,18 +11,22 @@ const log = createLogger('parse-worker');
 
 export type ParseFn = (
   bytes: Uint8Array,
-  info: { filename?: string; url?: string; contentType?: string | null },
+  info: { filename?: string; url?: string; contentType?: string | null; charset?: string | null },
 ) => Promise<ParseResult>;
 
 export type ParseWorkerOptions = BaseWorkerOptions & {
   archiveQueue: Queue<ArchiveJob>;
-  /** Defaults to parseDocument (src/parse/parse-file.ts), loaded on first use. */
+  /**
+   * Defaults to parseDocument (src/parse/parse-file.ts) inside the process's parse sandbox
+   * (src/documents/sandbox.ts: heap, RSS and wall-clock limits), loaded on first use.
+   */
   parse?: ParseFn;
   parserVersion?: string;
 };
 
-// Bad input, not bad luck: retrying an encrypted PDF gives the same answer.
-const PERMANENT_DOCUMENT_CODES = new Set(['encrypted', 'truncated', 'too_large', 'empty', 'unsupported']);
+// Bad input, not bad luck: retrying an encrypted PDF or a zip bomb gives the same answer. A timeout is
+// retried: on a busy machine the same document may fit its wall clock next time.
+const PERMANENT_DOCUMENT_CODES = new Set(['encrypted', 'truncated', 'too_large', 'empty', 'unsupported', 'too_deep', 'bomb']);
 
 function filenameOf(url: string): string | undefined {
   try {
@@ -34,7 +38,11 @@ function filenameOf(url: string): string | undefined {
 }
 
 let defaultParse: Promise<ParseFn> | undefined;
-const loadParse = () => (defaultParse ??= import('../parse/parse-file.ts').then((m) => m.parseDocument as ParseFn));
+const loadParse = () =>
+  (defaultParse ??= import('../documents/sandbox.ts').then((m) => {
+    const sandbox = m.sharedSandbox();
+    return ((bytes, info) => sandbox.parse(bytes, info)) as ParseFn;
+  }));
 
 /** Runs one parse job: bytes → ParseResult → a `parse-result` archive job. */
 export async function processParseJob(
@@ -55,7 +63,7 @@ export async function processParseJob(
   const parse = opts.parse ?? (await loadParse());
   let result: ParseResult;
   try {
-    result = await parse(new Uint8Array(bytes), { filename: filenameOf(source.url), url: source.url, contentType: source.contentType });
+    result = await parse(new Uint8Array(bytes), { filename: filenameOf(source.url), url: source.url, contentType: source.contentType, ...(source.charset ? { charset: source.charset } : {}) });
   } catch (err) {
     const e = err as Error & { code?: string };
     const permanent = e.name === 'DocumentError' && PERMANENT_DOCUMENT_CODES.has(String(e.code));

@@ -1,0 +1,18 @@
+// The parsing thread of sandbox.ts. Plain .mjs because worker threads do not inherit the tsx or vitest
+// loaders: it registers tsx itself, then serves one document per message with parseDocument.
+import { parentPort } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
+
+register();
+const { parseDocument } = await import('../parse/parse-file.ts');
+
+parentPort.on('message', async ({ id, bytes, info }) => {
+  try {
+    const result = await parseDocument(bytes, info);
+    parentPort.postMessage({ id, ok: true, result });
+  } catch (e) {
+    const error = { name: e?.name ?? 'Error', message: String(e?.message ?? e), code: e?.code, filename: e?.filename ?? info?.filename ?? null };
+    parentPort.postMessage({ id, ok: false, error });
+  }
+});
+parentPort.postMessage({ ready: true });

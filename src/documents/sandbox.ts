@@ -1,0 +1,222 @@
+// Every document parsed inside limits that hold for the whole process. parseDocument runs in a worker
+// thread with V8 heap and stack limits (resourceLimits); this thread keeps a wall clock and an RSS
+// watchdog on the whole process, because what a hostile document inflates (zlib output, image rasters,
+// pdf.js buffers) lives outside the V8 heap that resourceLimits caps. A document that trips a limit gets
+// a DocumentError (`timeout`, `too_large`, `too_deep`); the thread is terminated (this works even while
+// it is stuck in a synchronous loop) and a fresh one serves the next document. The caller survives.
+// Caps checked before allocation (limits.ts, src/parse/html-guard.ts) refuse most hostile documents
+// cheaply; these limits are the backstop for whatever gets past them.
+import { Worker } from 'node:worker_threads';
+import type { ParseResult } from '../schema/parse-result.ts';
+import { DocumentError, type DocumentErrorCode } from './errors.ts';
+
+export type SandboxInfo = { filename?: string; url?: string; contentType?: string | null; charset?: string | null };
+
+export type SandboxLimits = {
+  /** Wall clock per document (OCR of a 20-page scan needs about a minute on one core). */
+  timeoutMs: number;
+  /** Resident set of the whole process while a document is being parsed. */
+  maxRssMb: number;
+  /** V8 old-generation heap of the parsing thread. */
+  maxHeapMb: number;
+  /** V8 stack of the parsing thread (readers recurse over nested markup). */
+  stackSizeMb: number;
+  /** How often the RSS watchdog looks. */
+  pollMs: number;
+};
+
+export const SANDBOX_LIMITS: SandboxLimits = {
+  timeoutMs: 120_000,
+  maxRssMb: 1024,
+  maxHeapMb: 640,
+  stackSizeMb: 16,
+  pollMs: 50,
+};
+
+const envInt = (name: string): number | undefined => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+};
+
+/** Limits from the environment (NIANBAO_PARSE_TIMEOUT_MS, NIANBAO_PARSE_MAX_RSS_MB) over the defaults. */
+export function sandboxLimitsFromEnv(base: SandboxLimits = SANDBOX_LIMITS): SandboxLimits {
+  return {
+    ...base,
+    timeoutMs: envInt('NIANBAO_PARSE_TIMEOUT_MS') ?? base.timeoutMs,
+    maxRssMb: envInt('NIANBAO_PARSE_MAX_RSS_MB') ?? base.maxRssMb,
+  };
+}
+
+const THREAD_URL = new URL('./sandbox-thread.mjs', import.meta.url);
+
+type Reply =
+  | { id: number; ok: true; result: ParseResult }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string; filename?: string | null } };
+
+type Pending = {
+  id: number;
+  filename: string | null;
+  resolve: (r: ParseResult) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  started: number;
+};
+
+export type SandboxStats = { parsed: number; failed: number; restarts: number; peakRssMb: number; longestMs: number };
+
+/** One parsing thread; documents are parsed one at a time, in call order. */
+export class ParseSandbox {
+  readonly limits: SandboxLimits;
+  readonly stats: SandboxStats = { parsed: 0, failed: 0, restarts: 0, peakRssMb: 0, longestMs: 0 };
+  private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
+  private current: Pending | null = null;
+  /** The last parse in line: the next one starts when it settles. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private watchdog: NodeJS.Timeout | null = null;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(limits: Partial<SandboxLimits> = {}) {
+    this.limits = { ...sandboxLimitsFromEnv(), ...limits };
+  }
+
+  /** parseDocument (src/parse/parse-file.ts) in the sandbox. Rejects with DocumentError on a limit. */
+  parse(bytes: Uint8Array, info: SandboxInfo = {}): Promise<ParseResult> {
+    if (this.closed) return Promise.reject(new Error('parse sandbox is closed'));
+    const run = this.tail.then(() => this.run(bytes, info));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopWatchdog();
+    const w = this.worker;
+    this.worker = null;
+    this.ready = null;
+    if (w) await w.terminate();
+  }
+
+  private async run(bytes: Uint8Array, info: SandboxInfo): Promise<ParseResult> {
+    const filename = info.filename ?? null;
+    const id = this.nextId++;
+    const result = new Promise<ParseResult>((resolve, reject) => {
+      const timer = setTimeout(() => this.kill('timeout', `not parsed within ${this.limits.timeoutMs} ms`), this.limits.timeoutMs);
+      this.current = { id, filename, resolve, reject, timer, started: Date.now() };
+    });
+    const settled = result.then(
+      () => this.finish(true),
+      () => this.finish(false),
+    );
+    void settled;
+    try {
+      const worker = await this.start();
+      if (this.current?.id !== id) return result; // killed (timeout) while the thread was starting
+      worker.ref();
+      this.startWatchdog();
+      const data = new Uint8Array(bytes); // a copy: the caller's buffer is neither detached nor shared
+      worker.postMessage({ id, bytes: data, info: { filename: info.filename, url: info.url, contentType: info.contentType ?? null, charset: info.charset ?? null } }, [data.buffer as ArrayBuffer]);
+    } catch (e) {
+      this.settle(id, (p) => p.reject(e as Error));
+    }
+    return result;
+  }
+
+  private finish(ok: boolean): void {
+    if (ok) this.stats.parsed++;
+    else this.stats.failed++;
+    this.stopWatchdog();
+    this.worker?.unref();
+  }
+
+  private settle(id: number, fn: (p: Pending) => void): void {
+    const p = this.current;
+    if (!p || p.id !== id) return;
+    this.current = null;
+    clearTimeout(p.timer);
+    this.stats.longestMs = Math.max(this.stats.longestMs, Date.now() - p.started);
+    fn(p);
+  }
+
+  private start(): Promise<Worker> {
+    if (this.worker && this.ready) return this.ready.then(() => this.worker!);
+    const worker = new Worker(THREAD_URL, {
+      // Not the parent's flags (vitest, --import tsx): the thread registers tsx itself.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: this.limits.stackSizeMb },
+      stdout: true,
+      stderr: false,
+    });
+    worker.stdout.resume(); // pdf.js and friends print; nothing may pile up
+    this.worker = worker;
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', (m: { ready?: boolean }) => (m?.ready ? resolve() : reject(new Error('parse sandbox did not start'))));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`parse sandbox exited (${code}) while starting`)));
+    });
+    worker.on('message', (m: Reply | { ready: true }) => {
+      if (!('id' in m)) return;
+      if (m.ok) this.settle(m.id, (p) => p.resolve(m.result));
+      else this.settle(m.id, (p) => p.reject(reviveError(m.error)));
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      if (this.worker !== worker) return;
+      const oom = e.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      const code: DocumentErrorCode = oom ? 'too_large' : /call stack/i.test(e.message) ? 'too_deep' : 'unsupported';
+      this.kill(code, oom ? `needs more than the ${this.limits.maxHeapMb} MB parse heap` : `parser failed: ${e.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.kill('unsupported', `parser thread exited (${code})`);
+    });
+    return this.ready.then(() => worker);
+  }
+
+  /** Ends the current parse with `code` and throws the thread away; the next parse starts a new one. */
+  private kill(code: DocumentErrorCode, message: string): void {
+    const w = this.worker;
+    this.worker = null;
+    this.ready = null;
+    if (w) {
+      this.stats.restarts++;
+      void w.terminate();
+    }
+    const p = this.current;
+    if (p) this.settle(p.id, (q) => q.reject(new DocumentError(code, q.filename, message)));
+  }
+
+  private startWatchdog(): void {
+    if (this.watchdog) return;
+    const cap = this.limits.maxRssMb * 1024 * 1024;
+    this.watchdog = setInterval(() => {
+      const rss = process.memoryUsage.rss();
+      this.stats.peakRssMb = Math.max(this.stats.peakRssMb, Math.round(rss / 1048576));
+      if (rss > cap && this.current) this.kill('too_large', `parsing took the process to ${Math.round(rss / 1048576)} MB, over the ${this.limits.maxRssMb} MB cap`);
+    }, this.limits.pollMs);
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+}
+
+/** Errors cross the thread boundary as plain data; a DocumentError comes back as one. */
+function reviveError(e: { name: string; message: string; code?: string; filename?: string | null }): Error {
+  if (e.name === 'DocumentError' && e.code) {
+    const err = new DocumentError(e.code as DocumentErrorCode, e.filename ?? null, '');
+    err.message = e.message;
+    return err;
+  }
+  if (e.name === 'RangeError' && /call stack/i.test(e.message)) return new DocumentError('too_deep', e.filename ?? null, `nested deeper than the parser can walk (${e.message})`);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+let shared: ParseSandbox | null = null;
+/** The process's sandbox (created on first use; an idle sandbox does not keep the process alive). */
+export function sharedSandbox(): ParseSandbox {
+  return (shared ??= new ParseSandbox());
+}
