@@ -128,7 +128,10 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
       ...(opts.browser === undefined ? {} : { browser: opts.browser }),
       onSnapshot: (s) => opts.sink.snapshot(s, crawlRunId),
       onDocument: async (d: CandidateDocument) => {
-        if (opts.hasParse && !opts.hasParse(d.sha256)) {
+        // Bytes this parser already read (a re-crawl of an unchanged page): nothing to do, even when the
+        // Redis that remembered the finished parse job is gone (private Redis data is removed after a run).
+        if (opts.hasParse?.(d.sha256)) return;
+        if (opts.hasParse) {
           const old = await opts.parseQueue.getJob(parseJobId(d.sha256));
           const state = old ? await old.getState() : null;
           if (state === 'completed' || state === 'failed') await old!.remove().catch(() => {});

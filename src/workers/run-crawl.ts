@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { CrawlSiteStats } from '../crawler/types.ts';
 import type { ProgressSnapshot } from './stage-counts.ts';
 import { createLogger } from '../log.ts';
@@ -41,7 +42,11 @@ export async function runCrawl(opts: RunCrawlOptions): Promise<RunCrawlResult> {
   const started = Date.now();
   const { archive } = opts;
   for (const s of opts.sites) archive.upsertSite(s);
-  const crawlRunId = archive.startCrawlRun(opts.args ?? null);
+  // Runs a killed process left 'running' would stay so forever: say what became of them.
+  const interrupted = archive.markDeadRunsInterrupted(os.hostname(), isProcessAlive);
+  if (interrupted.length) log.warn({ runs: interrupted }, 'crawl runs left running by a dead process marked interrupted');
+  // A run this process works on is owned by it; an enqueue-only run belongs to workers elsewhere.
+  const crawlRunId = archive.startCrawlRun(opts.args ?? null, undefined, opts.work === false ? null : `${os.hostname()}:${process.pid}`);
   const settings: CrawlRunSettings = {
     defaults: opts.defaults,
     proxyUrl: opts.proxyUrl ?? null,
@@ -106,4 +111,15 @@ export function sumStats(outcomes: SiteOutcome[]) {
     for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] += o.stats[k] ?? 0;
   }
   return t;
+}
+
+/** Whether a process with this pid exists on this host (signal 0 checks without signalling). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
