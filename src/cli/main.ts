@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError, type CommandContext } from './commands/common.ts';
 import { crawlCommand } from './commands/crawl.ts';
 import { demoCommand } from './commands/demo.ts';
+import { exportCommand } from './commands/export.ts';
 import { evalCommand } from './commands/eval.ts';
 import { reparseCommand } from './commands/reparse.ts';
+import { searchCommand } from './commands/search.ts';
 import { statsCommand } from './commands/stats.ts';
 import { workCommand } from './commands/work.ts';
 
@@ -46,6 +49,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   }
 
   const program = new Command('nianbao')
+    .version(packageVersion(), '-V, --version', 'print the nianbao version')
     .description('Crawl, parse and archive Chinese government information-disclosure annual reports (政府信息公开工作年度报告)')
     .exitOverride()
     .configureOutput({
@@ -59,6 +63,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   program.addCommand(demoCommand(ctx));
   program.addCommand(statsCommand(ctx));
   program.addCommand(reparseCommand(ctx));
+  program.addCommand(exportCommand(ctx));
+  program.addCommand(searchCommand(ctx));
   program.addCommand(evalCommand(ctx));
   try {
     await registerParseCommand(program, ctx);
@@ -92,4 +98,9 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       process.removeListener('SIGTERM', onSignal);
     }
   }
+}
+
+/** The version in package.json (the repository is run from its checkout: there is no build to stamp it). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }

@@ -4,9 +4,12 @@ import type { ReparseItem } from '../../store/archive.ts';
 import { createProgress } from '../progress.ts';
 import { CliError, DEFAULT_ARCHIVE, positiveInt, writeLine, type CommandContext } from './common.ts';
 import { withRuntime } from './runtime.ts';
-import { formatRows } from './summary.ts';
+import { formatFigureCounts, formatRows } from './summary.ts';
 
-type ReparseOpts = { archive: string; force?: boolean; concurrency?: number; prefix?: string };
+type ReparseOpts = { archive: string; force?: boolean; concurrency?: number; prefix?: string; diff?: string };
+
+/** One line of `--diff`: a figure of a report that the new parser reads differently. */
+type DiffRow = { reportId: number; key: string; before: number | null; after: number | null; oldParser: string | null; newParser: string };
 
 // Bodies travel inside parse jobs: keep only a window of them in Redis, not the whole archive.
 const MAX_QUEUED = 200;
@@ -23,6 +26,7 @@ export function reparseCommand(ctx: CommandContext): Command {
     .option('--force', 'also re-parse snapshots this parser version has already read')
     .option('--concurrency <n>', 'parse jobs at once', positiveInt('--concurrency'))
     .option('--prefix <prefix>', 'queue key prefix in Redis (one prefix per archive)')
+    .option('--diff <file>', 'write what changed as CSV: report, key, old value, new value, parser versions')
     .action(async (opts: ReparseOpts) => {
       if (!existsSync(opts.archive)) throw new CliError(`no archive at ${opts.archive}`);
       const { PARSER_VERSION } = await import('../../parse/version.ts');
@@ -43,6 +47,8 @@ export function reparseCommand(ctx: CommandContext): Command {
         }
         const totals = { documents: 0, saved: 0, reportsChanged: 0, reportsNew: 0, figuresChanged: 0, noLongerReports: 0 };
         const changedReports = new Set<number>();
+        const diffRows: DiffRow[] = [];
+        const parserOf = archive!.db.prepare('SELECT parser_version FROM parse_runs WHERE id = ?');
         const pipeline = startPipeline({
           redisUrl: redis.url,
           prefix: opts.prefix,
@@ -58,6 +64,10 @@ export function reparseCommand(ctx: CommandContext): Command {
                 changedReports.add(s.reportId);
               }
               totals.figuresChanged += s.figuresChanged;
+              if (s.reportId !== null && s.figureChanges.length > 0) {
+                const old = s.previousParseRunId === null ? null : ((parserOf.get(s.previousParseRunId) as { parser_version: string } | undefined)?.parser_version ?? null);
+                for (const c of s.figureChanges) diffRows.push({ reportId: s.reportId, key: c.key, before: c.before, after: c.after, oldParser: old, newParser: job.parserVersion });
+              }
               if (!job.result.isReport && s.reportId !== null) totals.noLongerReports++;
             };
             count(saved);
@@ -117,9 +127,17 @@ export function reparseCommand(ctx: CommandContext): Command {
             ['reports changed', `${totals.reportsChanged}${totals.reportsNew ? ` (+${totals.reportsNew} new)` : ''}`],
             ['figures changed', totals.figuresChanged],
             ['no longer reports', totals.noLongerReports],
-            ['reports', `${s.reports} in archive, ${s.figures} figures`],
+            ['reports', `${s.reports} in archive`],
+            ['figures', formatFigureCounts(s)],
           ]),
         );
+        if (opts.diff) {
+          const { writeFileSync } = await import('node:fs');
+          const { csvLine } = await import('../csv.ts');
+          const header = csvLine(['report_id', 'key', 'old_value', 'new_value', 'old_parser_version', 'new_parser_version']);
+          writeFileSync(opts.diff, header + diffRows.map((r) => csvLine([r.reportId, r.key, r.before, r.after, r.oldParser, r.newParser])).join(''));
+          writeLine(ctx.stdout, `${diffRows.length} changed figures written to ${opts.diff}`);
+        }
       });
     });
 }

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Archive } from '../../store/archive.ts';
 import { ensureRedis, type RedisHandle } from '../../workers/redis.ts';
@@ -9,9 +9,14 @@ export type Runtime = { redis: RedisHandle; archive?: Archive };
 /**
  * Opens what a command needs and always releases it: the archive (this process becomes its writer) and
  * Redis (REDIS_URL, else a private server whose data lives beside the archive).
+ *
+ * A private Redis's data (`<archive folder>/redis/<name>`, tens of MB of finished jobs carrying document
+ * bytes) is removed when the command finishes without an error: the archive holds everything, and a
+ * crawl or reparse needs no queue state from an earlier one. `keepRedisData` (long-running `nianbao
+ * work`) keeps it; so does a command that failed, so its queued work can be inspected or resumed.
  */
 export async function withRuntime<T>(
-  opts: { archivePath?: string; redisDataDir?: string },
+  opts: { archivePath?: string; redisDataDir?: string; keepRedisData?: boolean },
   fn: (rt: Runtime) => Promise<T>,
 ): Promise<T> {
   let archive: Archive | undefined;
@@ -20,19 +25,35 @@ export async function withRuntime<T>(
     archive = Archive.open(opts.archivePath);
   }
   let redis: RedisHandle | undefined;
+  let finished = false;
+  const dataDir = opts.redisDataDir ?? (opts.archivePath ? dataDirOf(opts.archivePath) : path.resolve('data'));
+  const name = opts.archivePath ? path.basename(opts.archivePath).replace(/\.[^.]*$/, '') : 'workers';
+  const redisDir = path.join(dataDir, 'redis', name);
   try {
-    const dataDir = opts.redisDataDir ?? (opts.archivePath ? dataDirOf(opts.archivePath) : path.resolve('data'));
-    const name = opts.archivePath ? path.basename(opts.archivePath).replace(/\.[^.]*$/, '') : 'workers';
     if (!process.env.REDIS_URL && archive && isFreshArchive(archive)) {
       // Jobs left in a private Redis belong to the archive that was here before (deleted or replaced):
       // finished parse jobs there would make BullMQ skip this archive's documents as already parsed.
-      rmSync(path.join(dataDir, 'redis', name), { recursive: true, force: true });
+      rmSync(redisDir, { recursive: true, force: true });
     }
     redis = await ensureRedis({ dataDir, name });
-    return await fn({ redis, archive });
+    const result = await fn({ redis, archive });
+    finished = true;
+    return result;
   } finally {
     await redis?.stop();
     archive?.close();
+    if (finished && redis?.private && !opts.keepRedisData) removePrivateRedisData(redisDir);
+  }
+}
+
+function removePrivateRedisData(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  // The shared parent goes too when no other archive's Redis lives there.
+  const parent = path.dirname(dir);
+  try {
+    if (readdirSync(parent).length === 0) rmdirSync(parent);
+  } catch {
+    /* already gone */
   }
 }
 

@@ -33,10 +33,15 @@ export function formatArchiveStats(s: ArchiveStats): [string, string | number][]
     ['urls', s.urls],
     ['reports', s.reports],
     ['  by year', formatByYear(s.reportsByYear)],
-    ['figures', s.figures],
+    ['figures', formatFigureCounts(s)],
     ['parse runs', s.parseRuns],
     ['errors', s.errors],
   ];
 }
 
 export const pct = (num: number, den: number) => (den === 0 ? '—' : `${((100 * num) / den).toFixed(1)}%`);
+
+/** Both counts, named after what they count: `v_figures` rows vs every parse run's rows of `figures`. */
+export function formatFigureCounts(s: Pick<ArchiveStats, 'figures' | 'figureRows'>): string {
+  return `${s.figures} in reports' latest parses (v_figures); ${s.figureRows} rows in figures (every parse run)`;
+}
