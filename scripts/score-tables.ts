@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const usePdftotext = args.includes('--pdftotext');
 const dump = args.includes('--dump') ? args[args.indexOf('--dump') + 1] : null;
-const root = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'shared');
+const root = join(dirname(new URL(import.meta.url).pathname), '..', 'test', 'fixtures', 'reports');
 const isTableKey = (k: string) => /^(active|applications|review|litigation_direct|litigation_after_review)\./.test(k);
 
 async function bodyOf(path: string): Promise<string> {
