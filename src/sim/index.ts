@@ -12,6 +12,8 @@ import type { Manifest, NbLayout, SimSiteInfo } from './sites/types.ts';
 export type { Manifest, ManifestDecoy, ManifestReport, SimSiteInfo } from './sites/types.ts';
 export { CHALLENGE_COOKIE, challengeToken, type SimFaults } from './server.ts';
 export { createRng } from './random.ts';
+export { SIM_TLS } from './tls.ts';
+export type { BodyRequest, TlsMode } from './sites/types.ts';
 
 export interface SimWebOptions {
   seed?: number;

@@ -3,11 +3,13 @@
 // get 502: the sim never forwards anywhere.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import tls from 'node:tls';
 import iconv from 'iconv-lite';
 import { AttachmentCache, CONTENT_TYPES } from './attachments.ts';
 import { hashString } from './random.ts';
 import { routeKey, type BuiltSite } from './sites/build.ts';
-import type { Manifest, Route, SimRequest } from './sites/types.ts';
+import { secureContexts } from './tls.ts';
+import type { Manifest, Route, SimRequest, TlsMode } from './sites/types.ts';
 
 /** Opt-in hostile behaviour (docs/site-families.md §3). Off by default so the plain world stays easy to score. */
 export interface SimFaults {
@@ -82,6 +84,11 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
   const attempts = new Map<string, number>();
   const windows = new Map<string, { start: number; count: number }>();
   const sockets = new Set<Socket>();
+  // https: hosts with a TLS behaviour (family sites only); sockets we terminated TLS on, by CONNECT host
+  const tlsHosts = new Map<string, TlsMode>();
+  for (const s of o.sites) for (const [h, m] of Object.entries(s.info.tls ?? {})) tlsHosts.set(h, m);
+  const contexts = tlsHosts.size ? secureContexts() : null;
+  const secureSockets = new WeakMap<object, string>();
 
   const send = (res: http.ServerResponse, status: number, headers: Record<string, string>, body: string | Uint8Array, head: boolean) => {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -117,7 +124,8 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
     let target: URL;
     try {
-      target = absolute ? new URL(raw) : new URL(`http://${req.headers.host ?? '127.0.0.1'}${raw}`);
+      const tunnelHost = secureSockets.get(req.socket);
+      target = absolute ? new URL(raw) : new URL(tunnelHost ? `https://${tunnelHost}${raw}` : `http://${req.headers.host ?? '127.0.0.1'}${raw}`);
     } catch {
       return send(res, 400, { 'Content-Type': 'text/plain' }, 'bad request target', false);
     }
@@ -131,8 +139,13 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
       return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, `<!DOCTYPE html><meta charset="utf-8"><title>nianbao sim</title><p>Use this server as an HTTP proxy. Seed ${o.seed}. <a href="/__manifest.json">manifest</a></p><ul>${list}</ul>`, head);
     }
     const site = byHost.get(hostname);
-    if (!site || target.protocol !== 'http:') {
+    const secure = target.protocol === 'https:' && secureSockets.has(req.socket);
+    if (!site || !(target.protocol === 'http:' || secure)) {
       return send(res, 502, { 'Content-Type': 'text/plain; charset=utf-8' }, `nianbao sim: ${hostname} is not a simulated host; nothing is forwarded\n`, head);
+    }
+    // an https front that refuses everything while http works (Xuzhou 生态环境局, docs/site-families.md §2 C)
+    if (secure && tlsHosts.get(hostname) === 'forbidden') {
+      return send(res, 403, { 'Content-Type': 'text/html' }, '<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>', head);
     }
     const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
     const f = o.faults ?? {};
@@ -175,11 +188,24 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
       else res.destroy();
     });
   });
-  // HTTPS through the proxy would need CONNECT; no simulated host speaks TLS, so every tunnel is refused.
-  server.on('connect', (_req, socket: Socket) => {
+  // HTTPS through the proxy is a CONNECT tunnel. Hosts with a TLS behaviour get a tunnel that ends here, in TLS
+  // with the sim's test certificates, and then the same routes as over http; every other tunnel is refused.
+  server.on('connect', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
     // The tunnel socket is ours: a client that resets it must not raise an unhandled ECONNRESET.
     socket.on('error', () => {});
-    socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    const m = /^([^:/]+):(\d+)$/.exec(req.url ?? '');
+    const host = m?.[1]?.toLowerCase() ?? '';
+    const mode = m?.[2] === '443' ? tlsHosts.get(host) : undefined;
+    if (!mode || !contexts) {
+      socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length) socket.unshift(head);
+    const secureSocket = new tls.TLSSocket(socket, { isServer: true, secureContext: contexts[mode] });
+    secureSocket.on('error', () => socket.destroy());
+    secureSockets.set(secureSocket, host);
+    server.emit('connection', secureSocket);
   });
   server.on('connection', (s: Socket) => {
     sockets.add(s);

@@ -108,6 +108,7 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     robotsPrivate: opts.robotsPrivate,
     nbLayout: opts.nbLayout ?? 'flat',
     siteIdCode: `${county.regionCode}${String(rng.int(1, 3)).padStart(4, '0')}`,
+    ...(county.mechanics ? { mechanics: county.mechanics } : {}),
     ...(county.tls ? { tls: Object.fromEntries(Object.entries(county.tls).map(([h, m]) => [`${h}.test`, m])) } : {}),
   };
   const ctx: SiteContext = { county, info, platformBase, homeBase };

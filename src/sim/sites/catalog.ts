@@ -22,6 +22,8 @@ export interface CountyEntry {
   tls?: Record<string, import('./types.ts').TlsMode>;
   /** a second host of the site (iframe targets, disclosure sub-host), without .test */
   subHost?: string;
+  /** family sites: what a crawler must do there, in a few words (SimSiteInfo.mechanics, config notes) */
+  mechanics?: string[];
 }
 
 export const COUNTIES: readonly CountyEntry[] = [
@@ -46,13 +48,14 @@ export const COUNTIES: readonly CountyEntry[] = [
  * served only with `include: 'families' | 'all'` so the demo's world (and its bytes) stays as it was.
  */
 export const FAMILY_COUNTIES: readonly CountyEntry[] = [
-  { id: 'deqing', name: '德庆县', regionCode: '441226', realHost: 'www.gddq.gov.cn', family: 'gkmlpt', province: '广东省', icp: '粤', provinceHost: 'www.gd.gov.cn', charset: 'utf-8', tls: { 'www.gddq.gov.cn': 'ok' } },
-  { id: 'peixian', name: '沛县', regionCode: '320322', realHost: 'www.px.gov.cn', family: 'epoint', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8', httpsHome: true, tls: { 'www.px.gov.cn': 'forbidden' } },
-  { id: 'menyuan', name: '门源回族自治县', regionCode: '632221', realHost: 'www.menyuan.gov.cn', family: 'lonsun', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'utf-8' },
-  { id: 'qufu', name: '曲阜市', regionCode: '370881', realHost: 'www.qufu.gov.cn', family: 'hanweb-xxgk', province: '山东省', icp: '鲁', provinceHost: 'www.shandong.gov.cn', charset: 'utf-8' },
-  { id: 'jingjiang', name: '靖江市', regionCode: '321282', realHost: 'www.jingjiang.gov.cn', family: 'jpaas', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8' },
-  { id: 'zaduo', name: '杂多县', regionCode: '632722', realHost: 'www.zaduo.gov.cn', family: 'aspnet', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'gbk', tls: { 'www.zaduo.gov.cn': 'handshake-failure' } },
-  { id: 'jinhu', name: '金湖县', regionCode: '320831', realHost: 'www.jinhu.gov.cn', family: 'iframe', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8', subHost: 'xxgk.jinhu.gov.cn' },
+  { id: 'deqing', name: '德庆县', regionCode: '441226', realHost: 'www.gddq.gov.cn', family: 'gkmlpt', province: '广东省', icp: '粤', provinceHost: 'www.gd.gov.cn', charset: 'utf-8', tls: { 'www.gddq.gov.cn': 'ok' }, mechanics: ['hash-routed SPA /gkmlpt/index#<catId>', 'SID in page script', 'JSON category/list/content API', 'post_/mpost_ twins', 'shell articles filled by /gkmlpt/api/content/<id>', 'https ok'] },
+  { id: 'peixian', name: '沛县', regionCode: '320322', realHost: 'www.px.gov.cn', family: 'epoint', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8', httpsHome: true, tls: { 'www.px.gov.cn': 'forbidden' }, mechanics: ['https home answers 403, http works', 'empty column shells + JSON list API', 'showinfo.html?infoGuid= shells filled by POST getinfodetail', 'GUID attachment endpoints'] },
+  { id: 'menyuan', name: '门源回族自治县', regionCode: '632221', realHost: 'www.menyuan.gov.cn', family: 'lonsun', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'utf-8', mechanics: ['organ tree API', 'per-organ catalogue API', 'JS-shell lists (infoList API)', 'shell articles filled by /public/api/content'] },
+  { id: 'qufu', name: '曲阜市', regionCode: '370881', realHost: 'www.qufu.gov.cn', family: 'hanweb-xxgk', province: '山东省', icp: '鲁', provinceHost: 'www.shandong.gov.cn', charset: 'utf-8', mechanics: ['empty column shells', '/module/xxgk/search.jsp answers the whole area: keep rows art_<COLID>_', 'downfile.jsp 302 attachments'] },
+  { id: 'jingjiang', name: '靖江市', regionCode: '321282', realHost: 'www.jingjiang.gov.cn', family: 'jpaas', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8', mechanics: ['JPaaS: page 1 in the column, later pages via build/unit with paramJson'] },
+  { id: 'zaduo', name: '杂多县', regionCode: '632722', realHost: 'www.zaduo.gov.cn', family: 'aspnet', province: '青海省', icp: '青', provinceHost: 'www.qinghai.gov.cn', charset: 'gbk', tls: { 'www.zaduo.gov.cn': 'handshake-failure' }, mechanics: ['ASP.NET postback pager (__VIEWSTATE/__EVENTVALIDATION replay)', 'GBK in <meta> only', 'a report split over <id>.html and <id>_2.html', 'https handshake failure (TLS 1.0 only)'] },
+  { id: 'jinhu', name: '金湖县', regionCode: '320831', realHost: 'www.jinhu.gov.cn', family: 'iframe', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8', subHost: 'xxgk.jinhu.gov.cn', mechanics: ['lists inside an iframe on xxgk.jinhu.gov.cn.test', 'article bodies inside an iframe of /iframe/content/<id>.html'] },
+  { id: 'fengxian', name: '丰县', regionCode: '320321', realHost: 'www.chinafx.gov.cn', family: 'static', province: '江苏省', icp: '苏', provinceHost: 'www.jiangsu.gov.cn', charset: 'utf-8', httpsHome: true, tls: { 'www.chinafx.gov.cn': 'incomplete-chain' }, mechanics: ['https home with an incomplete certificate chain (intermediate withheld), http works'] },
 ];
 
 /** 民和回族土族自治县 → 民和, 永修县 → 永修 (as in 走进永修, 中国永修网). */
