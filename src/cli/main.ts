@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { CliError, type CommandContext } from './commands/common.ts';
 import { crawlCommand } from './commands/crawl.ts';
+import { dashboardCommand } from './commands/dashboard.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exportCommand } from './commands/export.ts';
 import { evalCommand } from './commands/eval.ts';
@@ -65,6 +66,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   program.addCommand(reparseCommand(ctx));
   program.addCommand(exportCommand(ctx));
   program.addCommand(searchCommand(ctx));
+  program.addCommand(dashboardCommand(ctx));
   program.addCommand(evalCommand(ctx));
   try {
     await registerParseCommand(program, ctx);
