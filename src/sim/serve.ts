@@ -1,8 +1,9 @@
 // Manual exploration: `npx tsx src/sim/serve.ts [--port 8080] [--seed 1] [--faults '{"challengeSites":["yongxiu"]}']
-// [--write-config]`, then e.g.
+// [--include classic|families|all] [--write-config]`, then e.g.
 // `curl -x http://127.0.0.1:8080 http://www.yongxiu.gov.cn.test/`.
 import { fileURLToPath } from 'node:url';
-import { startSimWeb, writeSimSitesYaml, type SimFaults } from './index.ts';
+import { writeFile } from 'node:fs/promises';
+import { buildSimWorld, simFamiliesYaml, startSimWeb, writeSimSitesYaml, type SimFaults, type SimInclude } from './index.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -12,16 +13,26 @@ function arg(name: string): string | undefined {
 const seed = Number(arg('seed') ?? 1);
 const port = Number(arg('port') ?? 0);
 const faultsArg = arg('faults');
-const web = await startSimWeb({ seed, port, faults: faultsArg ? (JSON.parse(faultsArg) as SimFaults) : undefined });
+const include = (arg('include') ?? 'classic') as SimInclude;
+if (!['classic', 'families', 'all'].includes(include)) throw new Error(`--include: classic, families or all, not ${include}`);
+const web = await startSimWeb({ seed, port, include, faults: faultsArg ? (JSON.parse(faultsArg) as SimFaults) : undefined });
 
 if (process.argv.includes('--write-config')) {
-  const path = fileURLToPath(new URL('../../config/sites.sim.yaml', import.meta.url));
-  await writeSimSitesYaml(path, web.sites);
-  console.log(`wrote ${path}`);
+  // the lists hold hosts only, which do not depend on the seed
+  if (include !== 'families') {
+    const path = fileURLToPath(new URL('../../config/sites.sim.yaml', import.meta.url));
+    await writeSimSitesYaml(path, buildSimWorld(seed, 'classic').manifest.sites);
+    console.log(`wrote ${path}`);
+  }
+  if (include !== 'classic') {
+    const path = fileURLToPath(new URL('../../config/sites.sim-families.yaml', import.meta.url));
+    await writeFile(path, simFamiliesYaml(), 'utf8');
+    console.log(`wrote ${path}`);
+  }
 }
 
 console.log(`proxy: ${web.proxyUrl}   manifest: ${web.proxyUrl}/__manifest.json   seed: ${seed}`);
-for (const s of web.sites) console.log(`  ${s.id.padEnd(10)} ${s.family.padEnd(7)} ${s.charset.padEnd(5)} ${s.home}  ${s.name}`);
+for (const s of web.sites) console.log(`  ${s.id.padEnd(10)} ${s.family.padEnd(11)} ${s.charset.padEnd(5)} ${s.home}  ${s.name}`);
 const m = web.manifest;
 console.log(`${m.reports.length} reports, ${m.decoys.length} decoys`);
 
