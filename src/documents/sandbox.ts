@@ -13,6 +13,8 @@ import { DocumentError, type DocumentErrorCode } from './errors.ts';
 export type SandboxInfo = { filename?: string; url?: string; contentType?: string | null; charset?: string | null };
 
 export type SandboxLimits = {
+  /** Larger inputs are refused before parsing: the page-size limit (a 50 MB page parses in ~400 MB). */
+  maxInputBytes: number;
   /** Wall clock per document (OCR of a 20-page scan needs about a minute on one core). */
   timeoutMs: number;
   /** Resident set of the whole process while a document is being parsed. */
@@ -26,6 +28,7 @@ export type SandboxLimits = {
 };
 
 export const SANDBOX_LIMITS: SandboxLimits = {
+  maxInputBytes: 64 * 1024 * 1024,
   timeoutMs: 120_000,
   maxRssMb: 1024,
   maxHeapMb: 640,
@@ -84,6 +87,9 @@ export class ParseSandbox {
   /** parseDocument (src/parse/parse-file.ts) in the sandbox. Rejects with DocumentError on a limit. */
   parse(bytes: Uint8Array, info: SandboxInfo = {}): Promise<ParseResult> {
     if (this.closed) return Promise.reject(new Error('parse sandbox is closed'));
+    if (bytes.length > this.limits.maxInputBytes) {
+      return Promise.reject(new DocumentError('too_large', info.filename, `${bytes.length} bytes is over the ${this.limits.maxInputBytes} bytes a document may have`));
+    }
     const run = this.tail.then(() => this.run(bytes, info));
     this.tail = run.catch(() => undefined);
     return run;

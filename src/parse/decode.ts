@@ -65,6 +65,8 @@ const FORBIDDEN = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\u
 
 /** Replaces what no parser should see with U+FFFD; counts the repairs. Pure, linear. */
 export function sanitizeText(text: string): { text: string; replaced: number } {
+  FORBIDDEN.lastIndex = 0;
+  if (!FORBIDDEN.test(text)) return { text, replaced: 0 }; // no copy of a clean (possibly huge) text
   let replaced = 0;
   const out = text.replace(FORBIDDEN, () => (replaced++, '\uFFFD'));
   return { text: out, replaced };

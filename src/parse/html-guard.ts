@@ -161,15 +161,21 @@ const BLOCK = new Set(['p', 'div', 'br', 'li', 'tr', 'table', 'h1', 'h2', 'h3', 
  * Body text without a DOM: paragraphs and block elements become lines, table cells tab-separated fields.
  * Iterative and linear in the page; used when a page is too big for the DOM route.
  */
-export function flattenHtml(html: string): string {
+export function flattenHtml(html: string, maxChars = Infinity): string {
   const lines: string[] = [];
+  let total = 0;
   let line = '';
   let inRow = false;
   let cellOpen = false;
   const text = (s: string) => { line += decodeEntities(s.replace(/\s+/g, ' ')); };
-  const endLine = () => { const t = line.replace(/ +/g, ' ').replace(/ *\t */g, '\t').trim(); if (t.replace(/\t/g, '')) lines.push(t); line = ''; };
+  const endLine = () => {
+    const t = line.replace(/ +/g, ' ').replace(/ *\t */g, '\t').trim();
+    if (t.replace(/\t/g, '')) { lines.push(t); total += t.length + 1; }
+    line = '';
+  };
   let last = 0;
   scanTags(html, (start, end, name, closing) => {
+    if (total > maxChars) return; // enough body: the rest would only be cut
     text(html.slice(last, start));
     last = end;
     if (RAW_TEXT.has(name) && !closing) {
@@ -183,8 +189,10 @@ export function flattenHtml(html: string): string {
     if (name === 'tr') { endLine(); inRow = !closing; cellOpen = false; return; }
     if (BLOCK.has(name) && !inRow) endLine();
   });
-  text(html.slice(last));
-  endLine();
+  if (total <= maxChars) {
+    text(html.slice(last));
+    endLine();
+  }
   return lines.join('\n');
 }
 
@@ -194,14 +202,16 @@ export type GuardedHtmlBody = HtmlBody & { warnings: string[] };
 export function guardedHtmlToBody(html: string, url?: string, limits: HtmlLimits = HTML_LIMITS): GuardedHtmlBody {
   const warnings: string[] = [];
   let page = html;
-  if (page.length > limits.maxDomChars) {
+  // Slimming rescues a page bloated by scripts or inline images; one several times over the limit is read
+  // flat anyway, and copying it three times over would only cost memory.
+  if (page.length > limits.maxDomChars && page.length <= 4 * limits.maxDomChars) {
     page = slimHtml(page);
     warnings.push(`page_slimmed: ${html.length} characters of HTML; scripts, styles, comments and unread attributes removed before reading (${page.length} left)`);
   }
   let result: HtmlBody;
   if (page.length > limits.maxDomChars) {
     warnings.push(`too_large: ${page.length} characters of HTML is over the ${limits.maxDomChars} the page reader builds a tree for; read as flat text (page metadata and attachments not read)`);
-    result = { body: flattenHtml(page), pageMeta: {}, attachments: [] };
+    result = { body: flattenHtml(page, limits.maxBodyChars), pageMeta: {}, attachments: [] };
   } else {
     const depth = htmlDepth(page);
     if (depth > limits.maxDepth) {

@@ -63,6 +63,14 @@ describe('parse sandbox: a worker thread with heap, RSS and wall-clock limits', 
     expect(ok.isReport).toBe(true);
   });
 
+  it('a document over the page-size limit is refused as too_large before any parsing', async () => {
+    const s = sandbox({ maxInputBytes: 1000 });
+    const err = await errorOf(s.parse(page, { filename: 'big.html' }));
+    expect(err.code).toBe('too_large');
+    expect(err.message).toContain('over the 1000 bytes');
+    expect(s.stats.parsed + s.stats.failed).toBe(0);
+  });
+
   it('parses queue one at a time, in order', { timeout: 60_000 }, async () => {
     const s = sandbox({});
     const results = await Promise.all([1, 2, 3].map((k) => s.parse(page, { filename: `r${k}.html` })));
