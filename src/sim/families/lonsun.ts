@@ -4,6 +4,7 @@
 // and some article bodies come from JSON endpoints under /public/api/.
 import { hashString, type Rng } from '../random.ts';
 import { escapeHtml } from '../reports/render-html.ts';
+import { DEPARTMENTS } from '../sites/catalog.ts';
 import { articleMain, articleMeta } from '../sites/chrome.ts';
 import type { Route, SimRequest } from '../sites/types.ts';
 import type { ArticleToPublish, Builder, Column, Family, ListEntry, PublishedArticle } from './types.ts';
@@ -83,7 +84,8 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
   };
   const organTree = (req: SimRequest): Route => {
     if (req.url.searchParams.get('siteId') !== String(siteId)) return json([]);
-    return json([...organs.values()]);
+    const order = { gov: 0, dept: 1, town: 2 };
+    return json([...organs.values()].sort((a, z) => order[a.type] - order[z.type]));
   };
   const catalog = (req: SimRequest): Route => {
     const organId = Number(req.url.searchParams.get('organId'));
@@ -154,6 +156,14 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
         if (organId === rootOrgan) continue;
         organs.set(organId, { organId, organName: col.name, type: group === '县直部门' ? 'dept' : 'town' });
         UNIT_CATALOG.forEach((name, i) => addNode(organId, { catId: name === '政府信息公开年报' ? col.colId : organId * 10 + i, name, parentId: 0 }));
+      }
+      // bureaus that publish nothing here still have an organ and an (empty) catalogue, as on the real platforms
+      const named = new Set([...organs.values()].map((o) => o.organName));
+      for (const dept of DEPARTMENTS.filter((d) => !named.has(d)).slice(0, 6)) {
+        const organId = 6600000 + (hashString(`organ:${dept}`) % 90000);
+        if (organs.has(organId)) continue;
+        organs.set(organId, { organId, organName: dept, type: 'dept' });
+        UNIT_CATALOG.forEach((name, i) => addNode(organId, { catId: organId * 10 + i, name, parentId: 0 }));
       }
       const main = `${sidebar ?? ''}<div class="list-right"><div class="list-title">${escapeHtml(hub.name)}</div>
 <div class="organ-panel"><h4>公开单位</h4><ul id="organ_catalog_tree"></ul></div>
