@@ -97,6 +97,22 @@ describe('family sites in Chromium', () => {
     expect(p2.some((h) => p1.includes(h))).toBe(false);
   }, 60_000);
 
+  it('https through the proxy: an ok host serves the page, the Epoint host answers 403, TLS 1.0 is refused', async () => {
+    // the sim's test CA is not in Chromium's store: a crawler either trusts it or ignores certificate errors
+    const ctx = await browser.newContext({ userAgent: UA, ignoreHTTPSErrors: true });
+    try {
+      const p = await ctx.newPage();
+      const ok = await p.goto('https://www.gddq.gov.cn.test/gkmlpt/annualreport');
+      expect(ok!.status()).toBe(200);
+      await p.waitForSelector('#gkml-list a', { timeout: 20_000 });
+      expect((await p.goto('https://www.px.gov.cn.test/'))!.status()).toBe(403);
+      expect((await p.goto('http://www.px.gov.cn.test/'))!.status()).toBe(200);
+      await expect(p.goto('https://www.zaduo.gov.cn.test/')).rejects.toThrow(/ERR_SSL|ERR_CONNECTION|net::/);
+    } finally {
+      await ctx.close();
+    }
+  }, 60_000);
+
   it('iframe: the outer article page shows the inner article', async () => {
     const r = reports('jinhu').find((x) => x.kind === 'html')!;
     await page.goto(r.framedIn!);
