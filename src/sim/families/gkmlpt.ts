@@ -73,9 +73,10 @@ export function createGkmlpt(sid: string): Family {
 
   const listApi = (catId: number) => (req: SimRequest): Route => {
     if (!sidOk(req)) return json({ code: 400, msg: 'sid参数错误' }, 400);
-    const all = catId === 0
-      ? [...categories.values()].flatMap((c) => c.entries).sort((a, z) => z.date.localeCompare(a.date))
-      : categories.get(catId)?.entries ?? [];
+    // 0 = every category; a parent (法定主动公开内容) lists its children
+    const all = catId === 0 || !categories.has(catId)
+      ? [...categories.values()].filter((c) => catId === 0 || c.parent === catId).flatMap((c) => c.entries).sort((a, z) => z.date.localeCompare(a.date) || a.href.localeCompare(z.href))
+      : categories.get(catId)!.entries;
     const size = categories.get(catId)?.pageSize ?? 20;
     const page = Math.max(1, Number(req.url.searchParams.get('page')) || 1);
     const slice = all.slice((page - 1) * size, page * size);
@@ -127,6 +128,7 @@ export function createGkmlpt(sid: string): Family {
     served.add(base);
     b.register(`${base}${GKMLPT_API}/categories`, { kind: 'dynamic', handle: categoriesApi });
     b.register(`${base}${GKMLPT_API}/all/0`, { kind: 'dynamic', handle: listApi(0) });
+    if (fdzdId) b.register(`${base}${GKMLPT_API}/all/${fdzdId}`, { kind: 'dynamic', handle: listApi(fdzdId) });
     b.register(`${base}/gkmlpt/static/js/app.js`, { kind: 'raw', contentType: 'application/javascript; charset=utf-8', body: APP_JS });
   };
 

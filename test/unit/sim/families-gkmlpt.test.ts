@@ -57,6 +57,11 @@ describe('gkmlpt family (德庆县)', () => {
     expect(noSid.status).toBe(400);
     const cats = JSON.parse((await get(`${origin()}/gkmlpt/api/categories?sid=${sid}`)).text) as { categories: { id: number; name: string; count: number }[] };
     const nbCat = cats.categories.find((c) => c.id === Number(nbLink![2]))!;
+    // the parent 法定主动公开内容 lists its decoy children
+    const fdzd = cats.categories.find((c) => c.name === '法定主动公开内容')!;
+    const fdzdList = JSON.parse((await get(`${origin()}/gkmlpt/api/all/${fdzd.id}?page=1&sid=${sid}`)).text) as { total: number };
+    expect(fdzdList.total).toBe(fdzd.count);
+    expect(fdzd.count).toBeGreaterThan(5);
     expect(nbCat.name).toMatch(/年/);
     expect(cats.categories.map((c) => c.name)).toContain('政府工作报告');
 
