@@ -327,11 +327,12 @@ const NUMERIC_CELL = /^[-+]?\d[\d,]*(\.\d+)?$/;
  * written once, at its first column.
  */
 function alignUnruled(lines: TextLine[]): void {
+  const byHeader = alignByHeader(lines);
   let i = 0;
   while (i < lines.length) {
-    if (lines[i].cells < 2) { i++; continue; }
+    if (lines[i].cells < 2 || byHeader.has(lines[i])) { i++; continue; }
     let j = i;
-    while (j + 1 < lines.length && lines[j + 1].cells >= 2) j++;
+    while (j + 1 < lines.length && lines[j + 1].cells >= 2 && !byHeader.has(lines[j + 1])) j++;
     const run = lines.slice(i, j + 1);
     const numericCells = run.flatMap((l) => l.spans.filter((c) => NUMERIC_CELL.test(c.text)));
     if (run.length >= 2 && run.filter((l) => l.spans.some((c) => NUMERIC_CELL.test(c.text))).length >= 2) {
@@ -345,6 +346,167 @@ function alignUnruled(lines: TextLine[]): void {
     }
     i = j + 1;
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Borderless tables by their header (no ruling lines): the header's leaf cells (cells with no header cell
+// below them: 自然人, 商业企业 … 总计; the 15 columns of table 四) fix the value columns; each value is put in
+// the column whose header it sits under. A value that sits between two columns, with both free, is written
+// as UNREAD in both (the parser leaves those cells out, naming their keys) — never guessed into a neighbour.
+// A row whose label wraps is joined: numbers centred between two label lines take both, and numbers on the
+// last line of a numbered label take the lines above them.
+
+/** A cell whose value exists but whose column cannot be told (src/parse/tables/records.ts reads it so). */
+export const UNREAD_CELL = '\uFFFD';
+const VALUE_TEXT = /^(?:[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[-—–/／]+)$/;
+const ROW_NUMBERING = /^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．](?!\d))/;
+const HEADING = /^[一二三四五六七八九十]{1,3}、/;
+
+type Column = { x0: number; x1: number };
+const hasNumber = (l: TextLine) => l.spans.some((c) => NUMERIC_CELL.test(c.text) || /^\d[\d,]*(?:\.\d+)?(?:万元|元)$/.test(c.text));
+const overlapX = (a: { x0: number; x1: number }, b: { x0: number; x1: number }) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+
+/** Leaf cells of the header lines: no cell of a lower header line sits under them. */
+function leafColumns(header: TextLine[]): Column[] {
+  const spans = header.flatMap((l, li) => l.spans.map((c) => ({ x0: c.x0, x1: c.x1, li })));
+  const leaves = spans.filter((a) => !spans.some((b) => b.li > a.li && overlapX(a, b) > 0.3 * Math.min(a.x1 - a.x0, b.x1 - b.x0)));
+  return leaves.sort((a, b) => a.x0 + a.x1 - (b.x0 + b.x1)).map(({ x0, x1 }) => ({ x0, x1 }));
+}
+
+/** The fields of one value row: its label cells, then one field per column. */
+function placeValues(l: TextLine, cols: Column[], valueLeft: number): string[] {
+  const tol = l.h * 0.3;
+  const labels: string[] = [];
+  const placed: string[][] = cols.map(() => []);
+  const unsure: Array<{ text: string; ks: [number, number] }> = [];
+  for (const c of l.spans) {
+    const valueLike = VALUE_TEXT.test(c.text);
+    if (!valueLike && c.x1 <= valueLeft + tol) { labels.push(c.text); continue; }
+    const cx = (c.x0 + c.x1) / 2;
+    const dist = cols.map((col) => (cx < col.x0 - tol ? col.x0 - cx : cx > col.x1 + tol ? cx - col.x1 : 0));
+    const order = dist.map((d, k) => [d, k] as const).sort((a, b) => a[0] - b[0]);
+    const [d1, k1] = order[0];
+    const second = order[1];
+    if (!second || (d1 === 0 && second[0] > 0) || d1 < 0.5 * second[0]) placed[k1].push(c.text);
+    else unsure.push({ text: c.text, ks: [k1, second[1]] });
+  }
+  const fields = placed.map((p) => (p.length === 1 ? p[0] : p.length > 1 ? UNREAD_CELL : ''));
+  for (const u of unsure) {
+    const free = u.ks.filter((k) => placed[k].length === 0);
+    if (free.length === 1) { fields[free[0]] = fields[free[0]] === '' ? u.text : UNREAD_CELL; placed[free[0]].push(u.text); }
+    else for (const k of free) fields[k] = UNREAD_CELL;
+  }
+  return [...labels, ...fields];
+}
+
+/** Prose (a long single-cell line) or a section heading (三、…情况) ends a table. */
+const endsTable = (l: TextLine) =>
+  (l.cells === 1 && l.text.length > 30) || /^[一二三四五六七八九十]{1,3}、[^\t\d]*(?:情况|问题|事项|总体情况)$/.test(l.text);
+
+/** Value columns from the numbers themselves: overlapping extents merge into one band. */
+function numberBands(lines: TextLine[], left: number): Column[] {
+  const cells = lines.flatMap((l) => l.spans.filter((c) => NUMERIC_CELL.test(c.text) && c.x0 >= left - 1)).sort((a, b) => a.x0 - b.x0);
+  const bands: Column[] = [];
+  for (const c of cells) {
+    const last = bands[bands.length - 1];
+    if (last && c.x0 <= last.x1) last.x1 = Math.max(last.x1, c.x1);
+    else bands.push({ x0: c.x0, x1: c.x1 });
+  }
+  return bands;
+}
+
+/**
+ * The header's leaf cells are the columns when they agree with the numbers: every band of numbers lies under
+ * exactly one leaf, no two bands under the same leaf. Leaves with no numbers under them are columns printed
+ * blank throughout. Otherwise (header text run together across narrow columns) the bands are the columns.
+ */
+function columnsOf(header: TextLine[], bands: Column[], left: number, h: number): Column[] {
+  const leaves = leafColumns(header).filter((c) => c.x1 > left - h * 0.5);
+  if (leaves.length < bands.length || leaves.length > bands.length + 4) return bands;
+  const used = new Set<number>();
+  let stray = 0;
+  for (const b of bands) {
+    const under = leaves.map((c, k) => (overlapX(b, c) > 0 || Math.abs((b.x0 + b.x1) / 2 - (c.x0 + c.x1) / 2) < h ? k : -1)).filter((k) => k >= 0);
+    // A band under no leaf is a value printed between two columns (placeValues decides); one is tolerated.
+    if (under.length === 0) { stray++; continue; }
+    if (under.length > 1 || used.has(under[0])) return bands;
+    used.add(under[0]);
+  }
+  return stray <= 1 && used.size >= 2 ? leaves : bands;
+}
+
+/**
+ * Wide borderless tables (four or more value columns: tables 三 and 四) aligned on their columns. Returns the
+ * lines it rewrote (the per-run band fallback leaves them alone); label lines merged into a row are emptied.
+ */
+function alignByHeader(lines: TextLine[]): Set<TextLine> {
+  const done = new Set<TextLine>();
+  let i = 0;
+  while (i < lines.length) {
+    if (!hasNumber(lines[i]) || lines[i].cells < 2) { i++; continue; }
+    let last = i;
+    for (let j = i + 1; j < lines.length && !endsTable(lines[j]); j++) if (hasNumber(lines[j])) last = j;
+    let numeric = lines.slice(i, last + 1).filter(hasNumber);
+    const left = Math.min(...numeric.flatMap((l) => l.spans.filter((c) => NUMERIC_CELL.test(c.text)).map((c) => c.x0)));
+    // Above the first value row: label lines of that row (nothing right of where values start), then the header.
+    let first = i;
+    while (first - 1 >= 0 && !endsTable(lines[first - 1]) && !hasNumber(lines[first - 1]) && lines[first - 1].x1 <= left && i - first < 3) first--;
+    const header: TextLine[] = [];
+    for (let j = first - 1; j >= 0 && header.length < 5 && !endsTable(lines[j]) && !hasNumber(lines[j]); j--) header.unshift(lines[j]);
+    const block = lines.slice(first, last + 1);
+    numeric = block.filter(hasNumber);
+    const h = Math.max(...numeric.map((l) => l.h));
+    const bands = numberBands(numeric, left);
+    const cols = columnsOf(header, bands, left, h);
+    if (cols.length < 4) { i = last + 1; continue; }
+    const valueLeft = Math.min(left, cols[0].x0);
+    const isLabel = (c: CellSpan, hh: number) => c.x1 <= valueLeft + hh * 0.3 && !VALUE_TEXT.test(c.text);
+    const rows = block.filter(hasNumber);
+    const ownLabel = (l: TextLine) => l.spans.filter((c) => isLabel(c, l.h)).map((c) => c.text).join('');
+    const mid = (l: TextLine) => (l.top + l.bottom) / 2;
+    // Label lines between value rows (a wrapped label, a group label spanning rows) join the nearest row; a
+    // numbered line (`5.要求…`) starts the row below it when that row's own label is no row start.
+    const owned = new Map<TextLine, { above: TextLine[]; below: TextLine[] }>(rows.map((r) => [r, { above: [], below: [] }]));
+    for (const t of block) {
+      if (hasNumber(t) || t.text === '' || !t.spans.every((c) => isLabel(c, t.h))) continue;
+      const prev = [...rows].reverse().find((r) => mid(r) < mid(t));
+      const next = rows.find((r) => mid(r) > mid(t));
+      const dP = prev ? mid(t) - mid(prev) : Infinity;
+      const dN = next ? mid(next) - mid(t) : Infinity;
+      const reach = t.h * 2;
+      let owner: TextLine | undefined;
+      if (next && dN <= reach && ROW_NUMBERING.test(t.text) && !ROW_NUMBERING.test(ownLabel(next))) owner = next;
+      else if (next && dN <= reach && dN < dP * 0.9) owner = next;
+      else if (prev && dP <= reach) owner = prev;
+      else if (next && dN <= reach) owner = next;
+      if (!owner) continue;
+      (mid(t) < mid(owner) ? owned.get(owner)!.above : owned.get(owner)!.below).push(t);
+    }
+    for (const l of rows) {
+      const { above, below } = owned.get(l)!;
+      const fields = placeValues(l, cols, valueLeft);
+      const nLabels = fields.length - cols.length;
+      let labels = fields.slice(0, nLabels);
+      if (above.length || below.length) {
+        // Label columns by overlap of their text extents; each column's pieces top to bottom.
+        const spans = [...above, l, ...below].flatMap((t) => t.spans.filter((c) => isLabel(c, t.h)).map((c) => ({ ...c, y: mid(t) })));
+        const columns: Array<{ x0: number; x1: number; parts: typeof spans }> = [];
+        for (const sp of [...spans].sort((a, b) => a.x0 - b.x0)) {
+          const col = columns.find((c) => overlapX(c, sp) > 0);
+          if (col) { col.parts.push(sp); col.x0 = Math.min(col.x0, sp.x0); col.x1 = Math.max(col.x1, sp.x1); }
+          else columns.push({ x0: sp.x0, x1: sp.x1, parts: [sp] });
+        }
+        labels = columns.map((c) => c.parts.sort((a, b) => a.y - b.y || a.x0 - b.x0).map((p) => p.text).join(''));
+        for (const t of [...above, ...below]) t.text = '';
+      }
+      const out = [...(labels.length ? labels : ['']), ...fields.slice(nLabels)];
+      l.text = out.join('\t');
+      l.cells = out.length;
+      done.add(l);
+    }
+    i = last + 1;
+  }
+  return done;
 }
 
 function realign(l: TextLine, bands: { x0: number; x1: number }[]): void {
@@ -413,7 +575,7 @@ export function layoutPage(page: PageGeometry, opts: LayoutOptions = {}): { line
   const free = boxes.filter((b) => !used.has(b));
   const textLines = clusterLines(free).map(textLineOf);
   alignUnruled(textLines);
-  for (const tl of textLines) blocks.push({ top: tl.top, kind: 'text', lines: [tl.text], textLines: [tl] });
+  for (const tl of textLines) if (tl.text !== '') blocks.push({ top: tl.top, kind: 'text', lines: [tl.text], textLines: [tl] });
   blocks.sort((a, b) => a.top - b.top);
   return { lines: textLines, blocks };
 }

@@ -215,7 +215,7 @@ export function townshipRegionInText(text: string, opts: { context?: string } = 
 // ---------------------------------------------------------------------------------------------------------
 // Special zones and new areas (综合实验区, 新区, 开发区 …) are not in GB/T 2260 as such, yet some govern a county
 // and publish that county's reports. Public facts only (State Council approvals of each zone, as summarised on the
-// zones' and the provinces' government sites); docs/regions.md lists them with the reason for each.
+// zones' and the provinces' government sites); docs/parser-inputs.md describes the rules.
 // `counties`: the county-level areas the zone administers; one → that county, several → their common parent.
 const ZONES: Array<{ name: string; counties: string[]; parent?: string }> = [
   { name: '平潭综合实验区', counties: ['350128'] }, // administers 平潭县 (福建)

@@ -60,6 +60,9 @@ export function readTables(body: string, opts: { collapsed?: boolean } = {}): Ta
     blanks.push(...part.blanks);
     warnings.push(...part.warnings);
   }
+  // Cells holding a value that could not be read or placed (glued digits, a PDF value between two columns).
+  const unread = [active, apps, review].flatMap((p) => p?.unread ?? []).filter((k) => isFigureKey(k) && !joined.warnings.some((w) => w.includes(k)));
+  if (unread.length) warnings.push(`cells_unplaced: ${unread.join(', ')}: a value is printed but its column cannot be told with certainty; left out`);
   if (format === '2019') {
     for (const p of ['regulations', 'normative_docs'] as const) {
       const pub = figures[`active.${p}.published`];

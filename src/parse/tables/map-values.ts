@@ -12,7 +12,11 @@ export type HeaderGrid = {
 };
 
 export type Mapped =
-  | { ok: true; values: Record<string, number>; blanks: string[]; notes: string[]; money: Record<string, '元' | '万元' | null> }
+  | {
+      ok: true; values: Record<string, number>; blanks: string[]; notes: string[]; money: Record<string, '元' | '万元' | null>;
+      /** Columns whose cell holds a value that could not be read (UNREAD_CELL): absent, to be named in a warning. */
+      unread: string[];
+    }
   | { ok: false; reason: string };
 
 /**
@@ -58,13 +62,15 @@ export function mapValues(record: ValueRecord, columns: string[], grid: HeaderGr
   const build = (pairs: Array<[string, (typeof r.slots)[number]]>, notes: string[]): Mapped => {
     const values: Record<string, number> = {};
     const blanks: string[] = [];
+    const unread: string[] = [];
     for (const [col, slot] of pairs) {
+      if (isUnread(slot.text)) unread.push(col);
       if (slot.reading.kind === 'number') {
         values[col] = slot.reading.value;
         money[col] = slot.reading.money;
       } else if (slot.reading.kind === 'blank') blanks.push(col);
     }
-    return { ok: true, values, blanks, notes, money };
+    return { ok: true, values, blanks, notes, money, unread };
   };
 
   // Debris holding digits may be the rest of a split number: then even a full count is not trusted.

@@ -9,6 +9,8 @@ export type ActiveResult = {
   format: '2019' | '2021' | null;
   figures: Record<string, number>;
   blanks: string[];
+  /** Keys whose cell holds a value that could not be read or placed. */
+  unread: string[];
   warnings: string[];
 };
 
@@ -94,7 +96,7 @@ function placeUnlabeled(reads: Array<{ row: ActiveRowKey | null; header: Header 
 }
 
 export function readActive(lines: string[], from: number, to: number): ActiveResult {
-  const out: ActiveResult = { found: false, format: null, figures: {}, blanks: [], warnings: [] };
+  const out: ActiveResult = { found: false, format: null, figures: {}, blanks: [], unread: [], warnings: [] };
   const walk = walkLines(lines, from, to);
   const votes = { '2019': 0, '2021': 0 };
   let header: Header = [];
@@ -150,6 +152,7 @@ export function readActive(lines: string[], from: number, to: number): ActiveRes
       continue;
     }
     for (const n of m.notes) out.warnings.push(`table_damaged: active.${row}: ${n}`);
+    out.unread.push(...m.unread.map((c) => keyOf(row, c as ActiveColumnKey)));
     for (const c of cols) {
       const key = keyOf(row, c.key);
       if (m.blanks.includes(c.key)) {

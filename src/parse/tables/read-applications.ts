@@ -18,6 +18,8 @@ export type ApplicationsResult = {
   subtotals: Partial<Record<SubtotalGroup, Partial<Record<string, StatedValue>>>>;
   orgSubtotal: Partial<Record<string, StatedValue>>;
   groupOnly: Partial<Record<SubtotalGroup, Partial<Record<string, StatedValue>>>>;
+  /** Keys whose cell holds a value that could not be read or placed. */
+  unread: string[];
   warnings: string[];
 };
 
@@ -82,7 +84,7 @@ function labelFromPreText(pre: string[]): { rows: string[]; group: string | null
 export function readApplications(lines: string[], from: number, to: number): ApplicationsResult {
   const out: ApplicationsResult = {
     found: false, layout: null, singleOtherRow: false, figures: {}, blanks: [], subtotals: {}, orgSubtotal: {},
-    groupOnly: {}, warnings: [],
+    groupOnly: {}, unread: [], warnings: [],
   };
   const walk = walkLines(lines, from, to);
   const regionText = squash(lines.slice(from, to).join('\n'));
@@ -226,6 +228,7 @@ export function readApplications(lines: string[], from: number, to: number): App
       continue;
     }
     for (const n of m.notes) out.warnings.push(`table_damaged: applications.${row}: ${n}`);
+    out.unread.push(...m.unread.map((c) => `applications.${row}.${c}`));
     put(row, m.values, m.blanks);
   }
   // Subtotal rows and groups printed only as a subtotal: check operands, never figures.
@@ -306,6 +309,7 @@ function readTransposed(walk: ReturnType<typeof walkLines>, out: ApplicationsRes
       continue;
     }
     for (const [row, v] of Object.entries(m.values)) out.figures[`applications.${row}.${col}`] = v;
+    out.unread.push(...m.unread.map((row) => `applications.${row}.${col}`));
     for (const row of m.blanks) out.blanks.push(`applications.${row}.${col}`);
   }
   if (out.blanks.length) out.warnings.push(`blank_cells: ${out.blanks.length} cells printed blank, absent: ${out.blanks.join(', ')}`);

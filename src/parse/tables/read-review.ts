@@ -5,7 +5,7 @@ import { matchReviewGroup, reviewColumnsInText, squash, type ReviewGroupKey } fr
 import { mapValues, type HeaderGrid } from './map-values.ts';
 import { numbersOf, walkLines, type TextLine } from './records.ts';
 
-export type ReviewResult = { found: boolean; figures: Record<string, number>; blanks: string[]; warnings: string[] };
+export type ReviewResult = { found: boolean; figures: Record<string, number>; blanks: string[]; unread: string[]; warnings: string[] };
 
 const ALL_KEYS = REVIEW_GROUPS.flatMap((g) => REVIEW_SUFFIXES.map((s) => `${g}.${s}`));
 
@@ -37,7 +37,7 @@ function suffixOrder(text: string): string[] {
 }
 
 export function readReview(lines: string[], from: number, to: number): ReviewResult {
-  const out: ReviewResult = { found: false, figures: {}, blanks: [], warnings: [] };
+  const out: ReviewResult = { found: false, figures: {}, blanks: [], unread: [], warnings: [] };
   const walk = walkLines(lines, from, to);
   const rows = walk.records.filter((r) => r.slots.filter((s) => s.reading.kind !== 'text').length >= 4);
   if (!rows.length) return out;
@@ -54,6 +54,7 @@ export function readReview(lines: string[], from: number, to: number): ReviewRes
     const m = mapValues(wide, ALL_KEYS, grid);
     if (m.ok) {
       for (const n of m.notes) out.warnings.push(`table_damaged: review: ${n}`);
+      out.unread.push(...m.unread);
       put(m.values, m.blanks);
     } else out.warnings.push(`table_damaged: review/litigation: ${m.reason}; table 四 absent`);
     return out;
@@ -83,6 +84,7 @@ export function readReview(lines: string[], from: number, to: number): ReviewRes
       out.warnings.push(`table_damaged: ${g}: ${m.reason}; row absent`);
       continue;
     }
+    out.unread.push(...m.unread);
     put(m.values, m.blanks);
   }
   return out;

@@ -1,6 +1,6 @@
 // Pure layout rules on hand-made geometry: ruled grids, merged cells, page-split rows, gap-split lines.
 import { describe, expect, it } from 'vitest';
-import { layoutDocument, tidyCell, type PageGeometry, type Segment, type TextItem } from '../../../src/documents/layout.ts';
+import { layoutDocument, tidyCell, UNREAD_CELL, type PageGeometry, type Segment, type TextItem } from '../../../src/documents/layout.ts';
 import { sniffDocument } from '../../../src/documents/sniff.ts';
 import { tabStreamToRows } from '../../../src/documents/doc.ts';
 import { cleanOcrToken, joinDigitRuns } from '../../../src/documents/ocr.ts';
@@ -99,5 +99,49 @@ describe('OCR token clean-up', () => {
     expect(joinDigitRuns(items).map((i) => i.s)).toEqual(['3119']);
     const far: TextItem[] = [{ s: '1', x: 0, y: 20, w: 10, h: 20 }, { s: '0', x: 60, y: 20, w: 10, h: 20 }];
     expect(joinDigitRuns(far).map((i) => i.s)).toEqual(['1', '0']);
+  });
+});
+
+// A borderless table 三 as a PDF text layer gives it (geometry made for this test): no ruling lines, headers wrapped
+// over two lines, blank cells left empty, labels wrapped with the numbers on the middle or the last line.
+describe('borderless tables: columns from the header', () => {
+  const X = [280, 350, 420, 490, 560, 630, 700]; // value column centres, 70 apart
+  const num = (v: string, k: number, y: number) => t(v, X[k] - (v.length * 5) / 2, y);
+  const header: TextItem[] = [
+    t('（本列数据的勾稽关系为：第一项加第二项', 50, 100), t('申请人情况', 460, 100),
+    t('之和，等于第三项加第四项之和）', 50, 115), t('自然人', 265, 115), t('法人或其他组织', 455, 115), t('总计', 690, 115),
+    t('商业', 340, 130), t('科研', 410, 130), t('社会公', 475, 130), t('法律服', 545, 130), t('其他', 620, 130),
+    t('企业', 340, 145), t('机构', 410, 145), t('益组织', 475, 145), t('务机构', 545, 145),
+  ];
+  const row = (label: string | null, values: Array<string | null>, y: number): TextItem[] => [
+    ...(label ? [t(label, 50, y)] : []),
+    ...values.flatMap((v, k) => (v === null ? [] : [num(v, k, y)])),
+  ];
+  const lines = (items: TextItem[]) => layoutDocument([{ width: 800, height: 800, items, segs: [] }]).split('\n');
+
+  it('puts every value under its header; blank cells stay empty fields, not shifted numbers', () => {
+    const out = lines([...header, ...row('一、本年新收政府信息公开申请数量', ['12', '1', null, null, '0', '0', '13'], 170)]);
+    expect(out).toContain('一、本年新收政府信息公开申请数量\t12\t1\t\t\t0\t0\t13');
+  });
+
+  it('joins a label wrapped around centred numbers, and a numbered label whose numbers sit on its last line', () => {
+    const out = lines([
+      ...header,
+      t('（二）部分公开（区分处理的，只计', 50, 170), ...row(null, ['3', '0', '0', '0', '0', '0', '3'], 177), t('这一情形，不计其他情形）', 50, 184),
+      t('5.要求行政机关确认或重新出具已获取', 50, 205), ...row('信息', ['0', '0', '0', '0', '0', '1', '1'], 217),
+    ]);
+    expect(out).toContain('（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t3\t0\t0\t0\t0\t0\t3');
+    expect(out).toContain('5.要求行政机关确认或重新出具已获取信息\t0\t0\t0\t0\t0\t1\t1');
+  });
+
+  it('a value half-way between two free columns goes in neither: both are marked unread', () => {
+    const items = [...header, ...row('四、结转下年度继续办理', ['2', null, null, null, null, null, '2'], 170), t('7', 383, 170)];
+    const out = lines(items);
+    expect(out).toContain(`四、结转下年度继续办理\t2\t${UNREAD_CELL}\t${UNREAD_CELL}\t\t\t\t2`);
+  });
+
+  it('a value between two columns of which one is taken goes in the free one', () => {
+    const out = lines([...header, ...row('（七）总计', ['2', '5', null, null, null, null, '9'], 170), t('2', 383, 170)]);
+    expect(out).toContain('（七）总计\t2\t5\t2\t\t\t\t9');
   });
 });
