@@ -407,8 +407,12 @@ async function hostileDocuments(count: number, seed: number): Promise<HostileDoc
   for (const f of htmlReports) {
     docs.push({ name: `GBK under a UTF-8 declaration (${path.basename(f)})`, bytes: H.gbkUnderUtf8(readFileSync(f, 'utf8')), info: { filename: path.basename(f), contentType: 'text/html; charset=utf-8' }, expectReport: true });
   }
+  // A mutated PDF costs seconds of pdf.js layout (a mutated page or text file a fraction of one), so
+  // one mutation in ten is of a PDF: the full form stays within ~30 min on a busy two-core machine.
+  const pdfs = real.filter((f) => f.endsWith('.pdf'));
+  const others = real.filter((f) => !f.endsWith('.pdf'));
   for (let k = 0; docs.length < count; k++) {
-    const f = real[k % real.length];
+    const f = k % 10 === 0 ? pdfs[(k / 10) % pdfs.length] : others[k % others.length];
     docs.push({ name: `mutation #${k} of ${path.basename(f)}`, bytes: H.mutate(new Uint8Array(readFileSync(f)), seed * 7919 + k), info: { filename: path.basename(f) } });
   }
   return docs;
