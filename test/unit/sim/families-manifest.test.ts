@@ -67,6 +67,16 @@ describe('family sites in the manifest', () => {
     expect(new Set(all.reports.map((r) => r.url)).size).toBe(all.reports.length);
   });
 
+  it('leaves every page of the classic sites as it was', () => {
+    const classic = buildSimWorld(SEED).sites;
+    const all = buildSimWorld(SEED, 'all').sites;
+    const pages = (sites: typeof classic) => new Map(sites.flatMap((x) => [...x.routes]).map(([k, r]) => [k, r.kind === 'page' ? r.html : r.kind === 'raw' ? String(r.body) : r.kind === 'redirect' ? r.location : r.kind]));
+    const before = pages(classic);
+    const after = pages(all);
+    expect(before.size).toBeGreaterThan(1000);
+    for (const [k, v] of before) expect(after.get(k), k).toBe(v);
+  }, 60_000);
+
   it('is deterministic for a seed', () => {
     expect(buildSimWorld(SEED, 'families').manifest).toEqual(web.manifest);
     expect(buildSimWorld(SEED + 1, 'families').manifest.reports.map((r) => r.url)).not.toEqual(web.manifest.reports.map((r) => r.url));
