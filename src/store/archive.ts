@@ -270,6 +270,16 @@ export class Archive {
     return { ...rest, etag, lastModified };
   }
 
+  /** The kind the crawler gave a URL (`urls.kind`), for the recrawl policy. */
+  urlKind(url: string): string | null {
+    return (this.stmt('SELECT kind FROM urls WHERE url = ?').get(url) as { kind: string } | undefined)?.kind ?? null;
+  }
+
+  /** The content type the bytes were first served with (a 304 answer does not repeat it). */
+  snapshotContentType(sha: string): string | null {
+    return (this.stmt('SELECT content_type FROM snapshots WHERE sha256 = ?').get(sha) as { content_type: string | null } | undefined)?.content_type ?? null;
+  }
+
   private validatorsOf(url: string, sha: string): string | null {
     const row = this.stmt(`SELECT headers FROM fetches WHERE requested_url = ? AND sha256 = ? AND status BETWEEN 200 AND 299
       ORDER BY fetched_at DESC LIMIT 1`).get(url, sha) as { headers: string | null } | undefined;
