@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { CrawlDefaultsSchema, SiteSchema, type CrawlDefaults, type Site } from '../schema/site-config.ts';
+import type { RecrawlPolicy } from '../store/recrawl-policy.ts';
 import { DEFAULT_PREFIX } from './queues.ts';
 
 /**
@@ -12,6 +13,8 @@ export type CrawlRunSettings = {
   proxyUrl?: string | null;
   /** Hosts allowed for every site of this run (`--allow-host`). */
   extraAllowHosts?: string[];
+  /** Re-crawl policy (src/store/recrawl-policy.ts); defaults when absent. */
+  recrawl?: Partial<RecrawlPolicy>;
 };
 
 export type CrawlContext = CrawlRunSettings & { site: Site };

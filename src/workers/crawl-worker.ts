@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { CandidateDocument, CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot } from '../crawler/types.ts';
+import type { CandidateDocument, CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot, Revalidator } from '../crawler/types.ts';
 import { createLogger } from '../log.ts';
 import { CrawlJobSchema, type CrawlJob, type ParseJob } from '../schema/jobs.ts';
 import type { Archive, UrlKind } from '../store/archive.ts';
@@ -39,6 +39,7 @@ export function snapshotToArchiveInput(s: FetchedSnapshot, crawlRunId: number | 
     siteId: s.siteId,
     crawlRunId,
     error: s.error ?? null,
+    confirmsSha: s.confirmsSha ?? null,
     kind: URL_KIND[s.kind] ?? 'page',
     discoveredFrom: s.discoveredFrom,
     linkText: s.linkText,
@@ -91,6 +92,10 @@ export type CrawlWorkerOptions = BaseWorkerOptions & {
    * parse job in Redis whose result the archive lacks (archive replaced, Redis kept) is then re-run.
    */
   hasParse?: (sha256: string) => boolean;
+  /** Files the archived parse of already-read bytes under another URL (a page that now serves them). */
+  reuseParse?: (doc: { sha256: string; url: string; siteId: string; pageUrl: string | null }) => void;
+  /** When this process owns the archive: conditional re-fetches from what it holds (per run's policy). */
+  revalidator?: (policy: CrawlContext['recrawl']) => Revalidator;
 };
 
 let defaultCrawlSite: Promise<CrawlSiteFn> | undefined;
@@ -126,11 +131,16 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
       signal: opts.signal,
       log: siteLog,
       ...(opts.browser === undefined ? {} : { browser: opts.browser }),
+      ...(opts.revalidator ? { revalidate: opts.revalidator(ctx.recrawl) } : {}),
       onSnapshot: (s) => opts.sink.snapshot(s, crawlRunId),
       onDocument: async (d: CandidateDocument) => {
-        // Bytes this parser already read (a re-crawl of an unchanged page): nothing to do, even when the
-        // Redis that remembered the finished parse job is gone (private Redis data is removed after a run).
-        if (opts.hasParse?.(d.sha256)) return;
+        // Bytes this parser already read (a re-crawl of an unchanged page, a copy at another URL): the
+        // archive files its stored result under this URL, no parse job (the Redis that remembered the
+        // finished job may be gone: private Redis data is removed after a run).
+        if (opts.hasParse?.(d.sha256)) {
+          opts.reuseParse?.({ sha256: d.sha256, url: d.url, siteId, pageUrl: d.role === 'attachment' ? d.parentUrl : null });
+          return;
+        }
         if (opts.hasParse) {
           const old = await opts.parseQueue.getJob(parseJobId(d.sha256));
           const state = old ? await old.getState() : null;

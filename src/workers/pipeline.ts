@@ -9,6 +9,7 @@ import { createArchiveWriter, type ArchiveWriterOptions } from './archive-writer
 import type { CrawlContext } from './crawl-context.ts';
 import { createCrawlWorker, directSink, queueSink, type CrawlSiteFn } from './crawl-worker.ts';
 import { createParseWorker, type ParseFn } from './parse-worker.ts';
+import { archiveRevalidator, reuseParse } from './revalidator.ts';
 import { openQueues, pendingCount, QUEUE_NAMES, waitForDrain, type NianbaoQueues, type QueueName } from './queues.ts';
 import type { WorkerTuning } from './worker-options.ts';
 
@@ -83,6 +84,8 @@ export function startPipeline(opts: PipelineOptions): Pipeline {
       signal: crawlAbort.signal,
       browser: opts.browser,
       hasParse: opts.archive ? (sha) => opts.archive!.hasParse(sha, opts.parserVersion ?? PARSER_VERSION) : undefined,
+      revalidator: opts.archive ? (policy) => archiveRevalidator(opts.archive!, policy) : undefined,
+      reuseParse: opts.archive ? (doc) => reuseParse(opts.archive!, doc, opts.parserVersion ?? PARSER_VERSION) : undefined,
     }) as unknown as Worker;
   }
   for (const name of QUEUE_NAMES) {

@@ -16,6 +16,8 @@ export type RunCrawlOptions = Omit<PipelineOptions, 'roles' | 'archive' | 'local
   defaults: CrawlDefaults;
   proxyUrl?: string | null;
   extraAllowHosts?: string[];
+  /** Re-crawl policy: `{full: true}` refetches everything unconditionally. */
+  recrawl?: CrawlRunSettings['recrawl'];
   /** Recorded with the crawl run (what was asked for). */
   args?: unknown;
   /** false: only enqueue (workers elsewhere do the work); the run stays 'running'. */
@@ -51,6 +53,7 @@ export async function runCrawl(opts: RunCrawlOptions): Promise<RunCrawlResult> {
     defaults: opts.defaults,
     proxyUrl: opts.proxyUrl ?? null,
     extraAllowHosts: opts.extraAllowHosts ?? [],
+    ...(opts.recrawl ? { recrawl: opts.recrawl } : {}),
   };
   // Published even when this process works alone: a `nianbao work --crawl` elsewhere may help.
   await publishCrawlRun(opts.redisUrl, crawlRunId, settings, opts.sites, opts.prefix);
