@@ -16,6 +16,10 @@ export interface RawResponse {
   body: Buffer | null;
   fetchedAt: string;
   error?: string;
+  /** The server said 304: `body` is the archived snapshot with this sha256 (recorded as a 304 fetch). */
+  notModified?: string;
+  /** Nothing was requested: `body` is the archived snapshot with this sha256 (recent enough to reuse). */
+  reused?: string;
 }
 
 /** Concurrency cap and minimum spacing between request starts, per host. */

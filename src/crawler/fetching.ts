@@ -53,12 +53,13 @@ export class Fetching {
   }
 
   async snapshot(res: RawResponse, kind: SnapshotKind, meta: FetchMeta): Promise<void> {
+    if (res.reused) return; // nothing went over the wire: nothing to record
     const s: FetchedSnapshot = {
       requestedUrl: res.requestedUrl,
       finalUrl: res.finalUrl,
-      status: res.status,
+      status: res.notModified ? 304 : res.status,
       headers: res.headers,
-      body: res.body,
+      body: res.notModified ? null : res.body,
       fetchedAt: res.fetchedAt,
       contentType: res.headers['content-type'] ?? null,
       sha256: res.body ? sha256(res.body) : null,
@@ -67,12 +68,32 @@ export class Fetching {
       discoveredFrom: meta.discoveredFrom,
       linkText: meta.linkText,
       ...(res.error ? { error: res.error } : {}),
+      ...(res.notModified ? { sha256: null, confirmsSha: res.notModified } : {}),
     };
     await this.deps.options.onSnapshot(s);
   }
 
-  /** One exchange over the wire (the only one: pages, robots, APIs and the browser's requests). */
-  exchange(spec: RequestSpec): Promise<RawResponse> {
+  /**
+   * One exchange (pages, robots, APIs and the browser's requests). On a re-crawl a GET the archive has
+   * seen is conditional, and a 304 comes back as the archived bytes marked `notModified`, so everything
+   * downstream works as on a 200 while only headers crossed the wire.
+   */
+  async exchange(spec: RequestSpec): Promise<RawResponse> {
+    const known = (spec.method ?? 'GET') === 'GET' ? (this.deps.options.revalidate?.decide(spec.url) ?? null) : null;
+    const cached = known ? this.deps.options.revalidate!.body(known.sha256) : null;
+    if (!known || !cached) return this.wire(spec);
+    const typed = (h: Record<string, string>) => (known.contentType && !h['content-type'] ? { ...h, 'content-type': known.contentType } : h);
+    if (known.action === 'reuse') {
+      return { requestedUrl: spec.url, finalUrl: spec.url, status: 200, headers: typed({}), body: cached, fetchedAt: new Date().toISOString(), reused: known.sha256 };
+    }
+    const conditional: Record<string, string> = { ...spec.headers };
+    if (known.etag) conditional['if-none-match'] = known.etag;
+    if (known.lastModified) conditional['if-modified-since'] = known.lastModified;
+    const res = await this.wire({ ...spec, headers: conditional });
+    return res.status === 304 ? { ...res, status: 200, headers: typed(res.headers), body: cached, notModified: known.sha256 } : res;
+  }
+
+  private wire(spec: RequestSpec): Promise<RawResponse> {
     this.deps.stats.requests++;
     return (this.deps.options.transport ?? fetchOnce)(spec, {
       proxyUrl: this.deps.options.proxyUrl,

@@ -17,6 +17,20 @@ export interface FetchedSnapshot {
   discoveredFrom: string | null;
   linkText: string | null;
   error?: string;
+  /** A 304 Not Modified: the archived snapshot it confirms (body is null, status 304). */
+  confirmsSha?: string;
+}
+
+/** What the archive knows of a URL, for a re-crawl (src/store/recrawl-policy.ts decides). */
+export type RevalidationDecision =
+  | { action: 'revalidate'; sha256: string; etag: string | null; lastModified: string | null; contentType: string | null }
+  | { action: 'reuse'; sha256: string; contentType: string | null };
+
+export interface Revalidator {
+  /** null: an ordinary request. */
+  decide(url: string): RevalidationDecision | null;
+  /** The archived bytes of a snapshot (null if they are gone: then the URL is fetched normally). */
+  body(sha256: string): Buffer | null;
 }
 
 export interface CandidateDocument {
@@ -63,6 +77,8 @@ export interface CrawlSiteOptions {
   chromiumPath?: string;
   /** The wire (tests pass a fake; default: fetchOnce over HTTP through the host gate). */
   transport?: typeof fetchOnce;
+  /** Re-crawl: conditional GETs from the last fetch of each URL, archived bytes for a 304 (issue 10). */
+  revalidate?: Revalidator;
 }
 
 export interface CrawlSiteStats {
