@@ -1,6 +1,7 @@
 // One loopback HTTP server that is every simulated host (by Host header) and a forward proxy (absolute-form
 // request lines, as sent by Crawlee's proxyConfiguration and Playwright's proxy). Hosts that are not simulated
 // get 502: the sim never forwards anywhere.
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import tls from 'node:tls';
@@ -92,7 +93,10 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
 
   const send = (res: http.ServerResponse, status: number, headers: Record<string, string>, body: string | Uint8Array, head: boolean) => {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    res.writeHead(status, { ...headers, 'Content-Length': String(bytes.length), Server: 'nianbao-sim' });
+    // Validators as county servers send them: a re-crawl's conditional GET of unchanged bytes gets a 304.
+    const etag = status === 200 ? `"${createHash('sha1').update(bytes).digest('hex').slice(0, 16)}"` : null;
+    if (etag && res.req?.headers['if-none-match'] === etag) return void res.writeHead(304, { ETag: etag, Server: 'nianbao-sim' }).end();
+    res.writeHead(status, { ...headers, ...(etag ? { ETag: etag } : {}), 'Content-Length': String(bytes.length), Server: 'nianbao-sim' });
     res.end(head ? undefined : bytes);
   };
 
