@@ -64,3 +64,19 @@ export function looksLikeBinary(b: Buffer): boolean {
   for (let i = 0; i < n; i++) if (b[i] === 0) return true;
   return false;
 }
+
+/**
+ * A numbered pager drawn for scripts: page links that are `javascript:` or `#` anchors (or carry data-page)
+ * with a page number ≥ 2 as their text. Following them takes a browser; ASP.NET postbacks are paged over
+ * HTTP instead (paging-aspnet.ts).
+ */
+export function hasScriptPager(html: string): boolean {
+  if (/__doPostBack\(/.test(html)) return false;
+  const re = /<a\b([^>]*)>\s*(\d{1,4})\s*<\/a>/gi;
+  for (let m; (m = re.exec(html)); ) {
+    if (Number(m[2]) < 2) continue;
+    const attrs = m[1];
+    if (/\bdata-page\s*=/i.test(attrs) || /\bhref\s*=\s*["']\s*(javascript:|#["'])/i.test(attrs) || !/\bhref\s*=/i.test(attrs)) return true;
+  }
+  return false;
+}

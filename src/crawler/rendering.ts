@@ -214,14 +214,19 @@ export class Renderer {
     await collect();
     // On a loaded machine a script may start its data request after the network looked idle: look again
     // until the links stop changing (pager links drawn last are how the rest of a list is found).
-    for (let i = 0; i < 3; i++) {
-      await page.waitForTimeout(300);
+    for (let i = 0; i < 2; i++) {
+      await page.waitForTimeout(250);
       await settle(page, this.opts.timeoutMs);
       if (!(await collect())) break;
     }
+    let pageNo = 1;
     for (let i = 0; i < job.maxClicks; i++) {
-      const next = page.locator('a, button, span, li').filter({ hasText: /^\s*(下一页|下页|>|›|»|next)\s*$/i }).first();
-      if (!(await next.count())) break;
+      let next = page.locator('a, button, span, li').filter({ hasText: /^\s*(下一页|下页|>|›|»|next)\s*$/i }).first();
+      if (!(await next.count())) {
+        // A numbered pager drawn by a script (`javascript:` links or data-page attributes): page N+1.
+        next = page.locator('a[href^="javascript"], a[href="#"], a[data-page], a:not([href])').filter({ hasText: new RegExp(`^\\s*${pageNo + 1}\\s*$`) }).first();
+        if (!(await next.count())) break;
+      }
       const disabled = await next
         .evaluate((el) => /disabled|unable|no-more/i.test((el as HTMLElement).className + ' ' + (el.parentElement?.className ?? '')) || el.hasAttribute('disabled'))
         .catch(() => true);
@@ -229,7 +234,26 @@ export class Renderer {
       await next.click({ timeout: 3000 }).catch(() => {});
       await settle(page, this.opts.timeoutMs);
       pagesClicked++;
+      pageNo++;
+      if (await collect()) continue;
+      // Nothing new: on a starved machine the page's data request may still be on its way. One more look.
+      await page.waitForTimeout(1000);
+      await settle(page, this.opts.timeoutMs);
       if (!(await collect())) break;
+    }
+    if (job.maxClicks > 0) {
+      // Disclosure platforms list their units (bureaus, townships) as script links that load each unit's
+      // catalogue in place (Lonsun's organ tree): open each one and keep the links it shows.
+      const units = page.locator('a[href^="javascript"], a[href="#"], a:not([href])').filter({ hasText: UNIT_NAME });
+      const n = Math.min(await units.count().catch(() => 0), MAX_UNIT_CLICKS);
+      for (let i = 0; i < n; i++) {
+        await units.nth(i).click({ timeout: 3000 }).catch(() => {});
+        await settle(page, this.opts.timeoutMs, 5000);
+        if (await collect()) continue;
+        await page.waitForTimeout(1000);
+        await settle(page, this.opts.timeoutMs, 5000);
+        await collect();
+      }
     }
     const html = await page.content();
     const cookies = (await page.context().cookies(page.url())).map((c) => ({ name: c.name, value: c.value, domain: c.domain, path: c.path }));
@@ -242,11 +266,15 @@ export class Renderer {
   }
 }
 
-async function settle(page: Page, timeoutMs: number): Promise<void> {
+async function settle(page: Page, timeoutMs: number, capMs = 10_000): Promise<void> {
   // A challenge script reloads the page; lists arrive by XHR. Network idle covers both, bounded.
-  await page.waitForLoadState('networkidle', { timeout: Math.min(timeoutMs, 10_000) }).catch(() => {});
-  await page.waitForLoadState('load', { timeout: Math.min(timeoutMs, 5_000) }).catch(() => {});
+  await page.waitForLoadState('networkidle', { timeout: Math.min(timeoutMs, capMs) }).catch(() => {});
+  await page.waitForLoadState('load', { timeout: Math.min(timeoutMs, capMs / 2) }).catch(() => {});
 }
+
+/** Names of publishing units: the county government, its bureaus and offices, townships and streets. */
+const UNIT_NAME = /(人民政府|局|委员会|委|办公室|办|中心|院|所|站|队|镇|乡|街道|街道办事处|管委会)\s*$/;
+const MAX_UNIT_CLICKS = 80;
 
 /**
  * Crawlee keeps its queues, statistics and sessions in a storage folder by default. Crawl state lives in

@@ -4,12 +4,13 @@ import type { Site } from '../schema/site-config.ts';
 import { classifyTitle, scorePageContext } from './cues.ts';
 import { decodeHtml, sniffKind } from './decode.ts';
 import { linkToItem, P_HOME, structuralItem, type LinkIn } from './enqueueing.ts';
-import { extractPage } from './extract.ts';
+import { extractPage, hasReportBodyMarkers, type PageInfo } from './extract.ts';
 import { announcedPageCount, createPageUrls, fingerprintFamily, isSameListPager, parseCreatePageHTML } from './families.ts';
 import { sha256, sleep, TRUNCATED, type CookieJar, type RawResponse } from './fetching-http.ts';
 import { Fetching } from './fetching.ts';
 import { Frontier, type FrontierItem } from './frontier.ts';
-import { buildsContent, isChallenge, isListPage, judgePage, looksLikeBinary } from './judgement.ts';
+import { buildsContent, hasScriptPager, isChallenge, isListPage, judgePage, looksLikeBinary, type Judgement } from './judgement.ts';
+import { pageAspnet } from './paging-aspnet.ts';
 import { pageHanweb, type PagingHost } from './paging-hanweb.ts';
 import { memoryConfiguration, quietLog, Renderer, type BrowserResponse } from './rendering.ts';
 import { ITEM, PickerRequestManager, type Picker } from './request-manager.ts';
@@ -23,6 +24,8 @@ import { hostOf, looksLikeAttachmentUrl, makeHostFilter, normaliseUrl, urlKey } 
 // cookies live in the BasicCrawler's SessionPool (one session per site; 412/521 retire it).
 
 const MAX_RENDERS = 80;
+/** Script-filled report pages rendered on top of the list renders (each is one report). */
+const MAX_ARTICLE_RENDERS = 400;
 const MAX_CHALLENGES_PER_HOST = 3;
 const RENDER_ATTEMPTS = 3;
 const RENDER_RETRY_MS = 2000;
@@ -42,6 +45,8 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
   private crawler: BasicCrawler | null = null;
   private renderer: Renderer | null = null;
   private budgetUsed = 0;
+  private listRenders = 0;
+  private articleRenders = 0;
   private foundReportArea = false;
   private readonly stats: CrawlSiteStats;
 
@@ -277,11 +282,22 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
 
   private async handlePage(
     item: FrontierItem, url: string, res: RawResponse, html: string, renderedLinks: { url: string; text: string }[] | null,
+    rendered: 'challenge' | 'article' | null = renderedLinks ? 'challenge' : null,
   ): Promise<void> {
-    this.stats.pagesFetched++;
     const info = extractPage(html, url);
-    const family = fingerprintFamily(html, url);
     const judged = judgePage(item, info);
+    // A report page whose body a script fills from an API (Epoint showinfo, gkmlpt, Lonsun shells): judged on
+    // its HTML alone it is an empty report, or nothing. Rendered, it is the report; the API response and the
+    // rendered DOM are kept as snapshots, and the page is judged (and its files found) on what the browser shows.
+    if (!rendered && this.looksLikeArticleShell(item, info, judged, html)) {
+      const r = await this.renderArticle(item, url);
+      if (r) {
+        await this.fetching.snapshot(res, 'page', item);
+        return this.handlePage(item, url, res, r.html, r.links, 'article');
+      }
+    }
+    this.stats.pagesFetched++;
+    const family = fingerprintFamily(html, url);
     const context = Math.max(item.context, scorePageContext([info.columnName, info.breadcrumb, judged.isReport ? null : info.title]));
     const inArea = context >= 3;
 
@@ -291,15 +307,18 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
       this.stats.lists++;
       this.stats.families[family] = (this.stats.families[family] ?? 0) + 1;
     }
-    if (!renderedLinks) {
+    if (!rendered) {
       // After a challenge the browser's copy was snapshotted as it arrived.
       await this.fetching.snapshot(res, judged.isReport ? 'report' : isList ? 'list' : 'page', item);
+    } else if (judged.isReport) {
+      // What the browser showed is the document archived: keep it as a snapshot of its own.
+      await this.fetching.snapshot(renderedSnapshot(url, html), 'report', item);
     }
     if (judged.isReport) {
-      // After a challenge the HTTP body is the challenge stub; the document is what the browser saw.
-      const body = !renderedLinks && res.body ? res.body : Buffer.from(html);
+      // After a render the HTTP body is a challenge stub or an empty shell; the document is what the browser saw.
+      const body = !rendered && res.body ? res.body : Buffer.from(html);
       await this.emit({
-        url, sha256: sha256(body), body, contentType: renderedLinks ? 'text/html; charset=utf-8' : (res.headers['content-type'] ?? null),
+        url, sha256: sha256(body), body, contentType: rendered ? 'text/html; charset=utf-8' : (res.headers['content-type'] ?? null),
         role: 'report-page', parentUrl: item.discoveredFrom, linkText: item.linkText, title: judged.title,
       });
     }
@@ -330,23 +349,52 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     if (info.datastore && (family === 'hanweb' || info.datastore.records.length)) {
       promising += await pageHanweb(this, item, url, html, info, context);
     }
+    // ASP.NET pagers post the form back; only lists of the disclosure area are worth the POSTs.
+    if (!call && !info.datastore && (inArea || judged.reportLinks > 0) && /__doPostBack\(/.test(html)) {
+      promising += await pageAspnet(this, item, url, html, context);
+    }
     // Script-built lists: nothing worth following in the HTML, but scripts that would fill it.
     // Sidebars and navigation stay in the HTML of a shell, so "no report links in a 年报 column" is the
     // signal, not "no links at all"; elsewhere only script-built pages with nothing to follow qualify.
     const builds = !call && buildsContent(html);
     const shellish = builds && judged.reportLinks === 0 && !info.datastore
       && (context >= 8 || info.links.length < 3 || (promising === 0 && (context >= 5 || (inArea && (family === 'epoint' || family === 'gkmlpt' || family === 'lonsun')))));
-    if (shellish && !renderedLinks) await this.renderList(item, url, context);
-    else if (!call && !info.datastore && context >= 5 && !renderedLinks) {
+    if (shellish && !rendered) await this.renderList(item, url, context);
+    else if (!call && !info.datastore && context >= 5 && !rendered) {
       const n = announcedPageCount(html);
-      if (n && n > 1 && !links.some((l) => isSameListPager(l.url, url))) {
-        // A page count with no page links: the pager is drawn by a script we do not run. Render it.
+      if ((n && n > 1 && !links.some((l) => isSameListPager(l.url, url))) || hasScriptPager(html)) {
+        // A page count with no page links, or page links only a script follows: render it and page through.
         await this.renderList(item, url, context);
       }
     }
   }
 
   // ---------------------------------------------------------------- rendering
+
+  /**
+   * A page that claims a report (its title or the link to it) but carries no report text, and whose scripts
+   * would fill it: render it before judging. Lists (report links, datastores) are not shells of an article.
+   */
+  private looksLikeArticleShell(item: FrontierItem, info: PageInfo, judged: Judgement, html: string): boolean {
+    if (this.o.browser === false || judged.reportLinks > 0 || info.datastore) return false;
+    const claimed = judged.isReport || classifyTitle(item.linkText) === 'report' || classifyTitle(info.title) === 'report';
+    if (!claimed || hasReportBodyMarkers(info.bodyText)) return false;
+    return buildsContent(html);
+  }
+
+  private async renderArticle(item: FrontierItem, url: string): Promise<{ html: string; links: { url: string; text: string }[] } | null> {
+    const renderer = this.ensureRenderer();
+    if (!renderer || this.articleRenders >= MAX_ARTICLE_RENDERS) return null;
+    this.articleRenders++;
+    this.stats.browserRenders++;
+    try {
+      const r = await renderer.render(url, { referer: item.discoveredFrom ?? undefined, maxClicks: 0 });
+      return { html: r.html, links: r.links };
+    } catch (e) {
+      await this.fetching.error({ siteId: this.site.id, url, code: 'browser', message: (e as Error).message });
+      return null;
+    }
+  }
 
   private ensureRenderer(): Renderer | null {
     if (this.o.browser === false) return null;
@@ -376,7 +424,8 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
 
   private async renderList(item: FrontierItem, url: string, context: number): Promise<void> {
     const renderer = this.ensureRenderer();
-    if (!renderer || this.stats.browserRenders >= MAX_RENDERS) return;
+    if (!renderer || this.listRenders >= MAX_RENDERS) return;
+    this.listRenders++;
     this.stats.browserRenders++;
     // A render whose document or data request failed (timeouts on a busy host) leaves an empty list, not an
     // exception: a shell that builds its list in the browser and shows no content link is rendered again.
@@ -439,4 +488,12 @@ function normaliseSafe(u: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The DOM a browser built, as a snapshot: what was archived as the report when its HTML was a shell. */
+function renderedSnapshot(url: string, html: string): RawResponse {
+  return {
+    requestedUrl: url, finalUrl: url, status: 200, body: Buffer.from(html), fetchedAt: new Date().toISOString(),
+    headers: { 'content-type': 'text/html; charset=utf-8', 'x-nianbao-rendered': 'dom' },
+  };
 }
