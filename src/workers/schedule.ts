@@ -3,7 +3,7 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { createLogger } from '../log.ts';
 import type { CrawlDefaults, Site } from '../schema/site-config.ts';
 import type { Archive, CrawlRunStatus } from '../store/archive.ts';
-import { publishCrawlRun } from './crawl-context.ts';
+import { publishCrawlRun, type CrawlRunSettings } from './crawl-context.ts';
 import { crawlJobId, DEFAULT_PREFIX, enqueueCrawl, pendingCount, type NianbaoQueues } from './queues.ts';
 
 // The nightly crawl: a BullMQ Job Scheduler in the `schedule` queue fires a job on a cron pattern; the
@@ -22,6 +22,8 @@ export type ScheduledCrawl = {
   loadSites: () => { sites: Site[]; defaults: CrawlDefaults };
   proxyUrl?: string | null;
   extraAllowHosts?: string[];
+  /** Re-crawl policy of the scheduled runs (src/store/recrawl-policy.ts). */
+  recrawl?: CrawlRunSettings['recrawl'];
 };
 
 export type ScheduleJobResult = { crawlRunId: number; sites: number } | { skipped: string; runningRun: number };
@@ -75,7 +77,7 @@ export async function startScheduledRun(
     undefined,
     `${os.hostname()}:${process.pid}`,
   );
-  await publishCrawlRun(redisUrl, crawlRunId, { defaults, proxyUrl: cfg.proxyUrl ?? null, extraAllowHosts: cfg.extraAllowHosts ?? [] }, sites, queues.prefix);
+  await publishCrawlRun(redisUrl, crawlRunId, { defaults, proxyUrl: cfg.proxyUrl ?? null, extraAllowHosts: cfg.extraAllowHosts ?? [], ...(cfg.recrawl ? { recrawl: cfg.recrawl } : {}) }, sites, queues.prefix);
   for (const s of sites) await enqueueCrawl(queues, { siteId: s.id, crawlRunId });
   log.info({ run: crawlRunId, sites: sites.length }, 'scheduled crawl started');
   return { crawlRunId, sites: sites.length };

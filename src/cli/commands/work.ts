@@ -14,6 +14,7 @@ type WorkOpts = {
   tz: string;
   config: string;
   proxy?: string;
+  reportIntervalDays?: number;
 };
 
 /**
@@ -34,6 +35,7 @@ export function workCommand(ctx: CommandContext): Command {
     .option('--tz <zone>', 'time zone of the --schedule pattern', 'Asia/Shanghai')
     .option('--config <file>', 'the site list the scheduled crawl reads (re-read at every run)', DEFAULT_CONFIG)
     .option('--proxy <url>', 'scheduled crawls send every request through this HTTP proxy')
+    .option('--report-interval-days <n>', 'scheduled crawls reuse report pages and attachments fetched less than N days ago without a request', positiveInt('--report-interval-days'))
     .action(async (opts: WorkOpts) => {
       if (opts.schedule && !opts.archive) {
         throw new CliError('--schedule needs --archive: the process that owns the archive starts the scheduled runs');
@@ -89,6 +91,7 @@ export function workCommand(ctx: CommandContext): Command {
                   return { sites: list.sites, defaults: list.defaults };
                 },
                 proxyUrl: opts.proxy ?? null,
+                ...(opts.reportIntervalDays ? { recrawl: { reportIntervalDays: opts.reportIntervalDays } } : {}),
               },
             });
             const at = next?.timestamp !== undefined ? new Date(next.timestamp + (next.opts.delay ?? 0)).toISOString() : 'unknown';
