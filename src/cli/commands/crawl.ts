@@ -18,6 +18,7 @@ type CrawlOpts = {
   work: boolean;
   prefix?: string;
   browser: boolean;
+  full?: boolean;
 };
 
 /** `--site` takes an id or a URL; a URL not in the config becomes an ad-hoc site (src/config/site-ids.ts). */
@@ -64,6 +65,7 @@ export function crawlCommand(ctx: CommandContext): Command {
     .option('--concurrency <n>', 'sites crawled at once', positiveInt('--concurrency'))
     .option('--no-work', 'only enqueue the crawl jobs (for `nianbao work` processes sharing REDIS_URL)')
     .option('--no-browser', 'never start headless Chromium for script-built lists')
+    .option('--full', 'refetch everything unconditionally (default: conditional GETs of what the archive holds)')
     .option('--prefix <prefix>', 'queue key prefix in Redis (one prefix per archive)')
     .action(async (opts: CrawlOpts) => {
       const { loadSiteList } = await import('../../config/index.ts');
@@ -87,6 +89,7 @@ export function crawlCommand(ctx: CommandContext): Command {
             extraAllowHosts: opts.allowHost ?? [],
             crawlConcurrency: opts.concurrency,
             browser: opts.browser,
+            recrawl: opts.full ? { full: true } : undefined,
             work: opts.work,
             args: { command: 'crawl', sites: sites.map((s) => s.id), config: opts.config, proxy: opts.proxy ?? null },
             signal: ctx.signal,
