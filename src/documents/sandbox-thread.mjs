@@ -5,6 +5,9 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { parseDocument } = await import('../parse/parse-file.ts');
+const { watchTools } = await import('./tools.ts');
+// Tools (tesseract, pdftoppm) run in their own process groups; the sandbox kills them with this thread.
+watchTools((pid, alive) => parentPort.postMessage({ tool: { pid, alive } }));
 
 parentPort.on('message', async ({ id, bytes, info }) => {
   try {

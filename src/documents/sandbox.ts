@@ -78,6 +78,8 @@ export class ParseSandbox {
   private tail: Promise<unknown> = Promise.resolve();
   private watchdog: NodeJS.Timeout | null = null;
   private nextId = 1;
+  /** Process groups of tools the current thread started (tools.ts), killed with the thread. */
+  private tools = new Set<number>();
   private closed = false;
 
   constructor(limits: Partial<SandboxLimits> = {}) {
@@ -161,7 +163,12 @@ export class ParseSandbox {
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`parse sandbox exited (${code}) while starting`)));
     });
-    worker.on('message', (m: Reply | { ready: true }) => {
+    worker.on('message', (m: Reply | { ready: true } | { tool: { pid: number; alive: boolean } }) => {
+      if ('tool' in m) {
+        if (m.tool.alive) this.tools.add(m.tool.pid);
+        else this.tools.delete(m.tool.pid);
+        return;
+      }
       if (!('id' in m)) return;
       if (m.ok) this.settle(m.id, (p) => p.resolve(m.result));
       else this.settle(m.id, (p) => p.reject(reviveError(m.error)));
@@ -188,6 +195,14 @@ export class ParseSandbox {
       this.stats.restarts++;
       void w.terminate();
     }
+    for (const pid of this.tools) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    this.tools.clear();
     const p = this.current;
     if (p) this.settle(p.id, (q) => q.reject(new DocumentError(code, q.filename, message)));
   }

@@ -17,9 +17,17 @@ export class ToolTimeoutError extends Error {
 
 export type ToolResult = { stdout: Buffer; stderr: string };
 
+// The parse sandbox terminates its thread on a limit; timers of that thread die with it, so the
+// sandbox itself must kill the tools the thread started. It learns their process groups here.
+let toolWatcher: ((pid: number, alive: boolean) => void) | null = null;
+export function watchTools(fn: ((pid: number, alive: boolean) => void) | null): void {
+  toolWatcher = fn;
+}
+
 export function runTool(cmd: string, args: string[], opts: { timeoutMs: number; pkg: string; maxOutput?: number; env?: NodeJS.ProcessEnv }): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...opts.env } });
+    if (child.pid) toolWatcher?.(child.pid, true);
     const out: Buffer[] = [];
     let size = 0;
     let err = '';
@@ -31,6 +39,7 @@ export function runTool(cmd: string, args: string[], opts: { timeoutMs: number; 
     const finish = (e: Error | null, r?: ToolResult) => {
       if (settled) return;
       settled = true;
+      if (child.pid) toolWatcher?.(child.pid, false);
       clearTimeout(timer);
       if (e) reject(e);
       else resolve(r!);

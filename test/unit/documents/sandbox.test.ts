@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DocumentError } from '../../../src/documents/errors.ts';
 import { ParseSandbox } from '../../../src/documents/sandbox.ts';
 import { parseDocument } from '../../../src/parse/parse-file.ts';
-import { pdfHugeImage } from './hostile-inputs.ts';
+import { pdfHugeImage, whitePng } from './hostile-inputs.ts';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../fixtures/reports/corpus');
 const page = new Uint8Array(readFileSync(path.join(CORPUS, '01_shanghai_office_2019.html')));
@@ -69,6 +70,34 @@ describe('parse sandbox: a worker thread with heap, RSS and wall-clock limits', 
     expect(err.code).toBe('too_large');
     expect(err.message).toContain('over the 1000 bytes');
     expect(s.stats.parsed + s.stats.failed).toBe(0);
+  });
+
+  it('a timeout during OCR also kills the OCR tool the thread started', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'nianbao-sandbox-'));
+    const pidFile = path.join(dir, 'pid');
+    const fake = path.join(dir, 'tesseract');
+    // A tesseract that never answers: it records its pid and sleeps.
+    writeFileSync(fake, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 60\n`);
+    chmodSync(fake, 0o755);
+    const saved = process.env.NIANBAO_TESSERACT;
+    process.env.NIANBAO_TESSERACT = fake;
+    try {
+      const s = sandbox({});
+      await s.parse(page, { filename: 'warm-up.html' }); // thread started: the clock below is the OCR's
+      (s.limits as { timeoutMs: number }).timeoutMs = 12_000;
+      const err = await errorOf(s.parse(whitePng(400, 300), { filename: 'scan.png' }));
+      expect(err.code).toBe('timeout');
+      expect(existsSync(pidFile)).toBe(true);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      await new Promise((r) => setTimeout(r, 300));
+      // Gone, not left running beside the worker: no process, or a zombie (its reaper was the thread's loop).
+      const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] : 'gone';
+      expect(['gone', 'Z']).toContain(state);
+    } finally {
+      if (saved === undefined) delete process.env.NIANBAO_TESSERACT;
+      else process.env.NIANBAO_TESSERACT = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('parses queue one at a time, in order', { timeout: 60_000 }, async () => {
