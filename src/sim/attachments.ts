@@ -13,14 +13,21 @@ export const CONTENT_TYPES: Record<DocKind, string> = {
 export class AttachmentCache {
   private cache = new Map<string, Promise<Uint8Array>>();
 
+  /** @param max files kept at once, least recently used dropped first (the national world renders thousands) */
+  constructor(private readonly max = Infinity) {}
+
   get(key: string, kind: DocKind, model: ReportModel): Promise<Uint8Array> {
     let p = this.cache.get(key);
-    if (!p) {
-      p = renderAttachment(kind, model);
-      // a failed render is retried on the next request rather than cached
-      p.catch(() => this.cache.delete(key));
+    if (p) {
+      this.cache.delete(key);
       this.cache.set(key, p);
+      return p;
     }
+    p = renderAttachment(kind, model);
+    // a failed render is retried on the next request rather than cached
+    p.catch(() => this.cache.delete(key));
+    this.cache.set(key, p);
+    while (this.cache.size > this.max) this.cache.delete(this.cache.keys().next().value!);
     return p;
   }
 }

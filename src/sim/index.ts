@@ -6,11 +6,14 @@ import { SiteListSchema, type SiteList } from '../schema/site-config.ts';
 import { createRng } from './random.ts';
 import { COUNTIES, FAMILY_COUNTIES } from './sites/catalog.ts';
 import { buildSite, type BuiltSite } from './sites/build.ts';
-import { startServer, type SimFaults } from './server.ts';
+import { startServer, type SimFaults, type SimStats } from './server.ts';
+import { NationalWorld } from './national/world.ts';
 import type { Manifest, NbLayout, SimSiteInfo } from './sites/types.ts';
 
 export type { Manifest, ManifestDecoy, ManifestReport, SimSiteInfo } from './sites/types.ts';
-export { CHALLENGE_COOKIE, challengeToken, type SimFaults } from './server.ts';
+export { CHALLENGE_COOKIE, challengeToken, type HostStats, type SimFaults, type SimStats } from './server.ts';
+export { NationalWorld } from './national/world.ts';
+export { nationalSites, NATIONAL_MAX_SITES, type NationalSite, type SiteQuirks } from './national/catalog.ts';
 export { createRng } from './random.ts';
 export { SIM_TLS } from './tls.ts';
 export type { BodyRequest, TlsMode } from './sites/types.ts';
@@ -25,6 +28,13 @@ export interface SimWebOptions {
    * (`families`: gkmlpt, Lonsun, Hanweb xxgk, JPaaS, ASP.NET, iframe, Epoint shells, TLS), or both
    */
   include?: SimInclude;
+  /**
+   * a national world of this many county sites instead (ids `n<GB/T 2260 code>`, every family, city platforms
+   * shared by several counties, slow/failing/challenging hosts), built lazily site by site; `include` is ignored
+   */
+  sites?: number;
+  /** national world: sites kept built in memory at once (default 96) */
+  cacheSites?: number;
 }
 
 export type SimInclude = 'classic' | 'families' | 'all';
@@ -35,6 +45,14 @@ export interface SimWeb {
   port: number;
   sites: SimSiteInfo[];
   manifest: Manifest;
+  /** per-host politeness counters and the sim's own cost (also GET /__stats.json on the port, `?reset` clears) */
+  stats(): SimStats;
+  /**
+   * ground truth of some sites. For a national world prefer this to `manifest.reports`, which builds every site.
+   */
+  truth(siteIds: Iterable<string>): Pick<Manifest, 'reports' | 'decoys'>;
+  /** the national world (lazy sites, shared hosts), when started with `sites` */
+  world?: NationalWorld;
   close(): Promise<void>;
 }
 
@@ -79,6 +97,7 @@ function classicSites(seed: number): BuiltSite[] {
 }
 
 export async function startSimWeb(opts: SimWebOptions = {}): Promise<SimWeb> {
+  if (opts.sites !== undefined) return startNationalWeb(opts.sites, opts);
   const world = buildSimWorld(opts.seed ?? 1, opts.include ?? 'classic');
   if (opts.faults) world.manifest.faults = opts.faults;
   const srv = await startServer({ port: opts.port ?? 0, sites: world.sites, manifest: world.manifest, faults: opts.faults, seed: world.seed });
@@ -87,6 +106,50 @@ export async function startSimWeb(opts: SimWebOptions = {}): Promise<SimWeb> {
     port: srv.port,
     sites: world.manifest.sites,
     manifest: world.manifest,
+    stats: srv.stats,
+    truth: (ids) => {
+      const set = new Set(ids);
+      return { reports: world.manifest.reports.filter((r) => set.has(r.siteId)), decoys: world.manifest.decoys.filter((d) => set.has(d.siteId)) };
+    },
+    close: srv.close,
+  };
+}
+
+/** A national manifest: the site list is computed up front; `reports`/`decoys` build every site when first read. */
+export function nationalManifest(world: NationalWorld, faults?: SimFaults): Manifest {
+  let truth: Pick<Manifest, 'reports' | 'decoys'> | undefined;
+  const all = () => (truth ??= world.truth(world.infos.map((s) => s.id)));
+  return {
+    seed: world.seed,
+    ...(faults ? { faults } : {}),
+    sites: world.infos,
+    get reports() { return all().reports; },
+    get decoys() { return all().decoys; },
+  };
+}
+
+async function startNationalWeb(n: number, opts: SimWebOptions): Promise<SimWeb> {
+  const world = new NationalWorld(opts.seed ?? 1, n, { cacheSites: opts.cacheSites });
+  const manifest = nationalManifest(world, opts.faults);
+  const srv = await startServer({
+    port: opts.port ?? 0, sites: [], manifest, faults: opts.faults, seed: world.seed,
+    resolve: (url) => world.resolve(url),
+    // ?site=<id>[,<id>…] gives those sites' reports and decoys; without it, the site list only
+    manifestJson: (url) => {
+      const ids = url.searchParams.get('site')?.split(',').filter(Boolean);
+      return JSON.stringify(ids ? { seed: world.seed, sites: world.infos.filter((s) => ids.includes(s.id)), ...world.truth(ids) } : { seed: world.seed, sites: world.infos, reports: null, decoys: null, note: 'national world: add ?site=<id>[,<id>] for reports and decoys' }, null, 1);
+    },
+    extraStats: () => ({ world: { sites: world.infos.length, builds: world.builds, evictions: world.evictions, cachedSites: world.cachedSites, buildMs: Math.round(world.buildMs) } }),
+    attachmentCache: 256,
+  });
+  return {
+    proxyUrl: `http://127.0.0.1:${srv.port}`,
+    port: srv.port,
+    sites: world.infos,
+    manifest,
+    stats: srv.stats,
+    truth: (ids) => world.truth(ids),
+    world,
     close: srv.close,
   };
 }
@@ -125,3 +188,4 @@ export function simFamiliesYaml(sites: SimSiteInfo[] = buildSimWorld(1, 'familie
 # Hosts end in .test and exist only behind the sim proxy. Regenerate: npx tsx src/sim/serve.ts --include families --write-config
 ${YAML.stringify(simSiteList(sites))}`;
 }
+export { viaSimProxy, type SimReply } from './client.ts';

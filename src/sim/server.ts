@@ -55,6 +55,33 @@ export interface ServerOptions {
   manifest: Manifest;
   faults?: SimFaults;
   seed: number;
+  /**
+   * national world: the site for a URL, built on demand (then `sites` is empty and `manifestJson` answers
+   * /__manifest.json, whose reports would need every site built)
+   */
+  resolve?: (url: URL) => BuiltSite | undefined;
+  manifestJson?: (url: URL) => string;
+  /** more fields for /__stats.json (the world's build counters) */
+  extraStats?: () => Record<string, unknown>;
+  /** attachments kept rendered at once (default: all) */
+  attachmentCache?: number;
+}
+
+/** Per simulated host: what a politeness check needs. */
+export interface HostStats {
+  requests: number;
+  /** the most requests ever in flight at once on this host */
+  maxInFlight: number;
+  /** the shortest time between the arrivals of two requests on this host (ms; null after one request) */
+  minSpacingMs: number | null;
+}
+
+export interface SimStats {
+  requests: number;
+  hosts: Record<string, HostStats>;
+  /** the sim process's own cost (meaningful when the sim runs in a process of its own: serve.ts) */
+  process: { rssBytes: number; cpuUserMs: number; cpuSystemMs: number; uptimeMs: number };
+  [extra: string]: unknown;
 }
 
 const MAX_BODY = 1 << 20;
@@ -78,10 +105,41 @@ function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export async function startServer(o: ServerOptions): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+export async function startServer(o: ServerOptions): Promise<{ server: http.Server; port: number; stats(): SimStats; close(): Promise<void> }> {
   const byHost = new Map<string, BuiltSite>();
   for (const s of o.sites) for (const h of s.hosts) byHost.set(h, s);
-  const attachments = new AttachmentCache();
+  const attachments = new AttachmentCache(o.attachmentCache);
+  // politeness counters per host (loopback /__stats.json)
+  const hostStats = new Map<string, HostStats & { inFlight: number; lastAt: number }>();
+  let totalRequests = 0;
+  const track = (hostname: string, res: http.ServerResponse) => {
+    const now = performance.now();
+    totalRequests++;
+    let h = hostStats.get(hostname);
+    if (!h) hostStats.set(hostname, (h = { requests: 0, maxInFlight: 0, minSpacingMs: null, inFlight: 0, lastAt: Number.NaN }));
+    h.requests++;
+    if (!Number.isNaN(h.lastAt)) h.minSpacingMs = Math.min(h.minSpacingMs ?? Infinity, now - h.lastAt);
+    h.lastAt = now;
+    h.inFlight++;
+    h.maxInFlight = Math.max(h.maxInFlight, h.inFlight);
+    let done = false;
+    const end = () => {
+      if (!done) h.inFlight--;
+      done = true;
+    };
+    res.on('finish', end);
+    res.on('close', end);
+  };
+  const started = performance.now();
+  const stats = (): SimStats => {
+    const cpu = process.cpuUsage();
+    return {
+      requests: totalRequests,
+      hosts: Object.fromEntries([...hostStats].map(([k, v]) => [k, { requests: v.requests, maxInFlight: v.maxInFlight, minSpacingMs: v.minSpacingMs === null ? null : Math.round(v.minSpacingMs * 10) / 10 }])),
+      process: { rssBytes: process.memoryUsage.rss(), cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, uptimeMs: performance.now() - started },
+      ...(o.extraStats?.() ?? {}),
+    };
+  };
   const attempts = new Map<string, number>();
   const windows = new Map<string, { start: number; count: number }>();
   const sockets = new Set<Socket>();
@@ -137,12 +195,19 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     const head = req.method === 'HEAD';
     if (!absolute && (hostname === '127.0.0.1' || hostname === 'localhost')) {
       if (target.pathname === '/__manifest.json') {
-        return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, JSON.stringify(o.manifest, null, 1), head);
+        return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, o.manifestJson ? o.manifestJson(target) : JSON.stringify(o.manifest, null, 1), head);
+      }
+      if (target.pathname === '/__stats.json') {
+        if (target.searchParams.has('reset')) {
+          hostStats.clear();
+          totalRequests = 0;
+        }
+        return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, JSON.stringify(stats()), head);
       }
       const list = o.manifest.sites.map((s) => `<li><a href="${s.home}">${s.name}</a> ${s.family} ${s.charset} — ${s.home}</li>`).join('\n');
       return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, `<!DOCTYPE html><meta charset="utf-8"><title>nianbao sim</title><p>Use this server as an HTTP proxy. Seed ${o.seed}. <a href="/__manifest.json">manifest</a></p><ul>${list}</ul>`, head);
     }
-    const site = byHost.get(hostname);
+    const site = byHost.get(hostname) ?? o.resolve?.(target);
     const secure = target.protocol === 'https:' && secureSockets.has(req.socket);
     if (!site || !(target.protocol === 'http:' || secure)) {
       return send(res, 502, { 'Content-Type': 'text/plain; charset=utf-8' }, `nianbao sim: ${hostname} is not a simulated host; nothing is forwarded\n`, head);
@@ -151,9 +216,14 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     if (secure && tlsHosts.get(hostname) === 'forbidden') {
       return send(res, 403, { 'Content-Type': 'text/html' }, '<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>', head);
     }
+    track(hostname, res);
+    const q = site.quirks;
+    // a dead host: the connection closes without an answer
+    if (q?.down) return void req.socket.destroy();
     const body = req.method === 'POST' || req.method === 'PUT' ? await readBody(req) : '';
     const f = o.faults ?? {};
-    if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
+    const latency = (f.latencyMs ?? 0) + (q?.latencyMs ?? 0);
+    if (latency) await new Promise((r) => setTimeout(r, latency));
     const key = routeKey(target);
     const isRobots = target.pathname === '/robots.txt';
     if (f.rateLimitPerSecond) {
@@ -173,6 +243,20 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
         return send(res, 412, { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `nbsimS=${token.slice(0, 4)}; Path=/; HttpOnly` }, challengePage(token), head);
       }
     }
+    if (q?.challenge && !isRobots) {
+      const token = challengeToken(o.seed, hostname);
+      if (!hasCookie(req.headers.cookie, CHALLENGE_COOKIE, token)) {
+        return send(res, q.challenge, { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `nbsimS=${token.slice(0, 4)}; Path=/; HttpOnly` }, challengePage(token), head);
+      }
+    }
+    if (q?.flakyRate) {
+      // a struggling host: a deterministic share of URLs fails twice before it answers
+      const n = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, n);
+      if (n <= 2 && hashString(`${o.seed}:flaky:${key}`) / 2 ** 32 < q.flakyRate) {
+        return send(res, 503, { 'Content-Type': 'text/html' }, '<h1>503 Service Temporarily Unavailable</h1>', head);
+      }
+    }
     const rate = o.faults?.transient503Rate ?? 0;
     if (rate > 0) {
       const n = (attempts.get(key) ?? 0) + 1;
@@ -181,7 +265,7 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
         return send(res, 503, { 'Content-Type': 'text/html', 'Retry-After': '1' }, '<h1>503 Service Temporarily Unavailable</h1>', head);
       }
     }
-    const route = site.routes.get(key) ?? site.routes.get(routeKey(target, false)) ?? site.notFound;
+    const route = site.routes.get(key) ?? site.routes.get(routeKey(target, false)) ?? site.fallback?.(target) ?? site.notFound;
     const simReq: SimRequest = { method: req.method ?? 'GET', url: target, headers: req.headers, body };
     await respond(res, site, route, simReq, key, head);
   };
@@ -223,6 +307,7 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
   return {
     server,
     port,
+    stats,
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

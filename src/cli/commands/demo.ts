@@ -11,7 +11,7 @@ import { dropPrefix } from '../../workers/queues.ts';
 import { withRuntime } from './runtime.ts';
 import { formatRows, pct } from './summary.ts';
 
-type DemoOpts = { archive: string; seed: number; site?: string[]; concurrency?: number; browser: boolean; json?: boolean };
+type DemoOpts = { archive: string; seed: number; sites?: number; site?: string[]; concurrency?: number; browser: boolean; json?: boolean };
 
 export type DemoScore = {
   expected: number;
@@ -101,6 +101,7 @@ export function demoCommand(ctx: CommandContext): Command {
     .description('crawl the simulated county web (loopback only) into an archive and score the result against the truth')
     .option('--archive <path>', 'the SQLite archive', DEFAULT_DEMO_ARCHIVE)
     .option('--seed <n>', 'seed of the simulated web', (v) => Number.parseInt(v, 10), 1)
+    .option('--sites <n>', 'a national simulated web of N county sites (every CMS family, built lazily) instead of the 14 demo sites', positiveInt('--sites'))
     .option('--site <id>', 'only this simulated site (repeatable)', collect)
     .option('--concurrency <n>', 'sites crawled at once', positiveInt('--concurrency'))
     .option('--no-browser', 'never start headless Chromium for script-built lists')
@@ -110,7 +111,8 @@ export function demoCommand(ctx: CommandContext): Command {
       const { startSimWeb, simSiteList } = await import('../../sim/index.ts');
       const { runCrawl } = await import('../../workers/run-crawl.ts');
 
-      const sim = await startSimWeb({ seed: opts.seed, port: 0 });
+      // --sites N: the site list comes from the national sim's manifest, not config/sites.sim.yaml
+      const sim = await startSimWeb({ seed: opts.seed, port: 0, ...(opts.sites ? { sites: opts.sites } : {}) });
       try {
         const list = simSiteList(sim.sites);
         const sites = opts.site?.length ? list.sites.filter((s) => opts.site!.includes(s.id)) : list.sites;
@@ -141,7 +143,10 @@ export function demoCommand(ctx: CommandContext): Command {
             progress.stop();
             if (prefix) await dropPrefix(redis.url, prefix);
           }
-          const score = scoreAgainstManifest(archive!, sim.manifest, new Set(sites.map((s) => s.id)));
+          const ids = new Set(sites.map((s) => s.id));
+          // a national manifest's full report list would build every site: only the crawled ones
+          const manifest = opts.sites ? { seed: opts.seed, sites: sites.map((s) => sim.sites.find((i) => i.id === s.id)!), ...sim.truth(ids) } : sim.manifest;
+          const score = scoreAgainstManifest(archive!, manifest, ids);
           if (opts.json) {
             writeLine(ctx.stdout, JSON.stringify({ crawl: { ...result, progress: undefined }, stats: archive!.stats(), score }, null, 2));
           } else {

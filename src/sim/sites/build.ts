@@ -23,6 +23,10 @@ export interface BuiltSite {
   reports: ManifestReport[];
   decoys: ManifestDecoy[];
   notFound: Route;
+  /** national world: server behaviour of the site's hosts (latency, flakiness, challenge, dead host) */
+  quirks?: import('../national/catalog.ts').SiteQuirks;
+  /** national world: pages generated per request (the news column), asked after the route table */
+  fallback?: (url: URL) => Route | undefined;
 }
 
 /** Route-table key: host without port, path, query with sorted parameters (so re-encoded URLs still match). */
@@ -56,10 +60,20 @@ function pickDelivery(rng: Rng, format: ReportFormat): Delivery {
   return all[rng.weighted([55, 12, 8, 12, 6, 7])]!;
 }
 
+// indexed once: the national world builds thousands of sites, each would scan all streets
+let streetsByArea: Map<string, { name: string }[]> | undefined;
+
 function townships(county: CountyEntry): string[] {
   const prefix = county.name;
-  return (streets as { name: string; areaCode: string }[])
-    .filter((s) => s.areaCode === county.regionCode)
+  if (!streetsByArea) {
+    streetsByArea = new Map();
+    for (const st of streets as { name: string; areaCode: string }[]) {
+      const list = streetsByArea.get(st.areaCode);
+      if (list) list.push(st);
+      else streetsByArea.set(st.areaCode, [st]);
+    }
+  }
+  return (streetsByArea.get(county.regionCode) ?? [])
     .map((s) => (s.name.startsWith(prefix) ? s.name.slice(prefix.length) : s.name))
     .filter((n) => /(镇|乡|街道)$/.test(n));
 }
@@ -83,15 +97,31 @@ export interface BuildOptions {
   robotsPrivate: boolean;
   /** flat list, a hub of per-year sub-columns, or a hub of per-unit sub-columns */
   nbLayout?: NbLayout;
+  /**
+   * national world only: the disclosure platform lives elsewhere, e.g. a city's shared platform
+   * `http://xxgk.<city>.gov.cn.test/<county>` (a base with a path prefix; trs/static families only)
+   */
+  platformBase?: string;
+  /** national world only: how many reports the site publishes (otherwise drawn as for the demo's sites) */
+  mix?: ReportMix;
+}
+
+export interface ReportMix {
+  /** first year of the county's own reports (to 2024) */
+  firstYear: number;
+  departments: number;
+  /** reports per department (years drawn from 2019–2024) */
+  deptYears: number;
+  townships: number;
 }
 
 export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions): BuiltSite {
   const rng = createRng(seed).fork(county.id);
   const host = simHost(county);
   // 陵川 keeps its catalogue on a disclosure sub-host, as the real site does (xxgk.lczf.gov.cn)
-  const platformHost = county.id === 'lingchuan' ? `xxgk.${county.realHost.replace(/^www\./, '')}.test` : host;
+  const platformHost = opts.platformBase ? new URL(opts.platformBase).host : county.id === 'lingchuan' ? `xxgk.${county.realHost.replace(/^www\./, '')}.test` : host;
   const homeBase = `http://${host}`;
-  const platformBase = `http://${platformHost}`;
+  const platformBase = opts.platformBase ?? `http://${platformHost}`;
   // label-forked: creating it before drawing siteIdCode changes no stream
   const family = createFamily(county, rng.fork('family'));
   const extraHosts = family.extraHosts ?? [];
@@ -186,14 +216,16 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     });
     items.push({ kind: 'report', model, delivery: pickDelivery(rr.fork('delivery'), format), id: newId() });
   };
-  const firstYear = cr.int(2013, 2016);
+  // (the demo's sites draw their mix here; the national world passes one, so no draw of the demo's changes)
+  const mix = opts.mix;
+  const firstYear = mix ? mix.firstYear : cr.int(2013, 2016);
   const gap = cr.chance(0.5) ? cr.int(firstYear, 2023) : -1;
   for (let y = firstYear; y <= 2024; y++) if (y !== gap) addReport(`${county.name}人民政府`, 'county', y);
-  for (const dept of cr.shuffle(DEPARTMENTS).slice(0, cr.int(3, 5))) {
-    for (const y of cr.shuffle([2019, 2020, 2021, 2022, 2023, 2024]).slice(0, cr.int(1, 3))) addReport(`${county.name}${dept}`, 'department', y);
+  for (const dept of cr.shuffle(DEPARTMENTS).slice(0, mix ? mix.departments : cr.int(3, 5))) {
+    for (const y of cr.shuffle([2019, 2020, 2021, 2022, 2023, 2024]).slice(0, mix ? mix.deptYears : cr.int(1, 3))) addReport(`${county.name}${dept}`, 'department', y);
   }
   const towns = townships(county);
-  for (const town of cr.shuffle(towns).slice(0, cr.int(2, 3))) {
+  for (const town of cr.shuffle(towns).slice(0, mix ? mix.townships : cr.int(2, 3))) {
     const issuer = town.endsWith('街道') ? `${county.name}${town}办事处` : `${town}人民政府`;
     for (const y of cr.shuffle([2018, 2019, 2020, 2021, 2022, 2023, 2024]).slice(0, cr.int(1, 2))) addReport(issuer, 'township', y);
   }
