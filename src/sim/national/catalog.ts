@@ -61,8 +61,10 @@ export interface NationalSite {
 /** Every division that has a county-level portal, then the prefectures (for N beyond the ~2,900 counties). */
 function divisions(): Division[] {
   const counties = AREAS.filter((a) => a.name !== '市辖区' && !/^(省直辖|自治区直辖|县)$/.test(a.name));
-  const cities = CITIES.filter((c) => c.name !== '市辖区' && !/直辖/.test(c.name) && c.name !== '县').map((c) => ({ ...c, code: `${c.code}00`, cityCode: c.code }));
-  return [...counties, ...cities];
+  const codes = new Set(counties.map((c) => c.code));
+  const cities = CITIES.filter((c) => c.name !== '市辖区' && !/直辖/.test(c.name) && c.name !== '县' && !codes.has(`${c.code}00`)).map((c) => ({ ...c, code: `${c.code}00`, cityCode: c.code }));
+  const seen = new Set<string>();
+  return [...counties, ...cities].filter((d) => !seen.has(d.code) && seen.add(d.code));
 }
 
 export const NATIONAL_MAX_SITES = divisions().length;
