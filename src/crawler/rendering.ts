@@ -1,4 +1,5 @@
 import { Configuration, Log, LogLevel, MemoryStorage, PlaywrightCrawler, type PlaywrightCrawlingContext } from 'crawlee';
+import { totalmem } from 'node:os';
 import { chromium, type Page, type Route } from 'playwright-core';
 import './crawlee-compat.ts';
 import type { RawResponse, RequestSpec } from './fetching-http.ts';
@@ -98,6 +99,8 @@ export class Renderer {
         headless: true,
         launchContext: {
           launcher: chromium,
+          // A fresh incognito context per render: no state leaks from one site page to the next; a challenge's
+          // cookies are read from the render's own context and kept in the HTTP crawler's session.
           useIncognitoPages: true,
           userAgent: this.opts.userAgent,
           launchOptions: {
@@ -120,7 +123,7 @@ export class Renderer {
             },
           ],
         },
-        autoscaledPoolOptions: { minConcurrency: 1, maxConcurrency: concurrency, desiredConcurrency: concurrency, maybeRunIntervalSecs: 0.1 },
+        autoscaledPoolOptions: { minConcurrency: concurrency, maxConcurrency: concurrency, desiredConcurrency: concurrency, maybeRunIntervalSecs: 0.1 },
         preNavigationHooks: [
           async ({ page, request }, gotoOptions) => {
             await (page as Page).route('**/*', (route: Route) => this.handle(route));
@@ -214,10 +217,12 @@ export class Renderer {
     await collect();
     // On a loaded machine a script may start its data request after the network looked idle: look again
     // until the links stop changing (pager links drawn last are how the rest of a list is found).
-    for (let i = 0; i < 2; i++) {
-      await page.waitForTimeout(250);
+    // A short second look: a script that starts its data request late (on a starved machine) is waited for
+    // only when the page is still changing.
+    await page.waitForTimeout(200);
+    if (await collect()) {
       await settle(page, this.opts.timeoutMs);
-      if (!(await collect())) break;
+      await collect();
     }
     let pageNo = 1;
     for (let i = 0; i < job.maxClicks; i++) {
@@ -237,8 +242,7 @@ export class Renderer {
       pageNo++;
       if (await collect()) continue;
       // Nothing new: on a starved machine the page's data request may still be on its way. One more look.
-      await page.waitForTimeout(1000);
-      await settle(page, this.opts.timeoutMs);
+      await page.waitForTimeout(400);
       if (!(await collect())) break;
     }
     if (job.maxClicks > 0) {
@@ -250,8 +254,7 @@ export class Renderer {
         await units.nth(i).click({ timeout: 3000 }).catch(() => {});
         await settle(page, this.opts.timeoutMs, 5000);
         if (await collect()) continue;
-        await page.waitForTimeout(1000);
-        await settle(page, this.opts.timeoutMs, 5000);
+        await page.waitForTimeout(400);
         await collect();
       }
     }
@@ -282,6 +285,9 @@ const MAX_UNIT_CLICKS = 80;
  */
 export function memoryConfiguration(): Configuration {
   return new Configuration({
+    // Concurrency is fixed here (per-host gates decide the pace), so Crawlee's memory-based scaling has nothing
+    // to do; measured against the whole machine it stops warning about a share it assumed (¼ of RAM).
+    memoryMbytes: Math.floor(totalmem() / 1024 / 1024),
     persistStorage: false,
     purgeOnStart: false,
     storageClient: new MemoryStorage({ persistStorage: false, writeMetadata: false }),
