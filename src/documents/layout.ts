@@ -362,7 +362,8 @@ const VALUE_TEXT = /^(?:[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[-—–/／]+)$/
 const ROW_NUMBERING = /^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．](?!\d))/;
 const HEADING = /^[一二三四五六七八九十]{1,3}、/;
 
-type Column = { x0: number; x1: number };
+/** A value column: where its numbers sit (x0..x1) and their usual centre (`ref`). */
+type Column = { x0: number; x1: number; ref?: number; complete?: boolean };
 const hasNumber = (l: TextLine) => l.spans.some((c) => NUMERIC_CELL.test(c.text) || /^\d[\d,]*(?:\.\d+)?(?:万元|元)$/.test(c.text));
 const overlapX = (a: { x0: number; x1: number }, b: { x0: number; x1: number }) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
 
@@ -383,17 +384,22 @@ function placeValues(l: TextLine, cols: Column[], valueLeft: number): string[] {
     const valueLike = VALUE_TEXT.test(c.text);
     if (!valueLike && c.x1 <= valueLeft + tol) { labels.push(c.text); continue; }
     const cx = (c.x0 + c.x1) / 2;
-    const dist = cols.map((col) => (cx < col.x0 - tol ? col.x0 - cx : cx > col.x1 + tol ? cx - col.x1 : 0));
-    const order = dist.map((d, k) => [d, k] as const).sort((a, b) => a[0] - b[0]);
+    // Inside exactly one column's zone: certain. Otherwise by distance to where each column's numbers sit.
+    const inside = cols.map((col, k) => (cx >= col.x0 - tol && cx <= col.x1 + tol ? k : -1)).filter((k) => k >= 0);
+    if (inside.length === 1) { placed[inside[0]].push(c.text); continue; }
+    const order = cols.map((col, k) => [Math.abs(cx - (col.ref ?? (col.x0 + col.x1) / 2)), k] as const).sort((a, b) => a[0] - b[0]);
     const [d1, k1] = order[0];
     const second = order[1];
-    if (!second || (d1 === 0 && second[0] > 0) || d1 < 0.5 * second[0]) placed[k1].push(c.text);
+    if (!second || d1 < 0.5 * second[0]) placed[k1].push(c.text);
     else unsure.push({ text: c.text, ks: [k1, second[1]] });
   }
   const fields = placed.map((p) => (p.length === 1 ? p[0] : p.length > 1 ? UNREAD_CELL : ''));
+  // One value per cell: a value between two columns, one of them taken, belongs to the other, but only when the
+  // columns are known to be all there (from the header); otherwise it might be a column of its own.
+  const complete = cols.every((c) => c.complete);
   for (const u of unsure) {
     const free = u.ks.filter((k) => placed[k].length === 0);
-    if (free.length === 1) { fields[free[0]] = fields[free[0]] === '' ? u.text : UNREAD_CELL; placed[free[0]].push(u.text); }
+    if (free.length === 1 && complete) { fields[free[0]] = fields[free[0]] === '' ? u.text : UNREAD_CELL; placed[free[0]].push(u.text); }
     else for (const k of free) fields[k] = UNREAD_CELL;
   }
   return [...labels, ...fields];
@@ -404,13 +410,13 @@ const endsTable = (l: TextLine) =>
   (l.cells === 1 && l.text.length > 30) || /^[一二三四五六七八九十]{1,3}、[^\t\d]*(?:情况|问题|事项|总体情况)$/.test(l.text);
 
 /** Value columns from the numbers themselves: overlapping extents merge into one band. */
-function numberBands(lines: TextLine[], left: number): Column[] {
+function numberBands(lines: TextLine[], left: number): Array<Column & { n: number }> {
   const cells = lines.flatMap((l) => l.spans.filter((c) => NUMERIC_CELL.test(c.text) && c.x0 >= left - 1)).sort((a, b) => a.x0 - b.x0);
-  const bands: Column[] = [];
+  const bands: Array<Column & { n: number }> = [];
   for (const c of cells) {
     const last = bands[bands.length - 1];
-    if (last && c.x0 <= last.x1) last.x1 = Math.max(last.x1, c.x1);
-    else bands.push({ x0: c.x0, x1: c.x1 });
+    if (last && c.x0 <= last.x1) { last.x1 = Math.max(last.x1, c.x1); last.n++; }
+    else bands.push({ x0: c.x0, x1: c.x1, n: 1 });
   }
   return bands;
 }
@@ -420,19 +426,29 @@ function numberBands(lines: TextLine[], left: number): Column[] {
  * exactly one leaf, no two bands under the same leaf. Leaves with no numbers under them are columns printed
  * blank throughout. Otherwise (header text run together across narrow columns) the bands are the columns.
  */
-function columnsOf(header: TextLine[], bands: Column[], left: number, h: number): Column[] {
+function columnsOf(header: TextLine[], bands: Array<Column & { n: number }>, left: number, h: number, rows: number): Column[] {
+  // Values printed between columns in a few rows; a column of its own would have values in most rows.
+  const strayMax = Math.max(1, Math.floor(rows / 4));
   const leaves = leafColumns(header).filter((c) => c.x1 > left - h * 0.5);
-  if (leaves.length < bands.length || leaves.length > bands.length + 4) return bands;
-  const used = new Set<number>();
-  let stray = 0;
+  const asBands = bands.map((b) => ({ ...b, ref: (b.x0 + b.x1) / 2 }));
+  if (leaves.length < 2) return asBands;
+  const gap = (a: Column, b: Column) => Math.max(a.x0 - b.x1, b.x0 - a.x1);
+  const mapped = leaves.map(() => [] as Column[]);
   for (const b of bands) {
-    const under = leaves.map((c, k) => (overlapX(b, c) > 0 || Math.abs((b.x0 + b.x1) / 2 - (c.x0 + c.x1) / 2) < h ? k : -1)).filter((k) => k >= 0);
-    // A band under no leaf is a value printed between two columns (placeValues decides); one is tolerated.
-    if (under.length === 0) { stray++; continue; }
-    if (under.length > 1 || used.has(under[0])) return bands;
-    used.add(under[0]);
+    const under = leaves.map((c, k) => (gap(b, c) < h * 0.5 ? k : -1)).filter((k) => k >= 0);
+    // A few values under no leaf were printed between two columns (placeValues decides); a band of values in
+    // many rows under no leaf is a column the header does not show: then the header is no guide.
+    if (under.length === 0 && b.n <= strayMax) continue;
+    if (under.length === 0) return asBands;
+    if (under.length > 1 || mapped[under[0]].length) return asBands;
+    mapped[under[0]].push(b);
   }
-  return stray <= 1 && used.size >= 2 ? leaves : bands;
+  const used = mapped.filter((m) => m.length).length;
+  if (used < Math.min(2, leaves.length)) return asBands;
+  return leaves.map((c, k) => {
+    const b = mapped[k][0];
+    return b ? { x0: Math.min(c.x0, b.x0), x1: Math.max(c.x1, b.x1), ref: (b.x0 + b.x1) / 2, complete: true } : { ...c, ref: (c.x0 + c.x1) / 2, complete: true };
+  });
 }
 
 /**
@@ -444,8 +460,13 @@ function alignByHeader(lines: TextLine[]): Set<TextLine> {
   let i = 0;
   while (i < lines.length) {
     if (!hasNumber(lines[i]) || lines[i].cells < 2) { i++; continue; }
+    // The block runs to prose, a section heading or the next header row (text under the value columns).
+    const firstLeft = Math.min(...lines[i].spans.filter((c) => NUMERIC_CELL.test(c.text)).map((c) => c.x0));
     let last = i;
-    for (let j = i + 1; j < lines.length && !endsTable(lines[j]); j++) if (hasNumber(lines[j])) last = j;
+    for (let j = i + 1; j < lines.length && !endsTable(lines[j]); j++) {
+      if (hasNumber(lines[j])) last = j;
+      else if (lines[j].spans.some((c) => c.x1 > firstLeft && !VALUE_TEXT.test(c.text))) break;
+    }
     let numeric = lines.slice(i, last + 1).filter(hasNumber);
     const left = Math.min(...numeric.flatMap((l) => l.spans.filter((c) => NUMERIC_CELL.test(c.text)).map((c) => c.x0)));
     // Above the first value row: label lines of that row (nothing right of where values start), then the header.
@@ -457,8 +478,10 @@ function alignByHeader(lines: TextLine[]): Set<TextLine> {
     numeric = block.filter(hasNumber);
     const h = Math.max(...numeric.map((l) => l.h));
     const bands = numberBands(numeric, left);
-    const cols = columnsOf(header, bands, left, h);
-    if (cols.length < 4) { i = last + 1; continue; }
+    const cols = columnsOf(header, bands, left, h, numeric.length);
+    // Narrow tables (table 二's blocks) only when the header vouches for the columns; the per-run bands below
+    // handle the rest as before.
+    if (cols === bands ? cols.length < 4 : cols.length < 2) { i = last + 1; continue; }
     const valueLeft = Math.min(left, cols[0].x0);
     const isLabel = (c: CellSpan, hh: number) => c.x1 <= valueLeft + hh * 0.3 && !VALUE_TEXT.test(c.text);
     const rows = block.filter(hasNumber);

@@ -6,7 +6,7 @@
 // when every cut that survives gives it the same value; the others are left out with a warning naming them.
 // Runs before the table readers, rewriting such lines as tab rows (an unread cell is UNREAD_CELL).
 import { APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS, REVIEW_SUFFIXES } from '../../schema/figure-keys.ts';
-import { matchActiveRow, matchApplicationRows, matchReviewGroup, reviewColumnsInText, type ActiveRowKey } from './labels.ts';
+import { matchActiveRow, matchApplicationRows, matchReviewGroup, reviewColumnsInText, stripNumbering, type ActiveRowKey } from './labels.ts';
 import { UNREAD_CELL } from './records.ts';
 
 export type ColumnKind = 'count' | 'signed' | 'money';
@@ -121,6 +121,8 @@ function joinedRowOf(line: string, i: number, lines: string[], hints: ReturnType
   const digits = m[3].trim();
   const gluedToLabel = m[2] === '';
   const chunks = digits.split(/\s+/);
+  // Digits or blank marks inside a row name (beyond its numbering) are cells of the row, not its label.
+  if (/[\d—–/／]/.test(stripNumbering(label).replace(/\d{1,2}[.、．](?=\p{Script=Han})/gu, ''))) return null;
   // Blank marks or numbers standing apart in the label part: a space-separated row with blanks, not glued cells.
   if (label.split(/\s+/).some((tok) => /^(?:[-—–/／~～]+|[-+]?\d[\d.,]*)$/.test(tok))) return null;
   // Outside collapsed text, runs separated by spaces are cells already (a row with a lost cell is not glued).

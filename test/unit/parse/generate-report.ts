@@ -130,10 +130,10 @@ export function generateFigures(rng: Rng, format: '2019' | '2021'): Record<strin
   return f;
 }
 
-type Row = { label: string[]; values: string[]; keys: string[] };
-type Table = { header: string[][]; rows: Row[] };
+export type Row = { label: string[]; values: string[]; keys: string[] };
+export type Table = { header: string[][]; rows: Row[] };
 
-function tablesOf(f: Record<string, number>, format: '2019' | '2021', rng: Rng): { t2: Table[]; t3: Table; t4: Table; t2Unit: string } {
+export function tablesOf(f: Record<string, number>, format: '2019' | '2021', rng: Rng): { t2: Table[]; t3: Table; t4: Table; t2Unit: string } {
   const t2: Table[] = [];
   const amountWan = rng() < 0.5;
   const t2Unit = amountWan ? '(万元)' : '(元)';

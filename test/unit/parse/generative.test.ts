@@ -132,3 +132,51 @@ describe('simulated-web reports', () => {
     expect(failures).toEqual([]);
   }, TIMEOUT);
 });
+
+// Issue 11's shapes through the real entry points: a text archive's one-line copy (parseReport), an article split over
+// pages (parseDocumentPages), a borderless PDF text layer (layoutDocument, then parseReport). A wrong number is allowed
+// only with a warning that names its key (or its row, `applications.new.*`); an absent cell needs a warning.
+describe('issue-11 shapes', () => {
+  const named = (key: string, warnings: string[]) => {
+    const row = `${key.replace(/\.[^.]+$/, '')}.*`;
+    return warnings.some((w) => w.includes(key) || w.includes(row));
+  };
+
+  it(`${CASES} reports as collapsed text, split pages and borderless PDF rows: no unnamed wrong number`, async () => {
+    const { generateShapeCase, NEW_SHAPES } = await import('./generate-shapes.ts');
+    const { parseReport } = await import('../../../src/parse/parse-report.ts');
+    const { parseDocumentPages } = await import('../../../src/parse/parse-file.ts');
+    const { layoutDocument } = await import('../../../src/documents/layout.ts');
+    const failures: string[] = [];
+    const byShape: Record<string, { recovered: number; cells: number; named: number; flagged: number }> = {};
+    for (let seed = 1; seed <= CASES; seed++) {
+      const c = generateShapeCase(seed, { shape: NEW_SHAPES[seed % NEW_SHAPES.length] });
+      const res =
+        c.shape === 'collapsed' ? parseReport({ body: c.collapsed!, kind: 'text' })
+          : c.shape === 'pages'
+            ? await parseDocumentPages(c.pages!.map((html, k) => ({ bytes: new TextEncoder().encode(html), url: `http://www.yongxiu.gov.cn/zwgk/t${seed}${k ? `_${k + 1}` : ''}.html`, contentType: 'text/html' })))
+            : parseReport({ body: layoutDocument(c.geometry!), kind: 'pdf' });
+      const template = templateKeys(c.format);
+      const b = (byShape[c.shape] ??= { recovered: 0, cells: 0, named: 0, flagged: 0 });
+      const wrong: string[] = [];
+      for (const key of template) {
+        b.cells++;
+        if (key in res.figures) {
+          if (res.figures[key] === c.truth[key]) b.recovered++;
+          else if (named(key, res.warnings)) b.named++;
+          else wrong.push(`${key}: got ${res.figures[key]} want ${c.truth[key] ?? '(absent)'}`);
+        } else if (res.warnings.length) b.flagged++;
+        else wrong.push(`${key}: absent without a warning`);
+      }
+      for (const key of Object.keys(res.figures)) if (!template.includes(key) && !key.startsWith('summary.')) wrong.push(`${key}: not a ${c.format} key`);
+      if (wrong.length) failures.push(`seed ${seed} (${c.format} ${c.shape} ${c.damage.join('+')}): ${wrong.slice(0, 3).join('; ')}`);
+    }
+    console.log(
+      `issue-11 shapes: ${CASES} reports; recovery by shape ` +
+        Object.entries(byShape)
+          .map(([k, v]) => `${k} ${((100 * v.recovered) / v.cells).toFixed(1)}% (${v.recovered}/${v.cells}; wrong but named ${v.named}, absent+flagged ${v.flagged})`)
+          .join(', '),
+    );
+    expect(failures).toEqual([]);
+  }, TIMEOUT * 2);
+});
