@@ -122,6 +122,7 @@ type Role = 'crawl' | 'parse' | 'writer';
 /** The pipeline's processes: crawl and parse workers through the real CLI, the writer through this script. */
 class Fleet {
   readonly procs = new Map<Role, ChildProcess>();
+  private logs = new Map<Role, string>();
   private killed = new Set<number>();
   crashes = 0;
   peakRssMb = 0;
@@ -129,7 +130,9 @@ class Fleet {
   constructor(readonly dir: string, readonly redisUrl: string, readonly prefix: string, readonly archiveFile: string) {}
 
   start(role: Role): ChildProcess {
-    const log = openSync(path.join(this.dir, `${role}-${++this.spawned}.log`), 'w');
+    const logFile = path.join(this.dir, `${role}-${++this.spawned}.log`);
+    this.logs.set(role, logFile);
+    const log = openSync(logFile, 'w');
     const cmd =
       role === 'writer'
         ? ['--import', 'tsx', path.join(ROOT, 'scripts/chaos.ts'), '--role', 'writer', '--archive', this.archiveFile, '--prefix', this.prefix]
@@ -174,6 +177,17 @@ class Fleet {
     if (!this.stopping) this.start(role);
   }
 
+  /** Every crawl and parse worker has started (it connected to Redis and said so). */
+  running(): boolean {
+    return (['crawl', 'parse'] as Role[]).every((r) => {
+      try {
+        return readFileSync(this.logs.get(r)!, 'utf8').includes('workers running');
+      } catch {
+        return false;
+      }
+    });
+  }
+
   sampleRss(): void {
     for (const c of this.procs.values()) this.peakRssMb = Math.max(this.peakRssMb, rssMbOf(c.pid));
   }
@@ -197,7 +211,7 @@ type PipelineFault = {
   /** Called every ~100 ms with the seconds since the crawl started; returns when its faults are all done. */
   tick(ctx: FaultContext): Promise<boolean>;
 };
-type FaultContext = { t: number; fleet: Fleet; redis: RedisServer; rand: () => number; archiveDir: string; notes: string[] };
+type FaultContext = { t: number; fleet: Fleet; redis: RedisServer; rand: () => number; archiveDir: string; runDir: string; notes: string[] };
 
 /** One crawl run of `sites` into a fresh archive through separate worker processes, with a fault. */
 async function pipelineRun(sim: SimWeb, work: string, label: string, siteIds: string[], fault: PipelineFault, seed: number, opts: { archiveDir?: string } = {}) {
@@ -234,7 +248,7 @@ async function pipelineRun(sim: SimWeb, work: string, label: string, siteIds: st
     while (true) {
       fleet.sampleRss();
       const t = (Date.now() - t0) / 1000;
-      if (!faultsDone) faultsDone = await fault.tick({ t, fleet, redis, rand, archiveDir, notes });
+      if (!faultsDone) faultsDone = await fault.tick({ t, fleet, redis, rand, archiveDir, runDir: dir, notes });
       if (faultsDone) {
         let pending = -1;
         try {
@@ -320,12 +334,16 @@ function writerFault(kills: number, span: number, rand: () => number): PipelineF
 function redisFault(restarts: number, span: number, rand: () => number): PipelineFault {
   const at = killSchedule(restarts, span, rand, 4);
   let i = 0;
+  let last = -Infinity;
   return {
-    async tick({ t, redis, notes }) {
-      while (i < at.length && t >= at[i]) {
+    async tick({ t, redis, notes, fleet }) {
+      // Mid-crawl: a worker that starts while Redis is down is another fault (it exits with "cannot reach
+      // Redis"), so a restart waits until every worker is running, and 8 s after the previous one.
+      if (i < at.length && t >= at[i] && t >= last + 8 && fleet.running()) {
         i++;
         const down = 1000 + Math.round(rand() * 2000);
         await redis.restart(down);
+        last = t;
         notes.push(`redis restarted at ${t.toFixed(1)} s (down ${down} ms)`);
       }
       return i >= at.length;
@@ -333,17 +351,40 @@ function redisFault(restarts: number, span: number, rand: () => number): Pipelin
   };
 }
 
-function diskFault(mountPoint: string, growAfterS: number): PipelineFault {
-  let grown = false;
+/**
+ * The archive's disk fills mid-crawl: a ballast file leaves ~160 KB free on the tmpfs; once a process
+ * reports the disk full (SQLITE_FULL, ENOSPC), the operator frees the space 5 s later (the ballast is
+ * deleted) and the queued work must still all arrive, once.
+ */
+function diskFault(mountPoint: string): PipelineFault {
+  let fullAt: number | null = null;
+  let freed = false;
+  let ballast: string | null = null;
+  const FULL = /SQLITE_FULL|disk is full|ENOSPC|no space left/i;
   return {
-    async tick({ t, notes }) {
-      if (!grown && t >= growAfterS) {
-        const df = spawnSync('df', ['-k', mountPoint], { encoding: 'utf8' }).stdout.trim().split('\n').pop();
-        const r = spawnSync('mount', ['-o', 'remount,size=512m', mountPoint], { encoding: 'utf8' });
-        notes.push(`disk before growing: ${df?.replace(/\s+/g, ' ')}; grown to 512 MB${r.status === 0 ? '' : ` FAILED: ${r.stderr}`}`);
-        grown = true;
+    async tick({ t, notes, runDir }) {
+      if (!ballast) {
+        ballast = path.join(mountPoint, 'ballast');
+        const free = Number(spawnSync('df', ['-k', '--output=avail', mountPoint], { encoding: 'utf8' }).stdout.trim().split('\n').pop()) * 1024;
+        writeFileSync(ballast, Buffer.alloc(Math.max(0, free - 160 * 1024)));
       }
-      return grown;
+      if (fullAt === null) {
+        const logs = readdirSync(runDir).filter((f) => f.endsWith('.log'));
+        if (logs.some((f) => FULL.test(readFileSync(path.join(runDir, f), 'utf8')))) {
+          fullAt = t;
+          notes.push(`disk full reported at ${t.toFixed(1)} s`);
+        } else if (t > 90) {
+          notes.push('the disk never filled: fault not exercised');
+          rmSync(ballast, { force: true });
+          return true;
+        }
+      }
+      if (fullAt !== null && !freed && t >= fullAt + 5) {
+        rmSync(ballast, { force: true });
+        freed = true;
+        notes.push(`space freed at ${t.toFixed(1)} s`);
+      }
+      return freed;
     },
   };
 }
@@ -563,15 +604,17 @@ async function main(): Promise<number> {
       }
     }
     if (want('disk') && !a.short) {
-      console.log('disk: archive on a 3 MB tmpfs that fills, grown after 25 s');
+      console.log('disk: the archive on a tmpfs that fills mid-crawl, then space is freed');
       const mnt = path.join(work, 'small-disk');
       mkdirSync(mnt, { recursive: true });
-      const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mnt], { encoding: 'utf8' });
+      const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', mnt], { encoding: 'utf8' });
       if (m.status !== 0) {
         rows.push({ fault: 'disk full', runs: 0, lost: 0, duplicated: 0, integrity: 'n/a', crashes: 0, peakRssMb: 0, longestParseMs: null, notes: [`skipped: mount failed (${m.stderr.trim()}); needs root`], failed: [] });
       } else {
         try {
-          rows.push(summarise('disk full under the archive', [await pipelineRun(sim, work, 'disk', sites, diskFault(mnt, 25), a.seed + 70, { archiveDir: mnt })]));
+          const row = summarise('disk full under the archive', [await pipelineRun(sim, work, 'disk', sites, diskFault(mnt), a.seed + 70, { archiveDir: mnt })]);
+          if (row.notes.some((n) => n.includes('fault not exercised'))) row.failed.push('the disk never filled');
+          rows.push(row);
         } finally {
           spawnSync('umount', ['-l', mnt]);
         }
