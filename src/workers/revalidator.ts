@@ -36,5 +36,6 @@ export function reuseParse(archive: Archive, doc: { sha256: string; url: string;
   if (current?.snapshot_sha === doc.sha256) return;
   const run = archive.getParseRun(doc.sha256, parserVersion);
   if (!run || (!run.parsed.isReport && !current)) return;
-  archive.saveParse({ snapshotSha: doc.sha256, parserVersion, result: run.parsed, url: doc.url, pageUrl: doc.pageUrl, siteId: doc.siteId });
+  // The parse itself is the stored one: its row keeps its own time.
+  archive.saveParse({ snapshotSha: doc.sha256, parserVersion, result: run.parsed, url: doc.url, pageUrl: doc.pageUrl, siteId: doc.siteId, parsedAt: run.parsed_at });
 }
