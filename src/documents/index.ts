@@ -8,7 +8,7 @@ import { extractDocx } from './docx.ts';
 import { extractDoc } from './doc.ts';
 import { extractSheet } from './xls.ts';
 import { ocrImage, ocrPdfPages, OCR_DPI, OCR_WARNING } from './ocr.ts';
-import { checkImage, checkPdf, checkZipPackage, DEFAULT_CONTENT_LIMITS, type ContentLimits } from './limits.ts';
+import { checkImage, checkPdf, checkZipInflation, checkZipPackage, DEFAULT_CONTENT_LIMITS, type ContentLimits } from './limits.ts';
 
 export { DocumentError, type DocumentErrorCode } from './errors.ts';
 export { sniffDocument, type DocumentKind } from './sniff.ts';
@@ -67,13 +67,17 @@ export async function extractDocument(
       return extractPdf(bytes, filename, o, budget);
     case 'docx':
       checkZipPackage(bytes, filename, o.content);
+      await checkZipInflation(bytes, filename, o.content);
       return withTimeout(extractDocx(bytes, filename), budget(), filename);
     case 'doc':
     case 'wps':
       return withTimeout(extractDoc(bytes, filename, sniffed.kind), budget(), filename);
     case 'xls':
     case 'xlsx':
-      if (sniffed.kind === 'xlsx') checkZipPackage(bytes, filename, o.content);
+      if (sniffed.kind === 'xlsx') {
+        checkZipPackage(bytes, filename, o.content);
+        await checkZipInflation(bytes, filename, o.content);
+      }
       return withTimeout(Promise.resolve().then(() => extractSheet(bytes, filename)), budget(), filename);
     case 'image': {
       if (!o.ocr) throw new DocumentError('unsupported', filename, 'image document and OCR is disabled');

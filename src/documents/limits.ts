@@ -2,7 +2,7 @@
 // and what a PDF's compressed streams really inflate to (counted in small chunks, never held). A reader
 // given a document that passes these can still misbehave; the sandbox (sandbox.ts) bounds heap, RSS and
 // wall clock for that. Here only cheap, early, precise refusals with a reason a person can act on.
-import { createInflate, constants as zlibConstants } from 'node:zlib';
+import { createInflate, createInflateRaw, constants as zlibConstants } from 'node:zlib';
 import { DocumentError } from './errors.ts';
 
 export type ContentLimits = {
@@ -48,6 +48,40 @@ export function checkZipPackage(bytes: Uint8Array, filename: string | null, limi
       throw new DocumentError('bomb', filename, `zip package unpacks to more than ${mb(limits.maxUnpackedBytes)} (entry ${name}: ${size} bytes from ${compressed})`);
     }
     off += 46 + nameLen + b.readUInt16LE(off + 30) + b.readUInt16LE(off + 32);
+  }
+}
+
+/**
+ * DOCX/XLSX whose entries lie about their sizes: every deflated entry big enough to pass the cap
+ * (compressed × 1032) is inflated and counted, not kept; the package's total must stay under the cap.
+ */
+export async function checkZipInflation(bytes: Uint8Array, filename: string | null, limits: ContentLimits = DEFAULT_CONTENT_LIMITS): Promise<void> {
+  const b = buf(bytes);
+  let eocd = -1;
+  for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 65535); i--) {
+    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 0x05 && b[i + 3] === 0x06) { eocd = i; break; }
+  }
+  if (eocd < 0) return;
+  const entries = b.readUInt16LE(eocd + 10);
+  let off = b.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let k = 0; k < entries && off + 46 <= b.length; k++) {
+    if (b.readUInt32LE(off) !== 0x02014b50) break;
+    const method = b.readUInt16LE(off + 10);
+    const compressed = b.readUInt32LE(off + 20);
+    const declared = b.readUInt32LE(off + 24);
+    const nameLen = b.readUInt16LE(off + 28);
+    const local = b.readUInt32LE(off + 42);
+    const name = b.toString('utf8', off + 46, Math.min(b.length, off + 46 + nameLen));
+    off += 46 + nameLen + b.readUInt16LE(off + 30) + b.readUInt16LE(off + 32);
+    if (method !== 8 || local + 30 > b.length || b.readUInt32LE(local) !== 0x04034b50) { total += declared; continue; }
+    const start = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
+    if (compressed * DEFLATE_MAX_RATIO <= limits.maxUnpackedBytes - total) { total += declared; continue; }
+    const size = await inflatedSize(bytes.subarray(start, Math.min(b.length, start + compressed)), limits.maxUnpackedBytes - total, true);
+    total += size;
+    if (total > limits.maxUnpackedBytes) {
+      throw new DocumentError('bomb', filename, `zip package inflates to more than ${mb(limits.maxUnpackedBytes)} (entry ${name} declares ${declared} bytes)`);
+    }
   }
 }
 
@@ -113,11 +147,12 @@ export function checkImage(bytes: Uint8Array, type: ImageType, filename: string 
   }
 }
 
-/** Bytes a zlib stream inflates to, counted chunk by chunk; stops (returning > cap) once over `cap`. */
-export function inflatedSize(data: Uint8Array, cap: number): Promise<number> {
+/** Bytes a zlib stream (raw deflate with `raw`) inflates to, counted chunk by chunk; stops once over `cap`. */
+export function inflatedSize(data: Uint8Array, cap: number, raw = false): Promise<number> {
   return new Promise((resolve) => {
     // Sync flush: a stream cut short still counts what it gives (pdf.js reads those too).
-    const inflate = createInflate({ finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 64 * 1024 });
+    const opts = { finishFlush: zlibConstants.Z_SYNC_FLUSH, chunkSize: 64 * 1024 };
+    const inflate = raw ? createInflateRaw(opts) : createInflate(opts);
     let n = 0;
     let done = false;
     const finish = (v: number) => { if (!done) { done = true; resolve(v); } };

@@ -17,7 +17,10 @@ export type SandboxLimits = {
   maxInputBytes: number;
   /** Wall clock per document (OCR of a 20-page scan needs about a minute on one core). */
   timeoutMs: number;
-  /** Resident set of the whole process while a document is being parsed. */
+  /**
+   * Resident set of the whole process while a document is being parsed. 900 MB: the watchdog looks
+   * every 50 ms, and what a document allocates between two looks stays under a 1 GB ceiling.
+   */
   maxRssMb: number;
   /** V8 old-generation heap of the parsing thread. */
   maxHeapMb: number;
@@ -30,7 +33,7 @@ export type SandboxLimits = {
 export const SANDBOX_LIMITS: SandboxLimits = {
   maxInputBytes: 64 * 1024 * 1024,
   timeoutMs: 120_000,
-  maxRssMb: 1024,
+  maxRssMb: 900,
   maxHeapMb: 640,
   stackSizeMb: 16,
   pollMs: 50,

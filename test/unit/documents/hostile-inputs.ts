@@ -222,3 +222,14 @@ export function whitePng(width: number, height: number): Uint8Array {
   for (let y = 0; y < height; y++) rows[y * (width + 1)] = 0; // filter byte
   return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]));
 }
+
+/** A DOCX whose document.xml inflates to `size` bytes but whose headers declare only `declared`. */
+export async function docxLiar(size: number, declared = 5000): Promise<Uint8Array> {
+  const { deflated, crc } = await deflatedRun(size);
+  const enc = (s: string) => new TextEncoder().encode(s);
+  return zip([
+    { name: '[Content_Types].xml', data: enc(DOCX_TYPES) },
+    { name: '_rels/.rels', data: enc(DOCX_RELS) },
+    { name: 'word/document.xml', raw: { deflated, size: declared, crc } },
+  ]);
+}

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONTENT_LIMITS, DocumentError, extractDocument } from '../../../src/documents/index.ts';
-import { checkImage, checkPdf, checkZipPackage, inflatedSize } from '../../../src/documents/limits.ts';
+import { checkImage, checkPdf, checkZipInflation, checkZipPackage, inflatedSize } from '../../../src/documents/limits.ts';
 import { parseDocument } from '../../../src/parse/parse-file.ts';
-import { deflatedRun, docxBomb, jpegHeader, pdfFlateBomb, pdfHugeImage, pngHeader, pngNoise } from './hostile-inputs.ts';
+import { deflatedRun, docxBomb, docxLiar, jpegHeader, pdfFlateBomb, pdfHugeImage, pngHeader, pngNoise } from './hostile-inputs.ts';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../fixtures/reports/corpus');
 const MB = 1024 * 1024;
@@ -29,6 +29,15 @@ describe('caps checked before a reader allocates', () => {
     expect(err?.code).toBe('bomb');
     expect(err?.message).toMatch(/bomb: bomb\.docx: .*word\/document\.xml/);
     expect(await codeOf(extractDocument(bytes, { filename: 'bomb.docx' }, { content: small }))).toBe('bomb');
+  });
+
+  it('a DOCX that declares 5 KB but inflates past the cap is a bomb too (inflated and counted, not kept)', async () => {
+    const bytes = await docxLiar(3 * MB);
+    expect(() => checkZipPackage(bytes, 'liar.docx', small)).not.toThrow(); // the declared sizes pass
+    expect(await codeOf(checkZipInflation(bytes, 'liar.docx', small))).toBe('bomb');
+    expect(await codeOf(extractDocument(bytes, { filename: 'liar.docx' }, { content: small }))).toBe('bomb');
+    // A real-sized package passes.
+    await expect(checkZipInflation(await docxLiar(64 * 1024, 64 * 1024), 'ok.docx', small)).resolves.toBeUndefined();
   });
 
   it('counts what a zlib stream inflates to without keeping it, and stops at the cap', async () => {
