@@ -426,10 +426,12 @@ function numberBands(lines: TextLine[], left: number): Array<Column & { n: numbe
  * exactly one leaf, no two bands under the same leaf. Leaves with no numbers under them are columns printed
  * blank throughout. Otherwise (header text run together across narrow columns) the bands are the columns.
  */
-function columnsOf(header: TextLine[], bands: Array<Column & { n: number }>, left: number, h: number, rows: number): Column[] {
+function columnsOf(header: TextLine[], bands: Array<Column & { n: number }>, left: number, h: number, rows: number, labels: Column[]): Column[] {
   // Values printed between columns in a few rows; a column of its own would have values in most rows.
   const strayMax = Math.max(1, Math.floor(rows / 4));
-  const leaves = leafColumns(header).filter((c) => c.x1 > left - h * 0.5);
+  // Value columns: header leaves above no row label (a column blank in every row still counts).
+  const labelEdge = labels.length ? Math.min(...labels.map((sp) => sp.x1), left) : -Infinity;
+  const leaves = leafColumns(header).filter((c) => !labels.some((sp) => overlapX(c, sp) > 0) && c.x1 > labelEdge - h * 0.5);
   const asBands = bands.map((b) => ({ ...b, ref: (b.x0 + b.x1) / 2 }));
   if (leaves.length < 2) return asBands;
   const gap = (a: Column, b: Column) => Math.max(a.x0 - b.x1, b.x0 - a.x1);
@@ -478,7 +480,12 @@ function alignByHeader(lines: TextLine[]): Set<TextLine> {
     numeric = block.filter(hasNumber);
     const h = Math.max(...numeric.map((l) => l.h));
     const bands = numberBands(numeric, left);
-    const cols = columnsOf(header, bands, left, h, numeric.length);
+    // The rows' labels: text before the first value of a row, and label lines between rows.
+    const labels: Column[] = block.flatMap((l) => {
+      const k = l.spans.findIndex((c) => VALUE_TEXT.test(c.text));
+      return (k < 0 ? (hasNumber(l) ? [] : l.spans.filter((c) => c.x1 <= left)) : l.spans.slice(0, k)).map((c) => ({ x0: c.x0, x1: c.x1 }));
+    });
+    const cols = columnsOf(header, bands, left, h, numeric.length, labels);
     // Narrow tables (table 二's blocks) only when the header vouches for the columns; the per-run bands below
     // handle the rest as before.
     if (cols === bands ? cols.length < 4 : cols.length < 2) { i = last + 1; continue; }

@@ -4,6 +4,7 @@ import { REVIEW_GROUPS, REVIEW_SUFFIXES } from '../../schema/figure-keys.ts';
 import { matchReviewGroup, reviewColumnsInText, squash, type ReviewGroupKey } from './labels.ts';
 import { mapValues, type HeaderGrid } from './map-values.ts';
 import { numbersOf, walkLines, type TextLine } from './records.ts';
+import { splitLine } from './split-cells.ts';
 
 export type ReviewResult = { found: boolean; figures: Record<string, number>; blanks: string[]; unread: string[]; warnings: string[] };
 
@@ -48,7 +49,15 @@ export function readReview(lines: string[], from: number, to: number): ReviewRes
   };
 
   // One row of 15 (or 16 with a headless trailing column).
-  const wide = rows.find((r) => numbersOf(r).length >= 10 || r.slots.length >= 15);
+  let wide = rows.find((r) => numbersOf(r).length >= 10 || r.slots.length >= 15);
+  // Exactly one empty label field and 15 value fields (a layout rebuilt from a PDF writes the label column even
+  // when the table has none): leading empty fields after the first are blank values, not more label columns.
+  if (wide && wide.mode === 'tab' && wide.label === '' && wide.cellCount === ALL_KEYS.length + 1) {
+    const cells = splitLine(lines[wide.line])?.cells ?? [];
+    if (cells.length === ALL_KEYS.length + 1 && cells[0].text === '') {
+      wide = { ...wide, slots: cells.slice(1).map((c, k) => ({ reading: c.reading, text: c.text, pos: k + 1 })) };
+    }
+  }
   if (wide) {
     const grid = reviewGrid(walk.texts.filter((t) => t.line < wide.line));
     const m = mapValues(wide, ALL_KEYS, grid);

@@ -99,8 +99,8 @@ function pagesCase(seed: number, format?: '2019' | '2021'): ShapeCase {
 const H = 10;
 const item = (s: string, x: number, y: number): TextItem => ({ s, x, y, w: [...s].reduce((w, c) => w + (/[\x20-\x7e]/.test(c) ? H * 0.5 : H), 0), h: H });
 const centred = (s: string, cx: number, y: number) => item(s, cx - item(s, 0, 0).w / 2, y);
-/** A label wrapped at `width` characters. */
-const wrap = (s: string, width: number) => (s.length <= width ? [s] : [s.slice(0, width), s.slice(width)]);
+/** A label wrapped at `width` characters, as a narrow cell wraps it. */
+const wrap = (s: string, width: number) => Array.from({ length: Math.max(1, Math.ceil(s.length / width)) }, (_, k) => s.slice(k * width, (k + 1) * width));
 
 type Style = 'first' | 'middle' | 'last';
 
@@ -137,7 +137,7 @@ function borderlessCase(seed: number, format?: '2019' | '2021'): ShapeCase {
   const valueRow = (label: string, values: string[], keys: string[], xs: number[], labelWidth: number) => {
     const parts = wrap(label, labelWidth);
     const ys = parts.map((_, k) => y + k * 12);
-    const vy = parts.length === 1 ? y : style === 'first' ? ys[0] : style === 'last' ? ys[1] : y + 6;
+    const vy = parts.length === 1 ? y : style === 'first' ? ys[0] : style === 'last' ? ys[ys.length - 1] : y + (parts.length - 1) * 6;
     parts.forEach((p, k) => items.push(item(p, 50, ys[k])));
     values.forEach((v, k) => {
       if (blanks && rng() < 0.08) {
@@ -149,7 +149,7 @@ function borderlessCase(seed: number, format?: '2019' | '2021'): ShapeCase {
       const it = rightAligned ? item(v, cx + 12 - item(v, 0, 0).w, vy) : centred(v, cx, vy);
       items.push(it);
     });
-    y += parts.length === 1 ? 16 : 28;
+    y += parts.length === 1 ? 16 : parts.length * 12 + 4;
   };
 
   // Table 二: blocks of three (2019) or one/three (2021) columns.
