@@ -145,3 +145,29 @@ describe('borderless tables: columns from the header', () => {
     expect(out).toContain('（七）总计\t2\t5\t2\t\t\t\t9');
   });
 });
+
+describe('borderless table 四 (no label column)', () => {
+  it('a column blank in the only row keeps its empty field, so the 15 values stay in place', async () => {
+    const { readTables } = await import('../../../src/parse/tables/index.ts');
+    const X = Array.from({ length: 15 }, (_, k) => 110 + k * 46);
+    const sufs = ['结果维持', '结果纠正', '其他结果', '尚未审结', '总计'];
+    const c = (s: string, x: number, y: number) => t(s, x - (s.length * 10) / 2, y);
+    const items: TextItem[] = [
+      t('某某县2021年政府信息公开工作年度报告', 50, 40), t('四、政府信息公开行政复议、行政诉讼情况', 50, 70),
+      c('行政复议', X[2], 90), c('行政诉讼', X[10], 90),
+      ...sufs.map((s, k) => c(s.slice(0, 2), X[k], 104)), c('未经复议直接起诉', X[7], 104), c('复议后起诉', X[12], 104),
+      ...sufs.flatMap((s, k) => (s.length > 2 ? [c(s.slice(2), X[k], 118)] : [])),
+      ...[1, 2].flatMap((g) => sufs.map((s, k) => c(s.slice(0, 2), X[g * 5 + k], 118))),
+      ...[1, 2].flatMap((g) => sufs.flatMap((s, k) => (s.length > 2 ? [c(s.slice(2), X[g * 5 + k], 132)] : []))),
+      // 复议 结果维持 blank; 2 0 0 2 | 1 0 0 0 1 | 0 0 0 3 3
+      ...['', '2', '0', '0', '2', '1', '0', '0', '0', '1', '0', '0', '0', '3', '3'].flatMap((v, k) => (v ? [t(v, X[k] - 2.5, 150)] : [])),
+      t('五、存在的主要问题及改进情况', 50, 180),
+    ];
+    const body = layoutDocument([{ width: 800, height: 800, items, segs: [] }]);
+    expect(body.split('\n')).toContain('\t\t2\t0\t0\t2\t1\t0\t0\t0\t1\t0\t0\t0\t3\t3');
+    const r = readTables(body);
+    expect(r.figures['review.upheld']).toBeUndefined();
+    expect(r.blanks).toContain('review.upheld');
+    expect(r.figures).toMatchObject({ 'review.corrected': 2, 'review.total': 2, 'litigation_direct.upheld': 1, 'litigation_after_review.total': 3 });
+  });
+});

@@ -276,3 +276,24 @@ it('never throws on scrambled input and emits only canonical keys', async () => 
     for (const v of Object.values(r.figures)) expect(Number.isFinite(v)).toBe(true);
   }
 });
+
+describe('unread cells (a value whose column could not be told)', () => {
+  it('leaves the cell out, keeps its neighbours, and names the key in cells_unplaced', () => {
+    const body = [
+      '三、收到和处理政府信息公开申请情况',
+      '(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)\t申请人情况',
+      '自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计',
+      '一、本年新收政府信息公开申请数量\t12\t\uFFFD\t\uFFFD\t0\t0\t0\t13',
+      '二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0',
+    ].join('\n');
+    const r = readTables(body);
+    expect(r.figures['applications.new.natural']).toBe(12);
+    expect(r.figures['applications.new.total']).toBe(13);
+    expect(r.figures['applications.new.commercial']).toBeUndefined();
+    expect(r.figures['applications.new.research']).toBeUndefined();
+    expect(r.blanks).not.toContain('applications.new.commercial');
+    const w = r.warnings.find((x) => x.startsWith('cells_unplaced'));
+    expect(w).toContain('applications.new.commercial');
+    expect(w).toContain('applications.new.research');
+  });
+});
