@@ -50,6 +50,7 @@ export async function removeSchedule(queue: Queue): Promise<boolean> {
 }
 
 const SCHEDULED = "json_extract(args, '$.command') = 'schedule'";
+const LOST_AFTER_MS = 10 * 60_000;
 
 /** The scheduled run still going, if any: the next firing must not start another. */
 export function runningScheduledRun(archive: Archive): number | null {
@@ -88,7 +89,7 @@ export async function startScheduledRun(
  * archived (parse and archive queues empty). Returns the runs finished now.
  */
 export async function finishScheduledRuns(archive: Archive, queues: Pick<NianbaoQueues, 'crawl' | 'parse' | 'archive'>): Promise<{ id: number; status: CrawlRunStatus }[]> {
-  const runs = archive.db.prepare(`SELECT id, args FROM crawl_runs WHERE status = 'running' AND ${SCHEDULED}`).all() as { id: number; args: string }[];
+  const runs = archive.db.prepare(`SELECT id, args, started_at FROM crawl_runs WHERE status = 'running' AND ${SCHEDULED}`).all() as { id: number; args: string; started_at: string }[];
   const done: { id: number; status: CrawlRunStatus }[] = [];
   for (const run of runs) {
     const siteIds = ((JSON.parse(run.args) as { sites?: string[] }).sites ?? []);
@@ -101,7 +102,9 @@ export async function finishScheduledRuns(archive: Archive, queues: Pick<Nianbao
       if (state === 'completed') {
         ok++;
         for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += (job!.returnvalue as Record<string, number> | null)?.[k] ?? 0;
-      } else if (state === 'failed' || state === 'unknown') failed++;
+      } else if (state === 'failed') failed++;
+      // A job not (yet) in Redis: the run is still being enqueued, unless that was long ago (job lost).
+      else if (state === 'unknown' && Date.now() - Date.parse(run.started_at) > LOST_AFTER_MS) failed++;
     }
     if (ok + failed < siteIds.length) continue;
     if ((await pendingCount(queues.parse)) > 0 || (await pendingCount(queues.archive)) > 0) continue;

@@ -57,7 +57,8 @@ describe('scheduled crawl (BullMQ Job Scheduler)', () => {
         await sleep(200);
       }
       expect(firstFinished, 'no scheduled run finished').toBeDefined();
-      expect(firstFinished!.status).toBe('ok');
+      const crawlJob = await pipeline.queues.crawl.getJob(`crawl:${SITE}:${firstFinished!.id}`);
+      expect({ status: firstFinished!.status, reason: crawlJob?.failedReason }).toEqual({ status: 'ok', reason: undefined });
       expect(JSON.parse(firstFinished!.args)).toMatchObject({ command: 'schedule', sites: [SITE] });
       // The crawl took many seconds of firings; none started a second run meanwhile.
       expect(maxRunning).toBe(1);
