@@ -326,8 +326,8 @@ const NUMERIC_CELL = /^[-+]?\d[\d,]*(\.\d+)?$/;
  * Text left of the first value column stays as label cells; a header spanning several columns is
  * written once, at its first column.
  */
-function alignUnruled(lines: TextLine[]): void {
-  const byHeader = alignByHeader(lines);
+function alignUnruled(lines: TextLine[], carry: ColumnCarry = {}): void {
+  const byHeader = alignByHeader(lines, carry);
   let i = 0;
   while (i < lines.length) {
     if (lines[i].cells < 2 || byHeader.has(lines[i])) { i++; continue; }
@@ -457,7 +457,22 @@ function columnsOf(header: TextLine[], bands: Array<Column & { n: number }>, lef
  * Wide borderless tables (four or more value columns: tables 三 and 四) aligned on their columns. Returns the
  * lines it rewrote (the per-run band fallback leaves them alone); label lines merged into a row are emptied.
  */
-function alignByHeader(lines: TextLine[]): Set<TextLine> {
+/** The columns of the last header-led table, for a table that continues on the next page without its header. */
+export type ColumnCarry = { cols?: Column[] };
+
+function fitsCarried(carried: Column[] | undefined, bands: Column[], h: number): boolean {
+  if (!carried || bands.length < 2) return false;
+  const gap = (a: Column, b: Column) => Math.max(a.x0 - b.x1, b.x0 - a.x1);
+  const used = new Set<number>();
+  for (const b of bands) {
+    const under = carried.map((c, k) => (gap(b, c) < h * 0.5 ? k : -1)).filter((k) => k >= 0);
+    if (under.length !== 1 || used.has(under[0])) return false;
+    used.add(under[0]);
+  }
+  return true;
+}
+
+function alignByHeader(lines: TextLine[], carry: ColumnCarry = {}): Set<TextLine> {
   const done = new Set<TextLine>();
   let i = 0;
   while (i < lines.length) {
@@ -485,7 +500,10 @@ function alignByHeader(lines: TextLine[]): Set<TextLine> {
       const k = l.spans.findIndex((c) => VALUE_TEXT.test(c.text));
       return (k < 0 ? (hasNumber(l) ? [] : l.spans.filter((c) => c.x1 <= left)) : l.spans.slice(0, k)).map((c) => ({ x0: c.x0, x1: c.x1 }));
     });
-    const cols = columnsOf(header, bands, left, h, numeric.length, labels);
+    let cols = columnsOf(header, bands, left, h, numeric.length, labels);
+    // No header of its own on this page: a table continued from the previous page keeps that page's columns.
+    if (!cols.every((c) => c.complete) && !header.some((l) => l.spans.some((c) => c.x0 >= left - h)) && fitsCarried(carry.cols, bands, h)) cols = carry.cols!;
+    if (cols.every((c) => c.complete) && cols.length >= 4) carry.cols = cols;
     // Narrow tables (table 二's blocks) only when the header vouches for the columns; the per-run bands below
     // handle the rest as before.
     if (cols === bands ? cols.length < 4 : cols.length < 2) { i = last + 1; continue; }
@@ -579,7 +597,7 @@ function splitWideItems(items: TextItem[]): TextItem[] {
   return out;
 }
 
-export function layoutPage(page: PageGeometry, opts: LayoutOptions = {}): { lines: TextLine[]; blocks: Block[] } {
+export function layoutPage(page: PageGeometry, opts: LayoutOptions = {}, carry: ColumnCarry = {}): { lines: TextLine[]; blocks: Block[] } {
   const tol = opts.ruleTolerance ?? 2;
   let boxes = splitWideItems(page.items.filter((it) => it.s.trim() !== '')).map(toBox);
   if (opts.dropPageNumbers !== false) {
@@ -604,7 +622,7 @@ export function layoutPage(page: PageGeometry, opts: LayoutOptions = {}): { line
   }
   const free = boxes.filter((b) => !used.has(b));
   const textLines = clusterLines(free).map(textLineOf);
-  alignUnruled(textLines);
+  alignUnruled(textLines, carry);
   for (const tl of textLines) if (tl.text !== '') blocks.push({ top: tl.top, kind: 'text', lines: [tl.text], textLines: [tl] });
   blocks.sort((a, b) => a.top - b.top);
   return { lines: textLines, blocks };
@@ -625,7 +643,8 @@ export function layoutDocument(pages: PageGeometry[], opts: LayoutOptions = {}):
   let para: TextLine | null = null;
   let paraText = '';
   const flush = () => { if (para) out.push(paraText); para = null; paraText = ''; };
-  const laid = pages.map((page) => layoutPage(page, opts));
+  const carry: ColumnCarry = {};
+  const laid = pages.map((page) => layoutPage(page, opts, carry));
   // Margins from the whole document: a last page with three short lines says nothing about them.
   const single = laid.flatMap((l) => l.lines).filter((l) => l.cells === 1);
   const left = percentile(single.map((l) => l.x0), 0.2);

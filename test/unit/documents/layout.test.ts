@@ -140,6 +140,17 @@ describe('borderless tables: columns from the header', () => {
     expect(out).toContain(`四、结转下年度继续办理\t2\t${UNREAD_CELL}\t${UNREAD_CELL}\t\t\t\t2`);
   });
 
+  it('a table continued on the next page without its header keeps the columns, blank columns included', () => {
+    const page1 = { width: 800, height: 800, segs: [], items: [...header, ...row('1.属于国家秘密', ['1', '0', '0', '0', '0', '0', '1'], 170)] };
+    const page2 = { width: 800, height: 800, segs: [], items: [
+      ...row('2.其他法律行政法规禁止公开', ['3', null, '0', '0', '0', '1', '4'], 60),
+      ...row('3.危及“三安全一稳定”', ['2', null, '0', '0', '0', '0', '2'], 80),
+    ] };
+    const out = layoutDocument([page1, page2]).split('\n');
+    expect(out).toContain('2.其他法律行政法规禁止公开\t3\t\t0\t0\t0\t1\t4');
+    expect(out).toContain('3.危及“三安全一稳定”\t2\t\t0\t0\t0\t0\t2');
+  });
+
   it('a value between two columns of which one is taken goes in the free one', () => {
     const out = lines([...header, ...row('（七）总计', ['2', '5', null, null, null, null, '9'], 170), t('2', 383, 170)]);
     expect(out).toContain('（七）总计\t2\t5\t2\t\t\t\t9');
