@@ -169,6 +169,19 @@ export class Renderer {
     }
     // Pictures, fonts and styles never change what links a page holds.
     if (type === 'image' || type === 'font' || type === 'media' || type === 'stylesheet') return route.abort('blockedbyclient');
+    const activity = activityOf(req.frame().page());
+    activity.inflight++;
+    activity.last = Date.now();
+    try {
+      await this.fulfil(route, url, type);
+    } finally {
+      activity.inflight--;
+      activity.last = Date.now();
+    }
+  }
+
+  private async fulfil(route: Route, url: string, type: string): Promise<void> {
+    const req = route.request();
     try {
       const headers = await req.allHeaders();
       for (const h of Object.keys(headers)) if (h.startsWith(':') || h === 'host' || h === 'content-length') delete headers[h];
@@ -219,9 +232,9 @@ export class Renderer {
     // until the links stop changing (pager links drawn last are how the rest of a list is found).
     // A short second look: a script that starts its data request late (on a starved machine) is waited for
     // only when the page is still changing.
-    await page.waitForTimeout(200);
+    await quiet(page, this.opts.timeoutMs, 200);
     if (await collect()) {
-      await settle(page, this.opts.timeoutMs);
+      await quiet(page, this.opts.timeoutMs);
       await collect();
     }
     let pageNo = 1;
@@ -237,12 +250,12 @@ export class Renderer {
         .catch(() => true);
       if (disabled) break;
       await next.click({ timeout: 3000 }).catch(() => {});
-      await settle(page, this.opts.timeoutMs);
+      await quiet(page, this.opts.timeoutMs);
       pagesClicked++;
       pageNo++;
       if (await collect()) continue;
       // Nothing new: on a starved machine the page's data request may still be on its way. One more look.
-      await page.waitForTimeout(400);
+      await quiet(page, this.opts.timeoutMs, 400);
       if (!(await collect())) break;
     }
     if (job.maxClicks > 0) {
@@ -252,9 +265,9 @@ export class Renderer {
       const n = Math.min(await units.count().catch(() => 0), MAX_UNIT_CLICKS);
       for (let i = 0; i < n; i++) {
         await units.nth(i).click({ timeout: 3000 }).catch(() => {});
-        await settle(page, this.opts.timeoutMs, 5000);
+        await quiet(page, this.opts.timeoutMs);
         if (await collect()) continue;
-        await page.waitForTimeout(400);
+        await quiet(page, this.opts.timeoutMs, 400);
         await collect();
       }
     }
@@ -273,6 +286,34 @@ async function settle(page: Page, timeoutMs: number, capMs = 10_000): Promise<vo
   // A challenge script reloads the page; lists arrive by XHR. Network idle covers both, bounded.
   await page.waitForLoadState('networkidle', { timeout: Math.min(timeoutMs, capMs) }).catch(() => {});
   await page.waitForLoadState('load', { timeout: Math.min(timeoutMs, capMs / 2) }).catch(() => {});
+}
+
+interface Activity {
+  inflight: number;
+  last: number;
+}
+const activities = new WeakMap<Page, Activity>();
+function activityOf(page: Page): Activity {
+  let a = activities.get(page);
+  if (!a) activities.set(page, (a = { inflight: 0, last: Date.now() }));
+  return a;
+}
+
+/**
+ * Waits until the page has had no request in flight for 500 ms (at least `minMs` after now), bounded.
+ * Playwright's 'networkidle' is a lifecycle state reached once per navigation: after a click that loads data
+ * in place it answers at once, before the click's request has even started.
+ */
+async function quiet(page: Page, timeoutMs: number, minMs = 0): Promise<void> {
+  const start = Date.now();
+  const a = activityOf(page as Page);
+  const cap = Math.min(timeoutMs, 10_000);
+  for (;;) {
+    await page.waitForTimeout(100).catch(() => {});
+    const now = Date.now();
+    if (now - start >= cap) return;
+    if (now - start >= Math.max(minMs, 300) && a.inflight === 0 && now - a.last >= 500) return;
+  }
 }
 
 /** Names of publishing units: the county government, its bureaus and offices, townships and streets. */

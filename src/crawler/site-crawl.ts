@@ -1,9 +1,10 @@
 import { BasicCrawler, type Session } from 'crawlee';
 import './crawlee-compat.ts';
+import { continuationLinks } from '../parse/continuation.ts';
 import type { Site } from '../schema/site-config.ts';
 import { classifyTitle, scorePageContext } from './cues.ts';
 import { decodeHtml, sniffKind } from './decode.ts';
-import { linkToItem, P_HOME, structuralItem, type LinkIn } from './enqueueing.ts';
+import { linkToItem, P_HOME, P_REPORT_LINK, structuralItem, type LinkIn } from './enqueueing.ts';
 import { extractPage, hasReportBodyMarkers, type PageInfo } from './extract.ts';
 import { announcedPageCount, createPageUrls, fingerprintFamily, isSameListPager, parseCreatePageHTML } from './families.ts';
 import { sha256, sleep, TRUNCATED, type CookieJar, type RawResponse } from './fetching-http.ts';
@@ -24,6 +25,7 @@ import { hostOf, looksLikeAttachmentUrl, makeHostFilter, normaliseUrl, urlKey } 
 // cookies live in the BasicCrawler's SessionPool (one session per site; 412/521 retire it).
 
 const MAX_RENDERS = 80;
+const MAX_CONTINUATION_PAGES = 20;
 /** Script-filled report pages rendered on top of the list renders (each is one report). */
 const MAX_ARTICLE_RENDERS = 400;
 const MAX_CHALLENGES_PER_HOST = 3;
@@ -297,6 +299,17 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
       }
     }
     this.stats.pagesFetched++;
+    // An article page that only frames its body (iframe shells): the framed page is the report, this is not.
+    const framed = judged.isReport && info.iframes.length > 0 && !hasReportBodyMarkers(info.bodyText);
+    if (framed) {
+      judged.isReport = false;
+      for (const f of info.iframes) {
+        this.enqueue({
+          url: f, priority: P_REPORT_LINK, kind: 'page', context: item.context, discoveredFrom: url, linkText: judged.title ?? item.linkText,
+          parentUrl: url, reportLink: true, ofReport: false, depth: item.depth + 1,
+        });
+      }
+    }
     const family = fingerprintFamily(html, url);
     const context = Math.max(item.context, scorePageContext([info.columnName, info.breadcrumb, judged.isReport ? null : info.title]));
     const inArea = context >= 3;
@@ -317,9 +330,11 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     if (judged.isReport) {
       // After a render the HTTP body is a challenge stub or an empty shell; the document is what the browser saw.
       const body = !rendered && res.body ? res.body : Buffer.from(html);
+      const continuation = await this.fetchContinuation(url, html);
       await this.emit({
         url, sha256: sha256(body), body, contentType: rendered ? 'text/html; charset=utf-8' : (res.headers['content-type'] ?? null),
         role: 'report-page', parentUrl: item.discoveredFrom, linkText: item.linkText, title: judged.title,
+        ...(continuation.length ? { continuation } : {}),
       });
     }
 
@@ -367,6 +382,31 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
         await this.renderList(item, url, context);
       }
     }
+  }
+
+  /**
+   * The later pages of a report split over several pages (`…_2.html`, `?page=2`, 下一页 inside the article):
+   * fetched in order, each snapshotted as a report page, and handed on with the first page as one report.
+   * They are marked seen, so the frontier never judges one of them a report of its own.
+   */
+  private async fetchContinuation(url: string, html: string): Promise<NonNullable<CandidateDocument['continuation']>> {
+    const out: NonNullable<CandidateDocument['continuation']> = [];
+    const queue = continuationLinks(html, url);
+    const done = new Set([urlKey(url)]);
+    while (queue.length && out.length < MAX_CONTINUATION_PAGES) {
+      const next = queue.shift()!;
+      const key = urlKey(next);
+      if (done.has(key) || !this.allowed(next)) continue;
+      done.add(key);
+      this.seen.add(key);
+      const fr = await this.fetching.fetchUrl({ url: next, headers: { referer: url } }, 'report', { discoveredFrom: url, linkText: null });
+      if (!fr || fr.res.status < 200 || fr.res.status >= 300 || !fr.res.body) break;
+      const body = fr.res.body;
+      out.push({ url: fr.finalUrl, sha256: sha256(body), body, contentType: fr.res.headers['content-type'] ?? null });
+      const text = decodeHtml(body, fr.res.headers['content-type'], this.site.charset).text;
+      for (const u of continuationLinks(text, fr.finalUrl)) if (!done.has(urlKey(u))) queue.push(u);
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- rendering

@@ -42,6 +42,11 @@ export interface CandidateDocument {
   parentUrl: string | null;
   linkText: string | null;
   title: string | null;
+  /**
+   * Later pages of the same report (an article split over `…_2.html`, `?page=2`), in page order: one report,
+   * each page its own snapshot. Parse the document and these with `parseDocumentPages` (src/parse/parse-file.ts).
+   */
+  continuation?: { url: string; sha256: string; body: Buffer; contentType: string | null }[];
 }
 
 export type CrawlErrorCode =

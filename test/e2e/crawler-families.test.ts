@@ -17,6 +17,7 @@ const requested: string[] = [];
 const docs = new Map<string, CandidateDocument[]>();
 const snaps = new Map<string, FetchedSnapshot[]>();
 const stats = new Map<string, CrawlSiteStats>();
+const tunnels = new Set<net.Socket>();
 
 beforeAll(async () => {
   sim = await startSimWeb({ seed: 1, port: 0, include: 'families' });
@@ -33,12 +34,14 @@ beforeAll(async () => {
   // https goes through CONNECT tunnels: recorded by host, passed on to the sim's proxy.
   recorder.on('connect', (req, socket, head) => {
     requested.push(`CONNECT ${req.url}`);
+    tunnels.add(socket as net.Socket);
     const up = net.connect(Number(upstream.port), upstream.hostname, () => {
       up.write(`CONNECT ${req.url} HTTP/1.1\r\nHost: ${req.url}\r\n\r\n`);
       if (head.length) up.write(head);
       socket.pipe(up);
       up.pipe(socket);
     });
+    tunnels.add(up);
     up.on('error', () => socket.destroy());
     socket.on('error', () => up.destroy());
   });
@@ -64,6 +67,9 @@ beforeAll(async () => {
 }, 1_200_000);
 
 afterAll(async () => {
+  // Keep-alive tunnels of the crawler's https client would hold the recorder open.
+  for (const t of tunnels) t.destroy();
+  recorder?.closeAllConnections();
   await new Promise<void>((r) => (recorder ? recorder.close(() => r()) : r()));
   await sim?.close();
 });
@@ -103,6 +109,17 @@ describe('crawler on the CMS families of the simulated web', () => {
       expect(doc!.body.toString('utf8'), r.url).toMatch(/政府信息公开/);
       expect(allSnaps.some((s) => s.kind === 'api' && s.requestedUrl.startsWith(r.bodyVia!.url.split('?')[0])), r.bodyVia!.url).toBe(true);
       expect(allSnaps.some((s) => s.kind === 'report' && s.sha256 === doc!.sha256), r.url).toBe(true);
+    }
+  });
+
+  it('keeps a report split over pages as one report with its later pages', () => {
+    const split = sim.manifest.reports.filter((r) => r.parts && r.parts.length > 1);
+    expect(split.length).toBeGreaterThan(0);
+    const all = [...docs.values()].flat();
+    for (const r of split) {
+      const doc = all.find((d) => urlKey(d.url) === urlKey(r.parts![0]));
+      expect(doc?.continuation?.map((c) => urlKey(c.url)), r.url).toEqual(r.parts!.slice(1).map(urlKey));
+      for (const later of r.parts!.slice(1)) expect(all.some((d) => urlKey(d.url) === urlKey(later)), later).toBe(false);
     }
   });
 

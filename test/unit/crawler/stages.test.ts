@@ -246,7 +246,8 @@ describe('a whole crawl on Crawlee over a fake web', () => {
       [`${H}/zfxxgk/`]: { status: 200, body: html('政府信息公开', `<a href="${H}/zfxxgk/nb/">政府信息公开年报</a><a href="${H}/年报/">政府信息公开年报（旧）</a>`) },
       [`${H}/zfxxgk/nb/`]: { status: 200, body: html('政府信息公开年报', `<ul><li><a href="${H}/zfxxgk/nb/1.html">${t}</a></li>
 <li><a href="${H}/zfxxgk/nb/9.html">关于报送2021年政府信息公开工作年度报告的通知</a></li><li><a href="${H}/zfxxgk/nb/2.html">某县2020年政府信息公开工作年度报告</a></li></ul>`) },
-      [`${H}/zfxxgk/nb/1.html`]: { status: 200, body: html(t, reportBody(t) + `<a href="${H}/zfxxgk/nb/P01.pdf">附件：统计表.pdf</a>`) },
+      [`${H}/zfxxgk/nb/1.html`]: { status: 200, body: html(t, reportBody(t) + `<a href="${H}/zfxxgk/nb/P01.pdf">附件：统计表.pdf</a><div class="page">共2页 <span>1</span> <a href="1_2.html">2</a> <a href="1_2.html">下一页</a></div>`) },
+      [`${H}/zfxxgk/nb/1_2.html`]: { status: 200, body: html(t, `${reportBody(t)}<p>五、存在的主要问题及改进情况</p><div class="page">共2页 <a href="1.html">上一页</a></div>`) },
       [`${H}/zfxxgk/nb/2.html`]: { status: 302, headers: { location: `${H}/%E5%B9%B4%E6%8A%A5/2.html` } },
       [`${H}/zfxxgk/nb/P01.pdf`]: { status: 200, headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.4 fake' },
     };
@@ -263,6 +264,11 @@ describe('a whole crawl on Crawlee over a fake web', () => {
       );
       expect(docs.map((d) => `${d.role} ${d.url}`).sort()).toEqual([`attachment ${H}/zfxxgk/nb/P01.pdf`, `report-page ${H}/zfxxgk/nb/1.html`]);
       expect(docs.find((d) => d.role === 'attachment')?.parentUrl).toBe(`${H}/zfxxgk/nb/1.html`);
+      // a report split over two pages is one report, its second page carried along and snapshotted
+      const page = docs.find((d) => d.role === 'report-page')!;
+      expect(page.continuation?.map((c) => c.url)).toEqual([`${H}/zfxxgk/nb/1_2.html`]);
+      expect(page.continuation?.[0].body.toString()).toContain('五、存在的主要问题');
+      expect(snaps.filter((s) => s.requestedUrl === `${H}/zfxxgk/nb/1_2.html` && s.kind === 'report')).toHaveLength(1);
       expect(log.some((l) => l.includes(':6379'))).toBe(false);
       expect(log.some((l) => /%E5%B9%B4|年报/i.test(l))).toBe(false);
       expect(log[0]).toBe(`GET ${H}/robots.txt`);
