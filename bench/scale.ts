@@ -14,8 +14,9 @@
 //   pdf       pages/s per core on test/fixtures/reports/corpus/*.pdf, and where the time goes.
 //
 // Each crawl has a time budget (it is interrupted when spent, and the figures cover what was done):
-// NIANBAO_SCALE_BUDGET_S (per crawl; default 150 s for 30 sites, 240 s for 300, 480 s for 3,000; 120 s per worker
-// run), NIANBAO_SCALE_REPARSE_BUDGET_S (per re-parse pass, default 100 s: the rate is taken over what was done),
+// NIANBAO_SCALE_BUDGET_S (per crawl; default 120 s for 30 sites, 180 s for 300, 360 s for 3,000; 90 s per worker
+// run; an interrupted crawl takes a minute or more to stop on a loaded machine), NIANBAO_SCALE_REPARSE_BUDGET_S
+// (per re-parse pass, default 60 s: the rate is taken over what was done),
 // NIANBAO_SCALE_MAX_PAGES (per site, default 60), NIANBAO_SCALE_SITE_CONCURRENCY (sites at once, default
 // min(N, 100)), NIANBAO_SCALE_SIZES (e.g. 30,300), NIANBAO_SCALE_REPARSE (e.g. 1000,10000), NIANBAO_SCALE_ONLY (comma list of sections: crawl,workers,reparse,pdf), NIANBAO_SIM_SEED.
 import http from 'node:http';
@@ -170,7 +171,7 @@ async function crawlOnce(sim: Sim, n: number, budgetS: number): Promise<CrawlFig
 async function crawlSection(): Promise<void> {
   header(`crawl: national sim, ${DELAY_MS} ms/host, ${PER_HOST} per host, max ${MAX_PAGES} pages/site, ${CORES} cores${QUICK ? ' (quick)' : ''}`);
   const sizes = process.env.NIANBAO_SCALE_SIZES ? process.env.NIANBAO_SCALE_SIZES.split(',').map(Number) : QUICK ? [30, 300] : [30, 300, 3000];
-  const budgets: Record<number, number> = { 30: 150, 300: 240, 3000: 480 };
+  const budgets: Record<number, number> = { 30: 120, 300: 180, 3000: 360 };
   const perSite: { n: number; cpuPerSite: number; reqPerSite: number }[] = [];
   for (const n of sizes) {
     const budget = Number(process.env.NIANBAO_SCALE_BUDGET_S ?? budgets[n] ?? 300);
@@ -248,7 +249,7 @@ async function workersOnce(sim: Sim, n: number, k: number, budgetS: number) {
 }
 
 async function workersSection(sim: Sim, n: number): Promise<void> {
-  const budget = Number(process.env.NIANBAO_SCALE_BUDGET_S ?? 120);
+  const budget = Number(process.env.NIANBAO_SCALE_BUDGET_S ?? 90);
   console.log(`-- ${n} sites through the queue: 1 and 2 \`nianbao work --crawl --parse\` processes, one Redis, this process the archive writer`);
   const one = await workersOnce(sim, n, 1, budget);
   const two = await workersOnce(sim, n, 2, budget);
@@ -281,7 +282,7 @@ async function reparseOnce(n: number): Promise<void> {
   archive.close();
   console.log(`-- ${n} HTML report snapshots (2014–2024 formats) stored in ${f((performance.now() - t0) / 1000)} s`);
 
-  const budgetMs = Number(process.env.NIANBAO_SCALE_REPARSE_BUDGET_S ?? 100) * 1000;
+  const budgetMs = Number(process.env.NIANBAO_SCALE_REPARSE_BUDGET_S ?? 60) * 1000;
   const { parseDocument } = await import('../src/parse/parse-file.ts');
   let cpu0 = selfCpuS();
   let t = performance.now();
