@@ -155,11 +155,10 @@ export class ParseSandbox {
     const worker = new Worker(THREAD_URL, {
       // Not the parent's flags (vitest, --import tsx): the thread registers tsx itself.
       execArgv: [],
+      // stdout/stderr go to this process's (the default): a `stdout: true` stream holds a MessagePort
+      // that keeps an idle process alive, so `nianbao work` would not exit on SIGTERM.
       resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: this.limits.stackSizeMb },
-      stdout: true,
-      stderr: false,
     });
-    worker.stdout.resume(); // pdf.js and friends print; nothing may pile up
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {
       worker.once('message', (m: { ready?: boolean }) => (m?.ready ? resolve() : reject(new Error('parse sandbox did not start'))));
