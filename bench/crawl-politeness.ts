@@ -26,10 +26,13 @@ const recorder = http.createServer((req, res) => {
   } catch {
     /* not an absolute-form request: counted nowhere */
   }
-  const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-    res.writeHead(ur.statusCode ?? 502, ur.headers);
-    ur.pipe(res);
-  });
+  const up = http.request(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+    (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    },
+  );
   up.on('error', () => res.destroy());
   req.pipe(up);
 });
@@ -40,7 +43,17 @@ const list = simSiteList(sim.sites);
 const defaults = { ...list.defaults, delayMs: DELAY, maxConcurrencyPerHost: CONC };
 const sites = list.sites.filter((s) => !WANT || WANT.includes(s.id));
 const family = new Map(sim.sites.map((s) => [s.id, s.family]));
-const rows: { id: string; family: string; wallMs: number; busiest: string; requests: number; boundMs: number; gateFloorMs: number; found: number; expected: number }[] = [];
+const rows: {
+  id: string;
+  family: string;
+  wallMs: number;
+  busiest: string;
+  requests: number;
+  boundMs: number;
+  gateFloorMs: number;
+  found: number;
+  expected: number;
+}[] = [];
 const queue = [...sites];
 const started = Date.now();
 const worker = async () => {
@@ -50,9 +63,13 @@ const worker = async () => {
     const before = new Map(hosts.map((h) => [h, perHost.get(h) ?? 0]));
     const t0 = Date.now();
     await crawlSite(site, {
-      defaults, proxyUrl, crawlRunId: null,
+      defaults,
+      proxyUrl,
+      crawlRunId: null,
       onSnapshot: async () => {},
-      onDocument: async (d) => { docs.push(d); },
+      onDocument: async (d) => {
+        docs.push(d);
+      },
     });
     const wallMs = Date.now() - t0;
     let busiest = hosts[0];
@@ -64,7 +81,17 @@ const worker = async () => {
     const found = new Set(docs.map((d) => urlKey(d.url)));
     const expected = sim.manifest.reports.filter((r) => r.siteId === site.id);
     const hit = expected.filter((r) => [r.url, ...(r.aliases ?? [])].some((u) => found.has(urlKey(u)))).length;
-    rows.push({ id: site.id, family: family.get(site.id) ?? '?', wallMs, busiest, requests, boundMs: (requests * DELAY) / CONC, gateFloorMs: requests * DELAY, found: hit, expected: expected.length });
+    rows.push({
+      id: site.id,
+      family: family.get(site.id) ?? '?',
+      wallMs,
+      busiest,
+      requests,
+      boundMs: (requests * DELAY) / CONC,
+      gateFloorMs: requests * DELAY,
+      found: hit,
+      expected: expected.length,
+    });
   }
 };
 await Promise.all([worker(), worker(), worker(), worker()]);
@@ -80,6 +107,10 @@ for (const r of rows.sort((a, b) => a.id.localeCompare(b.id))) {
   );
 }
 const slowest = rows.reduce((a, b) => (b.boundMs > a.boundMs ? b : a));
-console.log(`slowest host: ${slowest.busiest} (${slowest.id}): ${slowest.requests} requests, wall ${(slowest.wallMs / 1000).toFixed(1)} s vs bound ${(slowest.boundMs / 1000).toFixed(1)} s = ${(slowest.wallMs / slowest.boundMs).toFixed(2)}×`);
-console.log(`all sites: ${(totalMs / 1000).toFixed(1)} s; recall ${rows.reduce((a, r) => a + r.found, 0)}/${rows.reduce((a, r) => a + r.expected, 0)}`);
+console.log(
+  `slowest host: ${slowest.busiest} (${slowest.id}): ${slowest.requests} requests, wall ${(slowest.wallMs / 1000).toFixed(1)} s vs bound ${(slowest.boundMs / 1000).toFixed(1)} s = ${(slowest.wallMs / slowest.boundMs).toFixed(2)}×`,
+);
+console.log(
+  `all sites: ${(totalMs / 1000).toFixed(1)} s; recall ${rows.reduce((a, r) => a + r.found, 0)}/${rows.reduce((a, r) => a + r.expected, 0)}`,
+);
 process.exit(0);

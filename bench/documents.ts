@@ -10,8 +10,14 @@ const REPORTS = new URL('../test/fixtures/reports/', import.meta.url);
 
 type Input = { name: string; bytes: Uint8Array };
 
-async function measure(label: string, inputs: Input[], rounds: number, pagesOf: (i: Input, pages?: number) => number): Promise<{ pagesPerSec: number; docsPerSec: number }> {
-  let pages = 0, docs = 0;
+async function measure(
+  label: string,
+  inputs: Input[],
+  rounds: number,
+  pagesOf: (i: Input, pages?: number) => number,
+): Promise<{ pagesPerSec: number; docsPerSec: number }> {
+  let pages = 0,
+    docs = 0;
   const t = performance.now();
   for (let r = 0; r < rounds; r++) {
     for (const input of inputs) {
@@ -22,7 +28,9 @@ async function measure(label: string, inputs: Input[], rounds: number, pagesOf: 
   }
   const secs = (performance.now() - t) / 1000;
   const res = { pagesPerSec: pages / secs, docsPerSec: docs / secs };
-  console.log(`documents ${label.padEnd(26)} ${String(docs).padStart(3)} docs ${String(pages).padStart(4)} pages  ${res.pagesPerSec.toFixed(1).padStart(7)} pages/s  ${res.docsPerSec.toFixed(2).padStart(6)} docs/s`);
+  console.log(
+    `documents ${label.padEnd(26)} ${String(docs).padStart(3)} docs ${String(pages).padStart(4)} pages  ${res.pagesPerSec.toFixed(1).padStart(7)} pages/s  ${res.docsPerSec.toFixed(2).padStart(6)} docs/s`,
+  );
   return res;
 }
 

@@ -8,7 +8,10 @@ import { parseDocument } from '../src/parse/parse-file.ts';
 import { createRng } from '../src/sim/random.ts';
 import { generateReport, renderHtmlTables } from '../src/sim/reports/index.ts';
 
-interface Input { name: string; bytes: Uint8Array }
+interface Input {
+  name: string;
+  bytes: Uint8Array;
+}
 
 const REPORTS = resolve(import.meta.dirname, '../test/fixtures/reports');
 const GENERATED = Number(process.env.NIANBAO_BENCH_GENERATED ?? 60);
@@ -32,7 +35,14 @@ function generatedInputs(n: number): Input[] {
   for (let i = 0; i < n; i++) {
     const format = (['2019', '2021', 'legacy'] as const)[i % 3];
     const year = format === '2019' ? 2019 + (i % 2) : format === '2021' ? 2021 + (i % 4) : 2012 + (i % 7);
-    const model = generateReport({ rng: rng.fork(`r${i}`), format, year, regionName: '永修县', regionCode: '360425', issuer: '永修县人民政府' });
+    const model = generateReport({
+      rng: rng.fork(`r${i}`),
+      format,
+      year,
+      regionName: '永修县',
+      regionCode: '360425',
+      issuer: '永修县人民政府',
+    });
     const html = `<html><head><meta charset="utf-8"><title>${model.title}</title></head><body><h1>${model.title}</h1>${renderHtmlTables(model, rng.fork(`h${i}`))}</body></html>`;
     out.push({ name: `generated/${i}.html`, bytes: new TextEncoder().encode(html) });
   }

@@ -60,7 +60,11 @@ const nianbao = (args: string[], extraEnv: Record<string, string | undefined> = 
 type Sim = { proxyUrl: string; pid: number; stop(): Promise<void>; stats(reset?: boolean): Promise<SimStats> };
 
 async function startSim(n: number): Promise<Sim> {
-  const child = spawnLogged(process.execPath, ['--import', 'tsx', join(ROOT, 'src/sim/serve.ts'), '--sites', String(n), '--seed', String(SEED), '--port', '0'], { cwd: ROOT, env: env(), log: 'sim' });
+  const child = spawnLogged(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src/sim/serve.ts'), '--sites', String(n), '--seed', String(SEED), '--port', '0'],
+    { cwd: ROOT, env: env(), log: 'sim' },
+  );
   const proxyUrl = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (b: Buffer) => {
@@ -122,7 +126,14 @@ async function fetchStoreBaseline(sim: Sim, urls: string[]): Promise<{ requests:
       const url = urls[next++]!;
       try {
         const r = await viaSimProxy(sim.proxyUrl, url, { agent });
-        archive.putSnapshot({ requestedUrl: url, status: r.status, headers: r.headers as Record<string, unknown>, body: r.body, contentType: String(r.headers['content-type'] ?? ''), kind: 'page' });
+        archive.putSnapshot({
+          requestedUrl: url,
+          status: r.status,
+          headers: r.headers as Record<string, unknown>,
+          body: r.body,
+          contentType: String(r.headers['content-type'] ?? ''),
+          kind: 'page',
+        });
       } catch {
         /* a dead host: counted, nothing to store */
       }
@@ -136,7 +147,22 @@ async function fetchStoreBaseline(sim: Sim, urls: string[]): Promise<{ requests:
 }
 
 // ---------------------------------------------------------------------------------------------- crawl
-type CrawlFigures = { n: number; wallS: number; timedOut: boolean; requests: number; cpuS: number; peakMb: number; sitesTouched: number; reports: number; boundS: number; pol: ReturnType<typeof politeness>; simCpuS: number; simRssMb: number; simBuilds: number; urls: string[] };
+type CrawlFigures = {
+  n: number;
+  wallS: number;
+  timedOut: boolean;
+  requests: number;
+  cpuS: number;
+  peakMb: number;
+  sitesTouched: number;
+  reports: number;
+  boundS: number;
+  pol: ReturnType<typeof politeness>;
+  simCpuS: number;
+  simRssMb: number;
+  simBuilds: number;
+  urls: string[];
+};
 
 async function crawlOnce(sim: Sim, n: number, budgetS: number): Promise<CrawlFigures> {
   const dir = mkdtempSync(join(TMP, `crawl-${n}-`));
@@ -146,7 +172,9 @@ async function crawlOnce(sim: Sim, n: number, budgetS: number): Promise<CrawlFig
   const before = await sim.stats(true);
   const conc = Number(process.env.NIANBAO_SCALE_SITE_CONCURRENCY ?? Math.min(n, 100));
   const t0 = performance.now();
-  const child = nianbao(['crawl', '--config', cfg, '--archive', archivePath, '--proxy', sim.proxyUrl, '--concurrency', String(conc)], { REDIS_URL: undefined });
+  const child = nianbao(['crawl', '--config', cfg, '--archive', archivePath, '--proxy', sim.proxyUrl, '--concurrency', String(conc)], {
+    REDIS_URL: undefined,
+  });
   const sampler = new TreeSampler([child.pid!]);
   const { code, timedOut } = await exitOf(child, budgetS * 1000);
   const wallS = (performance.now() - t0) / 1000;
@@ -161,16 +189,32 @@ async function crawlOnce(sim: Sim, n: number, budgetS: number): Promise<CrawlFig
   a.close();
   const world = after.world as { builds: number };
   return {
-    n, wallS, timedOut, requests: after.requests, cpuS: tree.cpuS, peakMb: tree.peakMb, sitesTouched, reports,
-    boundS: (pol.busiest * DELAY_MS) / 1000 / PER_HOST, pol,
+    n,
+    wallS,
+    timedOut,
+    requests: after.requests,
+    cpuS: tree.cpuS,
+    peakMb: tree.peakMb,
+    sitesTouched,
+    reports,
+    boundS: (pol.busiest * DELAY_MS) / 1000 / PER_HOST,
+    pol,
     simCpuS: (after.process.cpuUserMs + after.process.cpuSystemMs - before.process.cpuUserMs - before.process.cpuSystemMs) / 1000,
-    simRssMb: after.process.rssBytes / 2 ** 20, simBuilds: world.builds, urls,
+    simRssMb: after.process.rssBytes / 2 ** 20,
+    simBuilds: world.builds,
+    urls,
   };
 }
 
 async function crawlSection(): Promise<void> {
-  header(`crawl: national sim, ${DELAY_MS} ms/host, ${PER_HOST} per host, max ${MAX_PAGES} pages/site, ${CORES} cores${QUICK ? ' (quick)' : ''}`);
-  const sizes = process.env.NIANBAO_SCALE_SIZES ? process.env.NIANBAO_SCALE_SIZES.split(',').map(Number) : QUICK ? [30, 300] : [30, 300, 3000];
+  header(
+    `crawl: national sim, ${DELAY_MS} ms/host, ${PER_HOST} per host, max ${MAX_PAGES} pages/site, ${CORES} cores${QUICK ? ' (quick)' : ''}`,
+  );
+  const sizes = process.env.NIANBAO_SCALE_SIZES
+    ? process.env.NIANBAO_SCALE_SIZES.split(',').map(Number)
+    : QUICK
+      ? [30, 300]
+      : [30, 300, 3000];
   const budgets: Record<number, number> = { 30: 120, 300: 180, 3000: 360 };
   const perSite: { n: number; cpuPerSite: number; reqPerSite: number }[] = [];
   for (const n of sizes) {
@@ -181,16 +225,46 @@ async function crawlSection(): Promise<void> {
       const base = await fetchStoreBaseline(sim, c.urls);
       const crawlRate = c.requests / Math.max(c.cpuS, 1e-9);
       const baseRate = base.requests / Math.max(base.cpuS, 1e-9);
-      console.log(`-- ${n} sites: ${c.timedOut ? `interrupted at the ${budget} s budget` : 'finished'}; ${c.sitesTouched} sites fetched from, ${c.requests} requests, ${c.reports} reports archived`);
-      line('  wall', `${f(c.wallS)} s`, c.timedOut ? '(budget spent)' : '≤ 1.3× bound', c.timedOut ? 'n/a' : `${f(c.wallS / c.boundS, 2)}× the bound ${f(c.boundS)} s (busiest host ${c.pol.busiest} req)`);
+      console.log(
+        `-- ${n} sites: ${c.timedOut ? `interrupted at the ${budget} s budget` : 'finished'}; ${c.sitesTouched} sites fetched from, ${c.requests} requests, ${c.reports} reports archived`,
+      );
+      line(
+        '  wall',
+        `${f(c.wallS)} s`,
+        c.timedOut ? '(budget spent)' : '≤ 1.3× bound',
+        c.timedOut ? 'n/a' : `${f(c.wallS / c.boundS, 2)}× the bound ${f(c.boundS)} s (busiest host ${c.pol.busiest} req)`,
+      );
       line('  requests/s (wall)', f(c.requests / c.wallS), '', `${f(c.requests / c.wallS / CORES, 1)} per core`);
-      line('  requests per CPU-second (crawl tree)', f(crawlRate), 'vs fetch+store loop', `${f(crawlRate / baseRate, 3)}× the baseline ${f(baseRate)} req/CPU-s (${base.requests} GETs in ${f(base.wallS)} s)`);
+      line(
+        '  requests per CPU-second (crawl tree)',
+        f(crawlRate),
+        'vs fetch+store loop',
+        `${f(crawlRate / baseRate, 3)}× the baseline ${f(baseRate)} req/CPU-s (${base.requests} GETs in ${f(base.wallS)} s)`,
+      );
       line('  peak memory, crawl process tree (PSS)', `${f(c.peakMb, 0)} MB`, '≤ 1024 MB', `${f(c.peakMb / 1024, 2)}× the target`);
-      line('  per site: CPU-s / requests', `${f(c.cpuS / Math.max(1, c.sitesTouched), 2)} / ${f(c.requests / Math.max(1, c.sitesTouched), 0)}`, 'flat as N grows', '');
+      line(
+        '  per site: CPU-s / requests',
+        `${f(c.cpuS / Math.max(1, c.sitesTouched), 2)} / ${f(c.requests / Math.max(1, c.sitesTouched), 0)}`,
+        'flat as N grows',
+        '',
+      );
       line('  per host: max in flight', String(c.pol.maxInFlight), `≤ ${PER_HOST}`, `${c.pol.over} of ${c.pol.hosts} hosts above`);
-      line('  per host: min spacing of request arrivals', `${f(c.pol.minSpacing, 0)} ms`, `≥ ${DELAY_MS} ms`, `${c.pol.closer} of ${c.pol.hosts} hosts closer than 0.9× (page assets a browser loads count)`);
-      line('  simulator: CPU per request', `${f((c.simCpuS * 1000) / Math.max(1, c.requests), 2)} ms`, '', `RSS ${f(c.simRssMb, 0)} MB, ${c.simBuilds} site builds`);
-      if (c.pol.overHosts.length) console.log(`  hosts above ${PER_HOST} in flight: ${c.pol.overHosts.slice(0, 8).join(', ')}${c.pol.overHosts.length > 8 ? ' …' : ''}`);
+      line(
+        '  per host: min spacing of request arrivals',
+        `${f(c.pol.minSpacing, 0)} ms`,
+        `≥ ${DELAY_MS} ms`,
+        `${c.pol.closer} of ${c.pol.hosts} hosts closer than 0.9× (page assets a browser loads count)`,
+      );
+      line(
+        '  simulator: CPU per request',
+        `${f((c.simCpuS * 1000) / Math.max(1, c.requests), 2)} ms`,
+        '',
+        `RSS ${f(c.simRssMb, 0)} MB, ${c.simBuilds} site builds`,
+      );
+      if (c.pol.overHosts.length)
+        console.log(
+          `  hosts above ${PER_HOST} in flight: ${c.pol.overHosts.slice(0, 8).join(', ')}${c.pol.overHosts.length > 8 ? ' …' : ''}`,
+        );
       perSite.push({ n, cpuPerSite: c.cpuS / Math.max(1, c.sitesTouched), reqPerSite: c.requests / Math.max(1, c.sitesTouched) });
       if (n === sizes[0] && ONLY.has('workers')) await workersSection(sim, n);
     } finally {
@@ -198,7 +272,9 @@ async function crawlSection(): Promise<void> {
     }
   }
   const first = perSite[0];
-  if (first) for (const p of perSite.slice(1)) line(`  per-site CPU at ${p.n} vs ${first.n} sites`, `${f(p.cpuPerSite / first.cpuPerSite, 2)}×`, '≈ 1× (flat)', '');
+  if (first)
+    for (const p of perSite.slice(1))
+      line(`  per-site CPU at ${p.n} vs ${first.n} sites`, `${f(p.cpuPerSite / first.cpuPerSite, 2)}×`, '≈ 1× (flat)', '');
 }
 
 // ---------------------------------------------------------------------------------------------- workers
@@ -212,7 +288,9 @@ async function freePort(): Promise<number> {
 
 async function workersOnce(sim: Sim, n: number, k: number, budgetS: number) {
   const port = await freePort();
-  const redis = spawnLogged('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { log: 'redis' });
+  const redis = spawnLogged('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    log: 'redis',
+  });
   const redisUrl = `redis://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(TMP, `workers-${k}-`));
   const cfg = join(dir, 'sites.yaml');
@@ -220,14 +298,18 @@ async function workersOnce(sim: Sim, n: number, k: number, budgetS: number) {
   writeConfig(n, cfg);
   try {
     await new Promise((r) => setTimeout(r, 500));
-    const enq = nianbao(['crawl', '--config', cfg, '--archive', archivePath, '--proxy', sim.proxyUrl, '--no-work'], { REDIS_URL: redisUrl });
+    const enq = nianbao(['crawl', '--config', cfg, '--archive', archivePath, '--proxy', sim.proxyUrl, '--no-work'], {
+      REDIS_URL: redisUrl,
+    });
     await exitOf(enq, 120_000);
     const { startPipeline } = await import('../src/workers/pipeline.ts');
     const archive = Archive.open(archivePath);
     const writer = startPipeline({ redisUrl, archive, roles: { archive: true } });
     const before = await sim.stats(true);
     const t0 = performance.now();
-    const workers = Array.from({ length: k }, () => nianbao(['work', '--crawl', '--parse', '--concurrency', String(Math.ceil(n / 2))], { REDIS_URL: redisUrl }));
+    const workers = Array.from({ length: k }, () =>
+      nianbao(['work', '--crawl', '--parse', '--concurrency', String(Math.ceil(n / 2))], { REDIS_URL: redisUrl }),
+    );
     const sampler = new TreeSampler(workers.map((w) => w.pid!));
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), budgetS * 1000);
@@ -241,7 +323,14 @@ async function workersOnce(sim: Sim, n: number, k: number, budgetS: number) {
     const after = await sim.stats();
     const reports = (archive.db.prepare("SELECT count(*) AS n FROM reports WHERE status = 'report'").get() as { n: number }).n;
     archive.close();
-    return { wallS, requests: after.requests - 0 * before.requests, reports, timedOut: abort.signal.aborted, pol: politeness(before, after), ...tree };
+    return {
+      wallS,
+      requests: after.requests - 0 * before.requests,
+      reports,
+      timedOut: abort.signal.aborted,
+      pol: politeness(before, after),
+      ...tree,
+    };
   } finally {
     redis.kill('SIGTERM');
     await exitOf(redis, 10_000);
@@ -250,11 +339,21 @@ async function workersOnce(sim: Sim, n: number, k: number, budgetS: number) {
 
 async function workersSection(sim: Sim, n: number): Promise<void> {
   const budget = Number(process.env.NIANBAO_SCALE_BUDGET_S ?? 90);
-  console.log(`-- ${n} sites through the queue: 1 and 2 \`nianbao work --crawl --parse\` processes, one Redis, this process the archive writer`);
+  console.log(
+    `-- ${n} sites through the queue: 1 and 2 \`nianbao work --crawl --parse\` processes, one Redis, this process the archive writer`,
+  );
   const one = await workersOnce(sim, n, 1, budget);
   const two = await workersOnce(sim, n, 2, budget);
-  for (const [k, r] of [[1, one], [2, two]] as const) {
-    line(`  ${k} worker process${k > 1 ? 'es' : ''}`, `${f(r.requests / r.wallS)} req/s`, '', `${r.requests} requests in ${f(r.wallS)} s${r.timedOut ? ' (budget spent)' : ''}, ${r.reports} reports, peak ${f(r.peakMb, 0)} MB, max in flight/host ${r.pol.maxInFlight}, min spacing ${f(r.pol.minSpacing, 0)} ms`);
+  for (const [k, r] of [
+    [1, one],
+    [2, two],
+  ] as const) {
+    line(
+      `  ${k} worker process${k > 1 ? 'es' : ''}`,
+      `${f(r.requests / r.wallS)} req/s`,
+      '',
+      `${r.requests} requests in ${f(r.wallS)} s${r.timedOut ? ' (budget spent)' : ''}, ${r.reports} reports, peak ${f(r.peakMb, 0)} MB, max in flight/host ${r.pol.maxInFlight}, min spacing ${f(r.pol.minSpacing, 0)} ms`,
+    );
   }
   line('  throughput 2 processes / 1', `${f(two.requests / two.wallS / (one.requests / one.wallS), 2)}×`, '→ 2× when not CPU-bound', '');
 }
@@ -264,7 +363,15 @@ function reportPage(i: number): { url: string; bytes: Buffer } {
   const rng = createRng(`${SEED}:reparse:${i}`);
   const year = 2014 + (i % 11);
   const format: ReportFormat = year <= 2018 ? 'legacy' : year <= 2020 ? '2019' : '2021';
-  const m = generateReport({ rng, format, year, regionName: '永修县', regionCode: '360425', issuer: `永修县人民政府`, issuerKind: 'county' });
+  const m = generateReport({
+    rng,
+    format,
+    year,
+    regionName: '永修县',
+    regionCode: '360425',
+    issuer: `永修县人民政府`,
+    issuerKind: 'county',
+  });
   const html = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${m.title}</title><meta name="ArticleTitle" content="${m.title}"><meta name="PubDate" content="${m.publishedAt}"></head><body><div class="article"><h1>${m.title}</h1><div class="info">发布时间：${m.publishedAt}</div><div class="content">${renderHtmlTables(m, rng.fork('html'))}</div></div></body></html>`;
   return { url: `http://www.yongxiu.gov.cn.test/reparse/${year}/${i}.html`, bytes: Buffer.from(html, 'utf8') };
 }
@@ -340,15 +447,34 @@ async function reparseOnce(n: number): Promise<void> {
   const qRate = queued.n / queued.s;
   const qRateNoStart = queued.n / Math.max(1e-9, queued.s - startS);
   const pRate = inProc2.n / inProc2.s;
-  line('  parser alone, in-process (1 thread)', `${f(direct.n / direct.s)} rep/s`, '', `${f(direct.n / direct.cpu)} per CPU-s (${direct.n} reports)`);
+  line(
+    '  parser alone, in-process (1 thread)',
+    `${f(direct.n / direct.s)} rep/s`,
+    '',
+    `${f(direct.n / direct.cpu)} per CPU-s (${direct.n} reports)`,
+  );
   line('  in-process, parse sandbox, 2 at a time', `${f(pRate)} rep/s`, '(baseline of the queue)', `${inProc2.n} reports`);
-  line('  nianbao reparse --concurrency 2 (queue)', `${f(qRate)} rep/s`, '≥ 200 reports/s', `${f(qRate / 200, 2)}× the target; ${queued.n} reports in ${f(queued.s)} s incl. ~${f(startS)} s of CLI start (${f(qRateNoStart)} rep/s without); tree CPU ${f(queued.cpuS)} s, peak ${f(queued.peakMb, 0)} MB`);
-  line('  queue overhead vs in-process (2 slots)', `${f((pRate / qRate - 1) * 100, 0)} %`, '≤ 20 %', `excluding CLI start: ${f((pRate / qRateNoStart - 1) * 100, 0)} %`);
+  line(
+    '  nianbao reparse --concurrency 2 (queue)',
+    `${f(qRate)} rep/s`,
+    '≥ 200 reports/s',
+    `${f(qRate / 200, 2)}× the target; ${queued.n} reports in ${f(queued.s)} s incl. ~${f(startS)} s of CLI start (${f(qRateNoStart)} rep/s without); tree CPU ${f(queued.cpuS)} s, peak ${f(queued.peakMb, 0)} MB`,
+  );
+  line(
+    '  queue overhead vs in-process (2 slots)',
+    `${f((pRate / qRate - 1) * 100, 0)} %`,
+    '≤ 20 %',
+    `excluding CLI start: ${f((pRate / qRateNoStart - 1) * 100, 0)} %`,
+  );
 }
 
 async function reparseSection(): Promise<void> {
   header('re-parse: report snapshots from the archive, no network');
-  const sizes = process.env.NIANBAO_SCALE_REPARSE ? process.env.NIANBAO_SCALE_REPARSE.split(',').map(Number) : QUICK ? [1000] : [1000, 10000];
+  const sizes = process.env.NIANBAO_SCALE_REPARSE
+    ? process.env.NIANBAO_SCALE_REPARSE.split(',').map(Number)
+    : QUICK
+      ? [1000]
+      : [1000, 10000];
   for (const n of sizes) await reparseOnce(n);
 }
 
@@ -356,16 +482,24 @@ async function reparseSection(): Promise<void> {
 async function pdfSection(): Promise<void> {
   header('PDF extraction: real report PDFs (test/fixtures/reports/corpus)');
   const dir = join(ROOT, 'test/fixtures/reports/corpus');
-  const files = readdirSync(dir).filter((x) => x.endsWith('.pdf')).map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
+  const files = readdirSync(dir)
+    .filter((x) => x.endsWith('.pdf'))
+    .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(dir, name))) }));
   const { extractDocument } = await import('../src/documents/index.ts');
   let pages = 0;
   const rounds = 2;
   const cpu0 = selfCpuS();
   const t0 = performance.now();
-  for (let r = 0; r < rounds; r++) for (const file of files) pages += (await extractDocument(file.bytes, { filename: file.name })).pages ?? 0;
+  for (let r = 0; r < rounds; r++)
+    for (const file of files) pages += (await extractDocument(file.bytes, { filename: file.name })).pages ?? 0;
   const wall = (performance.now() - t0) / 1000;
   const cpu = selfCpuS() - cpu0;
-  line('  extractDocument (fresh worker per PDF)', `${f(pages / cpu)} pages/CPU-s`, '≥ 20 pages/s per core', `${f(pages / cpu / 20, 2)}× the target; ${pages} pages, ${f(pages / wall)} pages/s wall`);
+  line(
+    '  extractDocument (fresh worker per PDF)',
+    `${f(pages / cpu)} pages/CPU-s`,
+    '≥ 20 pages/s per core',
+    `${f(pages / cpu / 20, 2)}× the target; ${pages} pages, ${f(pages / wall)} pages/s wall`,
+  );
 
   // where the time goes, with pdf.js alone on the main thread
   const { Worker } = await import('node:worker_threads');
@@ -376,7 +510,10 @@ async function pdfSection(): Promise<void> {
   }
   const workerStartMs = (performance.now() - t) / 5;
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  let loadMs = 0, opMs = 0, textMs = 0, n = 0;
+  let loadMs = 0,
+    opMs = 0,
+    textMs = 0,
+    n = 0;
   for (const file of files) {
     t = performance.now();
     const doc = await pdfjs.getDocument({ data: file.bytes.slice(), isEvalSupported: false, useSystemFonts: false }).promise;
@@ -395,15 +532,30 @@ async function pdfSection(): Promise<void> {
   }
   const totalPerPage = (wall * 1000) / pages;
   line('  per page, all of extractDocument', `${f(totalPerPage, 0)} ms`, '', '');
-  line('  worker thread start + pdf.js import', `${f(workerStartMs, 0)} ms/doc`, '', `${f(workerStartMs / (totalPerPage * (pages / rounds / files.length)) * 100, 0)} % of a document`);
+  line(
+    '  worker thread start + pdf.js import',
+    `${f(workerStartMs, 0)} ms/doc`,
+    '',
+    `${f((workerStartMs / (totalPerPage * (pages / rounds / files.length))) * 100, 0)} % of a document`,
+  );
   line('  pdf.js load (getDocument)', `${f(loadMs / files.length, 0)} ms/doc`, '', '');
   line('  pdf.js getOperatorList', `${f(opMs / n, 0)} ms/page`, '', `${f((opMs / n / totalPerPage) * 100, 0)} % of a page`);
   line('  pdf.js getTextContent', `${f(textMs / n, 0)} ms/page`, '', `${f((textMs / n / totalPerPage) * 100, 0)} % of a page`);
-  line('  rest (layout, cells, process)', `${f(totalPerPage - textMs / n - opMs / n - workerStartMs / (pages / rounds / files.length), 0)} ms/page`, '', 'by difference');
+  line(
+    '  rest (layout, cells, process)',
+    `${f(totalPerPage - textMs / n - opMs / n - workerStartMs / (pages / rounds / files.length), 0)} ms/page`,
+    '',
+    'by difference',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- main
-console.log(`nianbao bench:scale — ${new Date().toISOString()}, ${CORES} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}${QUICK ? ', --quick' : ''}`);
+console.log(
+  `nianbao bench:scale — ${new Date().toISOString()}, ${CORES} cores, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}${QUICK ? ', --quick' : ''}`,
+);
 try {
   if (ONLY.has('crawl')) await crawlSection();
   if (ONLY.has('reparse')) await reparseSection();
@@ -411,5 +563,10 @@ try {
 } finally {
   rmSync(TMP, { recursive: true, force: true });
 }
-console.log(`\nbench:scale done in ${f((Date.now() - started) / 1000, 0)} s; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `\nbench:scale done in ${f((Date.now() - started) / 1000, 0)} s; load average at the end ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 process.exit(0);

@@ -16,8 +16,13 @@ function measure(label: string, file: string): number {
     const size = statSync(file).size + wal;
     const { stored } = db.prepare('SELECT ifnull(sum(stored_size), 0) AS stored FROM snapshots').get() as { stored: number };
     const ratio = size / stored;
-    console.log(`${label}: archive ${(size / 1e6).toFixed(2)} MB, compressed snapshots ${(stored / 1e6).toFixed(2)} MB, ratio ${ratio.toFixed(2)}`);
-    const top = db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 8").all() as { name: string; bytes: number }[];
+    console.log(
+      `${label}: archive ${(size / 1e6).toFixed(2)} MB, compressed snapshots ${(stored / 1e6).toFixed(2)} MB, ratio ${ratio.toFixed(2)}`,
+    );
+    const top = db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 8').all() as {
+      name: string;
+      bytes: number;
+    }[];
     console.log(`  ${top.map((t) => `${t.name} ${(t.bytes / 1e6).toFixed(2)}`).join(', ')} (MB)`);
     return ratio;
   } finally {
@@ -45,7 +50,9 @@ if (!migrateCopy) {
     Archive.open(copy).close();
     console.log(`  migrated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const after = measure('migrated', copy);
-    console.log(`ratio ${after.toFixed(2)} (target ≤ 1.50), baseline ${before.toFixed(2)}: ${((100 * after) / before).toFixed(0)} % of the baseline`);
+    console.log(
+      `ratio ${after.toFixed(2)} (target ≤ 1.50), baseline ${before.toFixed(2)}: ${((100 * after) / before).toFixed(0)} % of the baseline`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { scoreAgainstManifest } from '../src/cli/commands/demo.ts';
 import { DocumentError } from '../src/documents/errors.ts';
 import { ParseSandbox } from '../src/documents/sandbox.ts';
@@ -92,13 +91,33 @@ function rssMbOf(pid: number | undefined | 'self'): number {
 
 class RedisServer {
   child: ChildProcess | null = null;
-  constructor(readonly port: number, readonly dir: string) {}
+  constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
   get url() {
     return `redis://127.0.0.1:${this.port}`;
   }
   async start(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
-    this.child = spawn(process.env.NIANBAO_REDIS_SERVER ?? 'redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
+    this.child = spawn(
+      process.env.NIANBAO_REDIS_SERVER ?? 'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
+      { stdio: 'ignore' },
+    );
     await waitForPing(this.url, 15_000);
   }
   /** A restart as an operator does one: SIGTERM (the server flushes its append-only file), then start. */
@@ -127,7 +146,12 @@ class Fleet {
   crashes = 0;
   peakRssMb = 0;
   private spawned = 0;
-  constructor(readonly dir: string, readonly redisUrl: string, readonly prefix: string, readonly archiveFile: string) {}
+  constructor(
+    readonly dir: string,
+    readonly redisUrl: string,
+    readonly prefix: string,
+    readonly archiveFile: string,
+  ) {}
 
   start(role: Role): ChildProcess {
     const logFile = path.join(this.dir, `${role}-${++this.spawned}.log`);
@@ -135,7 +159,17 @@ class Fleet {
     const log = openSync(logFile, 'w');
     const cmd =
       role === 'writer'
-        ? ['--import', 'tsx', path.join(ROOT, 'scripts/chaos.ts'), '--role', 'writer', '--archive', this.archiveFile, '--prefix', this.prefix]
+        ? [
+            '--import',
+            'tsx',
+            path.join(ROOT, 'scripts/chaos.ts'),
+            '--role',
+            'writer',
+            '--archive',
+            this.archiveFile,
+            '--prefix',
+            this.prefix,
+          ]
         : [path.join(ROOT, 'bin/nianbao.js'), 'work', `--${role}`, '--prefix', this.prefix, '--no-browser', '--concurrency', '2'];
     const child = spawn(process.execPath, cmd, {
       cwd: ROOT,
@@ -210,10 +244,26 @@ type PipelineFault = {
   /** Called every ~100 ms with the seconds since the crawl started; returns when its faults are all done. */
   tick(ctx: FaultContext): Promise<boolean>;
 };
-type FaultContext = { t: number; fleet: Fleet; redis: RedisServer; rand: () => number; archiveDir: string; runDir: string; notes: string[] };
+type FaultContext = {
+  t: number;
+  fleet: Fleet;
+  redis: RedisServer;
+  rand: () => number;
+  archiveDir: string;
+  runDir: string;
+  notes: string[];
+};
 
 /** One crawl run of `sites` into a fresh archive through separate worker processes, with a fault. */
-async function pipelineRun(sim: SimWeb, work: string, label: string, siteIds: string[], fault: PipelineFault, seed: number, opts: { archiveDir?: string } = {}) {
+async function pipelineRun(
+  sim: SimWeb,
+  work: string,
+  label: string,
+  siteIds: string[],
+  fault: PipelineFault,
+  seed: number,
+  opts: { archiveDir?: string } = {},
+) {
   const dir = mkdtempSync(path.join(work, `${label}-`));
   const archiveDir = opts.archiveDir ?? dir;
   const file = path.join(archiveDir, 'chaos.sqlite');
@@ -364,7 +414,8 @@ function diskFault(mountPoint: string): PipelineFault {
     async tick({ t, notes, runDir }) {
       if (!ballast) {
         ballast = path.join(mountPoint, 'ballast');
-        const free = Number(spawnSync('df', ['-k', '--output=avail', mountPoint], { encoding: 'utf8' }).stdout.trim().split('\n').pop()) * 1024;
+        const free =
+          Number(spawnSync('df', ['-k', '--output=avail', mountPoint], { encoding: 'utf8' }).stdout.trim().split('\n').pop()) * 1024;
         writeFileSync(ballast, Buffer.alloc(Math.max(0, free - 160 * 1024)));
       }
       if (fullAt === null) {
@@ -409,7 +460,10 @@ function summarise(fault: string, runs: Awaited<ReturnType<typeof pipelineRun>>[
     crashes: runs.reduce((n, r) => n + r.crashes, 0),
     peakRssMb: Math.max(0, ...runs.map((r) => r.peakRssMb)),
     longestParseMs: null,
-    notes: runs.flatMap((r, k) => [`run ${k + 1}: ${r.expected} expected, ${r.seconds} s${r.missing.length ? `, missing ${r.missing.slice(0, 3).join(' ')}` : ''}`, ...r.notes]),
+    notes: runs.flatMap((r, k) => [
+      `run ${k + 1}: ${r.expected} expected, ${r.seconds} s${r.missing.length ? `, missing ${r.missing.slice(0, 3).join(' ')}` : ''}`,
+      ...r.notes,
+    ]),
     failed: [],
   };
   if (row.lost) row.failed.push(`${row.lost} reports lost`);
@@ -428,8 +482,12 @@ async function hostileDocuments(count: number, seed: number): Promise<HostileDoc
   const corpus = path.join(ROOT, 'test/fixtures/reports/corpus');
   const seeds = path.join(ROOT, 'test/fixtures/reports/seeds');
   const real = [
-    ...readdirSync(corpus).filter((f) => /\.(html|pdf|txt)$/.test(f)).map((f) => path.join(corpus, f)),
-    ...readdirSync(seeds).filter((f) => f.endsWith('.txt')).map((f) => path.join(seeds, f)),
+    ...readdirSync(corpus)
+      .filter((f) => /\.(html|pdf|txt)$/.test(f))
+      .map((f) => path.join(corpus, f)),
+    ...readdirSync(seeds)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => path.join(seeds, f)),
   ];
   const htmlReports = real.filter((f) => f.endsWith('.html'));
   const GiB = 1024 ** 3;
@@ -441,12 +499,24 @@ async function hostileDocuments(count: number, seed: number): Promise<HostileDoc
     { name: 'jpeg declaring 60000×60000', bytes: H.jpegHeader(60000, 60000, 4000), info: { filename: 'big.jpg' } },
     { name: '100k nested divs', bytes: H.nestedDivs(100_000), info: { filename: 'divs.html' } },
     { name: '5k nested tables', bytes: H.nestedTables(5000), info: { filename: 'tables.html' } },
-    { name: '50 MB report page', bytes: H.hugePage(readFileSync(htmlReports[0], 'utf8'), 50 * 1024 * 1024), info: { filename: 'huge.html' }, expectReport: true },
+    {
+      name: '50 MB report page',
+      bytes: H.hugePage(readFileSync(htmlReports[0], 'utf8'), 50 * 1024 * 1024),
+      info: { filename: 'huge.html' },
+      expectReport: true,
+    },
   ];
-  for (let k = 0; k < 5; k++) docs.push({ name: `png signature + 10 KB noise #${k}`, bytes: H.pngNoise(10_000, seed + k), info: { filename: `noise${k}.png` } });
-  for (let k = 0; k < 5; k++) docs.push({ name: `<html> + noise #${k}`, bytes: H.htmlNoise(20_000, seed + 100 + k), info: { filename: `noise${k}.html` } });
+  for (let k = 0; k < 5; k++)
+    docs.push({ name: `png signature + 10 KB noise #${k}`, bytes: H.pngNoise(10_000, seed + k), info: { filename: `noise${k}.png` } });
+  for (let k = 0; k < 5; k++)
+    docs.push({ name: `<html> + noise #${k}`, bytes: H.htmlNoise(20_000, seed + 100 + k), info: { filename: `noise${k}.html` } });
   for (const f of htmlReports) {
-    docs.push({ name: `GBK under a UTF-8 declaration (${path.basename(f)})`, bytes: H.gbkUnderUtf8(readFileSync(f, 'utf8')), info: { filename: path.basename(f), contentType: 'text/html; charset=utf-8' }, expectReport: true });
+    docs.push({
+      name: `GBK under a UTF-8 declaration (${path.basename(f)})`,
+      bytes: H.gbkUnderUtf8(readFileSync(f, 'utf8')),
+      info: { filename: path.basename(f), contentType: 'text/html; charset=utf-8' },
+      expectReport: true,
+    });
   }
   // A mutated PDF costs seconds of pdf.js layout (a mutated page or text file a fraction of one), so
   // one mutation in ten is of a PDF: the full form stays within ~30 min on a busy two-core machine.
@@ -454,7 +524,11 @@ async function hostileDocuments(count: number, seed: number): Promise<HostileDoc
   const others = real.filter((f) => !f.endsWith('.pdf'));
   for (let k = 0; docs.length < count; k++) {
     const f = k % 10 === 0 ? pdfs[(k / 10) % pdfs.length] : others[k % others.length];
-    docs.push({ name: `mutation #${k} of ${path.basename(f)}`, bytes: H.mutate(new Uint8Array(readFileSync(f)), seed * 7919 + k), info: { filename: path.basename(f) } });
+    docs.push({
+      name: `mutation #${k} of ${path.basename(f)}`,
+      bytes: H.mutate(new Uint8Array(readFileSync(f)), seed * 7919 + k),
+      info: { filename: path.basename(f) },
+    });
   }
   return docs;
 }
@@ -474,9 +548,10 @@ async function runHostileRole(manifestFile: string): Promise<void> {
       const r = await sandbox.parse(bytes, docs[k].info);
       out = { k, outcome: r.isReport ? 'report' : 'not a report', ms: 0, isReport: r.isReport };
     } catch (e) {
-      out = e instanceof DocumentError
-        ? { k, outcome: `DocumentError ${e.code}`, ms: 0, error: e.message.slice(0, 200) }
-        : { k, outcome: 'internal error', ms: 0, error: `${(e as Error).name}: ${(e as Error).message.slice(0, 200)}` };
+      out =
+        e instanceof DocumentError
+          ? { k, outcome: `DocumentError ${e.code}`, ms: 0, error: e.message.slice(0, 200) }
+          : { k, outcome: 'internal error', ms: 0, error: `${(e as Error).name}: ${(e as Error).message.slice(0, 200)}` };
     }
     out.ms = Date.now() - started;
     process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -501,7 +576,11 @@ async function hostileFault(work: string, count: number, seed: number): Promise<
   docs.forEach((d) => ((d as { bytes?: Uint8Array }).bytes = undefined));
 
   // A separate process, like a parse worker: its peak RSS is the parsing's, not the generator's.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/chaos.ts'), '--role', 'hostile', '--manifest', manifestFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'scripts/chaos.ts'), '--role', 'hostile', '--manifest', manifestFile],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const outcomes = new Map<string, number>();
   const internal: string[] = [];
   const lost: string[] = [];
@@ -517,15 +596,23 @@ async function hostileFault(work: string, count: number, seed: number): Promise<
       const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
       let m: DocOutcome & { done?: boolean; peakRssMb?: number; restarts?: number };
-      try { m = JSON.parse(line); } catch { continue; }
-      if (m.done) { summary = { peakRssMb: m.peakRssMb!, restarts: m.restarts! }; continue; }
+      try {
+        m = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (m.done) {
+        summary = { peakRssMb: m.peakRssMb!, restarts: m.restarts! };
+        continue;
+      }
       const d = docs[m.k];
       outcomes.set(m.outcome, (outcomes.get(m.outcome) ?? 0) + 1);
       if (m.outcome === 'internal error') internal.push(`${d.name}: ${m.error}`);
       if (d.expectReport && !m.isReport) lost.push(`${d.name} (${m.outcome})`);
       if (m.ms > longest.ms) longest = { ms: m.ms, name: d.name };
       if (m.ms > PARSE_TIMEOUT_MS + 5_000) hangs.push(`${d.name}: ${m.ms} ms`);
-      if (!d.name.startsWith('mutation') || m.ms > 5000 || m.outcome === 'internal error') console.log(`  ${d.name}: ${m.outcome}, ${m.ms} ms`);
+      if (!d.name.startsWith('mutation') || m.ms > 5000 || m.outcome === 'internal error')
+        console.log(`  ${d.name}: ${m.outcome}, ${m.ms} ms`);
     }
   });
   const exit = await new Promise<number | string>((r) => child.once('exit', (code, signal) => r(signal ?? code ?? 0)));
@@ -571,7 +658,9 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   const rand = H.rng(a.seed);
   const sites = a.short ? SITES_SHORT : SITES_FULL;
-  console.log(`chaos (${a.short ? 'short' : 'full'} form, seed ${a.seed}); caps: ${PARSE_TIMEOUT_MS / 1000} s per document, ${RSS_CAP_MB} MB RSS; work folder ${work}`);
+  console.log(
+    `chaos (${a.short ? 'short' : 'full'} form, seed ${a.seed}); caps: ${PARSE_TIMEOUT_MS / 1000} s per document, ${RSS_CAP_MB} MB RSS; work folder ${work}`,
+  );
   const sim = await startSimWeb({ seed: 1, port: 0 });
   try {
     if (want('hostile')) {
@@ -597,11 +686,15 @@ async function main(): Promise<number> {
       }
       if (want('redis')) {
         console.log('redis: two restarts mid-crawl');
-        rows.push(summarise('Redis restart mid-crawl (2)', [await pipelineRun(sim, work, 'redis', sites, redisFault(2, 20, rand), a.seed + 50)]));
+        rows.push(
+          summarise('Redis restart mid-crawl (2)', [await pipelineRun(sim, work, 'redis', sites, redisFault(2, 20, rand), a.seed + 50)]),
+        );
       }
       if (want('writer')) {
         console.log('writer: 10 SIGKILLs of the archive writer');
-        rows.push(summarise('SIGKILL archive writer (10)', [await pipelineRun(sim, work, 'writer', sites, writerFault(10, 30, rand), a.seed + 60)]));
+        rows.push(
+          summarise('SIGKILL archive writer (10)', [await pipelineRun(sim, work, 'writer', sites, writerFault(10, 30, rand), a.seed + 60)]),
+        );
       }
     }
     if (want('disk') && !a.short) {
@@ -610,10 +703,23 @@ async function main(): Promise<number> {
       mkdirSync(mnt, { recursive: true });
       const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', mnt], { encoding: 'utf8' });
       if (m.status !== 0) {
-        rows.push({ fault: 'disk full', runs: 0, lost: 0, duplicated: 0, integrity: 'n/a', crashes: 0, peakRssMb: 0, longestParseMs: null, notes: [`skipped: mount failed (${m.stderr.trim()}); needs root`], failed: [] });
+        rows.push({
+          fault: 'disk full',
+          runs: 0,
+          lost: 0,
+          duplicated: 0,
+          integrity: 'n/a',
+          crashes: 0,
+          peakRssMb: 0,
+          longestParseMs: null,
+          notes: [`skipped: mount failed (${m.stderr.trim()}); needs root`],
+          failed: [],
+        });
       } else {
         try {
-          const row = summarise('disk full under the archive', [await pipelineRun(sim, work, 'disk', sites, diskFault(mnt), a.seed + 70, { archiveDir: mnt })]);
+          const row = summarise('disk full under the archive', [
+            await pipelineRun(sim, work, 'disk', sites, diskFault(mnt), a.seed + 70, { archiveDir: mnt }),
+          ]);
           if (row.notes.some((n) => n.includes('fault not exercised'))) row.failed.push('the disk never filled');
           rows.push(row);
         } finally {

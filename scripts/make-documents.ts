@@ -16,7 +16,9 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<number> {
   const out = resolve(arg('out') ?? 'out/documents');
-  const figuresFile = resolve(arg('figures') ?? new URL('../test/fixtures/reports/seeds/expected/000_142cd551b15b04df.json', import.meta.url).pathname);
+  const figuresFile = resolve(
+    arg('figures') ?? new URL('../test/fixtures/reports/seeds/expected/000_142cd551b15b04df.json', import.meta.url).pathname,
+  );
   const src = JSON.parse(readFileSync(figuresFile, 'utf8')) as { title?: string; format?: string; figures: Record<string, number> };
   const format = (arg('format') ?? (src.format === '2019' ? '2019' : '2021')) as '2019' | '2021';
   const report = templateReport({ title: src.title ?? '某县政府信息公开工作年度报告', figures: src.figures, format });
@@ -33,7 +35,10 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);

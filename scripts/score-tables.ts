@@ -28,7 +28,8 @@ async function bodyOf(path: string): Promise<string> {
 
 const expected: Array<[string, string]> = [];
 for (const n of readdirSync(join(root, 'seeds', 'expected'))) expected.push([join(root, 'seeds', 'expected', n), join(root, 'seeds')]);
-for (const n of readdirSync(join(root, 'corpus'))) if (n.endsWith('.expected.json')) expected.push([join(root, 'corpus', n), join(root, 'corpus')]);
+for (const n of readdirSync(join(root, 'corpus')))
+  if (n.endsWith('.expected.json')) expected.push([join(root, 'corpus', n), join(root, 'corpus')]);
 
 const tot = { cells: 0, right: 0, wrong: 0, missing: 0, extra: 0, exact: 0, reports: 0 };
 for (const [expPath, dir] of expected.sort()) {
@@ -45,17 +46,33 @@ for (const [expPath, dir] of expected.sort()) {
   let right = 0;
   for (const [k, v] of Object.entries(want)) {
     tot.cells++;
-    if (!(k in res.figures)) { tot.missing++; problems.push(`${k}: missing (want ${v})`); }
-    else if (res.figures[k] !== v) { tot.wrong++; problems.push(`${k}: want ${v} got ${res.figures[k]}`); }
-    else { tot.right++; right++; }
+    if (!(k in res.figures)) {
+      tot.missing++;
+      problems.push(`${k}: missing (want ${v})`);
+    } else if (res.figures[k] !== v) {
+      tot.wrong++;
+      problems.push(`${k}: want ${v} got ${res.figures[k]}`);
+    } else {
+      tot.right++;
+      right++;
+    }
   }
-  for (const k of Object.keys(res.figures)) if (!(k in want)) { tot.extra++; problems.push(`${k}: extra (got ${res.figures[k]})`); }
-  if (exp.format && ['2019', '2021'].includes(exp.format) && res.format !== exp.format) problems.push(`format: want ${exp.format} got ${res.format}`);
+  for (const k of Object.keys(res.figures))
+    if (!(k in want)) {
+      tot.extra++;
+      problems.push(`${k}: extra (got ${res.figures[k]})`);
+    }
+  if (exp.format && ['2019', '2021'].includes(exp.format) && res.format !== exp.format)
+    problems.push(`format: want ${exp.format} got ${res.format}`);
   if (!problems.length) tot.exact++;
-  console.log(`${problems.length ? 'DIFF' : 'OK  '} ${exp.source}  ${right}/${Object.keys(want).length}  format=${res.format} warnings=${res.warnings.length} checks=${res.checks.length} failed=${res.checks.filter((c) => !c.ok).length}`);
+  console.log(
+    `${problems.length ? 'DIFF' : 'OK  '} ${exp.source}  ${right}/${Object.keys(want).length}  format=${res.format} warnings=${res.warnings.length} checks=${res.checks.length} failed=${res.checks.filter((c) => !c.ok).length}`,
+  );
   if (verbose) {
     for (const p of problems.slice(0, 40)) console.log(`      ${p}`);
     for (const w of res.warnings) console.log(`      ~ ${w.slice(0, 300)}`);
   }
 }
-console.log(`\ncells right ${tot.right}/${tot.cells}, wrong ${tot.wrong}, missing ${tot.missing}, extra ${tot.extra}; exact ${tot.exact}/${tot.reports}`);
+console.log(
+  `\ncells right ${tot.right}/${tot.cells}, wrong ${tot.wrong}, missing ${tot.missing}, extra ${tot.extra}; exact ${tot.exact}/${tot.reports}`,
+);

@@ -47,8 +47,10 @@ while (at < bytes.length) {
   if (version !== 'WARC/1.1') problems.push(`${where}: version line ${version}`);
   const length = Number(h['content-length']);
   const block = bytes.subarray(headEnd + 4, headEnd + 4 + length);
-  if (!Number.isInteger(length) || block.length !== length) problems.push(`${where}: Content-Length ${h['content-length']} but ${block.length} bytes`);
-  if (bytes.subarray(headEnd + 4 + length, headEnd + 8 + length).toString('latin1') !== '\r\n\r\n') problems.push(`${where}: not followed by CRLF CRLF`);
+  if (!Number.isInteger(length) || block.length !== length)
+    problems.push(`${where}: Content-Length ${h['content-length']} but ${block.length} bytes`);
+  if (bytes.subarray(headEnd + 4 + length, headEnd + 8 + length).toString('latin1') !== '\r\n\r\n')
+    problems.push(`${where}: not followed by CRLF CRLF`);
   if (h['warc-block-digest'] && h['warc-block-digest'] !== sha1b32(block)) problems.push(`${where}: WARC-Block-Digest mismatch`);
   if (h['warc-type'] === 'response') {
     const payload = block.subarray(block.indexOf('\r\n\r\n') + 4);
@@ -58,6 +60,10 @@ while (at < bytes.length) {
   records++;
   at = headEnd + 8 + length;
 }
-console.log(`${file}: ${records} records (${Object.entries(types).map(([t, n]) => `${t} ${n}`).join(', ')}), ${problems.length} problems`);
+console.log(
+  `${file}: ${records} records (${Object.entries(types)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ')}), ${problems.length} problems`,
+);
 for (const p of problems.slice(0, 20)) console.log(`  ${p}`);
 process.exit(problems.length ? 1 : 0);

@@ -11,7 +11,9 @@ export default class NoSkipReporter implements Reporter {
       }
     }
     if (skipped.length === 0) return;
-    process.stderr.write(`\nnianbao: ${skipped.length} test(s) skipped; a skipped test fails the run:\n${skipped.map((s) => `  ${s}`).join('\n')}\n`);
+    process.stderr.write(
+      `\nnianbao: ${skipped.length} test(s) skipped; a skipped test fails the run:\n${skipped.map((s) => `  ${s}`).join('\n')}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -35,9 +35,10 @@ function barProgress(stream: NodeJS.WritableStream): Progress {
     },
     cliProgress.Presets.shades_classic,
   );
-  const bars = Object.fromEntries(
-    STAGES.map((s) => [s, multi.create(1, 0, { stage: s.padEnd(7), failedText: '' })]),
-  ) as Record<(typeof STAGES)[number], cliProgress.SingleBar>;
+  const bars = Object.fromEntries(STAGES.map((s) => [s, multi.create(1, 0, { stage: s.padEnd(7), failedText: '' })])) as Record<
+    (typeof STAGES)[number],
+    cliProgress.SingleBar
+  >;
   return {
     update(snap) {
       for (const s of STAGES) {

@@ -11,12 +11,16 @@ const NUMERIC = /^[-+−－]?[\d,，.]+(%|％|万元|元|件|条|个|项|例)?$/
 export function tabStreamToRows(text: string): string[] {
   const out: string[] = [];
   for (const para of text.split(/\r?\n/)) {
-    if (!para.includes('\t')) { const t = tidyCell(para); if (t) out.push(t); continue; }
+    if (!para.includes('\t')) {
+      const t = tidyCell(para);
+      if (t) out.push(t);
+      continue;
+    }
     const cells = para.split('\t');
     let row: string[] = [];
     for (let i = 0; i < cells.length; i++) {
       const cell = tidyCell(cells[i]);
-      if (cell === '' ) {
+      if (cell === '') {
         // Look ahead: empties then a label → this empty is the row-end mark.
         let j = i;
         while (j < cells.length && tidyCell(cells[j]) === '') j++;

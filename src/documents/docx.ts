@@ -15,15 +15,18 @@ export async function extractDocx(bytes: Uint8Array, filename: string | null): P
     html = res.value;
   } catch (e) {
     const msg = String((e as Error)?.message ?? e);
-    if (e instanceof RangeError && /call stack/i.test(msg)) throw new DocumentError('too_deep', filename, 'DOCX XML is nested deeper than the reader can walk', { cause: e });
-    if (/end of central directory|corrupt|invalid|Can't find end/i.test(msg)) throw new DocumentError('truncated', filename, `DOCX package is damaged: ${msg}`, { cause: e });
+    if (e instanceof RangeError && /call stack/i.test(msg))
+      throw new DocumentError('too_deep', filename, 'DOCX XML is nested deeper than the reader can walk', { cause: e });
+    if (/end of central directory|corrupt|invalid|Can't find end/i.test(msg))
+      throw new DocumentError('truncated', filename, `DOCX package is damaged: ${msg}`, { cause: e });
     throw new DocumentError('unsupported', filename, `DOCX could not be read: ${msg}`, { cause: e });
   }
   let body: string;
   try {
     body = htmlDocumentToBody(html);
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) throw new DocumentError('too_deep', filename, 'DOCX content is nested deeper than the reader can walk', { cause: e });
+    if (e instanceof RangeError && /call stack/i.test(e.message))
+      throw new DocumentError('too_deep', filename, 'DOCX content is nested deeper than the reader can walk', { cause: e });
     throw e;
   }
   if (!body.trim() && /<img/i.test(html)) warnings.push('images_only: the document holds only images; figures not read');

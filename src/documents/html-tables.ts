@@ -14,7 +14,10 @@ export function htmlDocumentToBody(html: string): string {
   const walk = (node: AnyNode) => {
     if (!isEl(node)) return;
     const name = node.name.toLowerCase();
-    if (name === 'table') { out.push(...renderTable(node).filter((row) => row.replace(/\t/g, '') !== '')); return; }
+    if (name === 'table') {
+      out.push(...renderTable(node).filter((row) => row.replace(/\t/g, '') !== ''));
+      return;
+    }
     if (BLOCKS.has(name) && !$(node).find('table').length) {
       const t = tidyCell($(node).text());
       if (t) out.push(t);

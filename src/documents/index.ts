@@ -78,7 +78,11 @@ export async function extractDocument(
         checkZipPackage(bytes, filename, o.content);
         await checkZipInflation(bytes, filename, o.content);
       }
-      return withTimeout(Promise.resolve().then(() => extractSheet(bytes, filename)), budget(), filename);
+      return withTimeout(
+        Promise.resolve().then(() => extractSheet(bytes, filename)),
+        budget(),
+        filename,
+      );
     case 'image': {
       if (!o.ocr) throw new DocumentError('unsupported', filename, 'image document and OCR is disabled');
       checkImage(bytes, sniffed.imageType!, filename, o.content);
@@ -121,13 +125,21 @@ async function extractPdf(
   if (scanned.length > 0) {
     if (!o.ocr) throw new DocumentError('unsupported', filename, 'scanned PDF and OCR is disabled');
     // A page rasterised at OCR_DPI must stay within the pixel cap (a hostile MediaBox can be metres wide).
-    const px = (p: RawPage) => (p.width * OCR_DPI / 72) * (p.height * OCR_DPI / 72);
+    const px = (p: RawPage) => ((p.width * OCR_DPI) / 72) * ((p.height * OCR_DPI) / 72);
     const oversized = scanned.filter(({ p }) => px(p) > o.content.maxImagePixels);
-    if (oversized.length) warnings.push(`pages_dropped: ${oversized.length} scanned pages too large to rasterise (over ${o.content.maxImagePixels / 1e6} Mpx at ${OCR_DPI} dpi)`);
-    const wanted = scanned.filter(({ p }) => px(p) <= o.content.maxImagePixels).slice(0, o.maxOcrPages).map(({ i }) => i + 1);
+    if (oversized.length)
+      warnings.push(
+        `pages_dropped: ${oversized.length} scanned pages too large to rasterise (over ${o.content.maxImagePixels / 1e6} Mpx at ${OCR_DPI} dpi)`,
+      );
+    const wanted = scanned
+      .filter(({ p }) => px(p) <= o.content.maxImagePixels)
+      .slice(0, o.maxOcrPages)
+      .map(({ i }) => i + 1);
     if (scanned.length > wanted.length) warnings.push(`pages_dropped: OCR limited to ${wanted.length} of ${scanned.length} scanned pages`);
     const ocrPages = await ocrPdfPages(bytes, wanted, { filename, timeoutMs: budget() });
-    wanted.forEach((pageNo, k) => { if (ocrPages[k]) pages[pageNo - 1] = ocrPages[k]; });
+    wanted.forEach((pageNo, k) => {
+      if (ocrPages[k]) pages[pageNo - 1] = ocrPages[k];
+    });
     ocr = true;
     warnings.push(OCR_WARNING);
   }

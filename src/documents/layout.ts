@@ -29,7 +29,8 @@ const midX = (b: Box) => (b.x0 + b.x1) / 2;
 function joinPieces(a: string, b: string, gapSpace: boolean): string {
   if (!a) return b;
   if (!b) return a;
-  const last = a[a.length - 1], first = b[0];
+  const last = a[a.length - 1],
+    first = b[0];
   if (CJK.test(last) || CJK.test(first) || !gapSpace) return a + b;
   return a + ' ' + b;
 }
@@ -56,7 +57,10 @@ function clusterLines(boxes: Box[]): Box[][] {
       // Small glyphs (、。一) have short OCR boxes off the line's centre but inside its band.
       const overlap = Math.min(l.bottom, b.bottom) - Math.max(l.top, b.top);
       const small = b.bottom - b.top < (l.bottom - l.top) * 0.6;
-      if (Math.abs(lm - m) <= band || (small && overlap >= (b.bottom - b.top) * 0.8)) { best = l; break; }
+      if (Math.abs(lm - m) <= band || (small && overlap >= (b.bottom - b.top) * 0.8)) {
+        best = l;
+        break;
+      }
     }
     if (best) {
       best.items.push(b);
@@ -88,8 +92,14 @@ function cellText(boxes: Box[]): string {
 type HLine = { y: number; x0: number; x1: number };
 type VLine = { x: number; y0: number; y1: number };
 
-function mergeCollinear<T>(items: T[], key: (t: T) => number, lo: (t: T) => number, hi: (t: T) => number,
-  make: (k: number, a: number, b: number) => T, tol: number): T[] {
+function mergeCollinear<T>(
+  items: T[],
+  key: (t: T) => number,
+  lo: (t: T) => number,
+  hi: (t: T) => number,
+  make: (k: number, a: number, b: number) => T,
+  tol: number,
+): T[] {
   const sorted = [...items].sort((a, b) => key(a) - key(b));
   const groups: T[][] = [];
   for (const t of sorted) {
@@ -106,8 +116,14 @@ function mergeCollinear<T>(items: T[], key: (t: T) => number, lo: (t: T) => numb
     let end = hi(spans[0]);
     const flush = () => out.push(make(run.reduce((s, t) => s + key(t), 0) / run.length, Math.min(...run.map(lo)), end));
     for (const t of spans.slice(1)) {
-      if (lo(t) <= end + tol) { run.push(t); end = Math.max(end, hi(t)); }
-      else { flush(); run = [t]; end = hi(t); }
+      if (lo(t) <= end + tol) {
+        run.push(t);
+        end = Math.max(end, hi(t));
+      } else {
+        flush();
+        run = [t];
+        end = hi(t);
+      }
     }
     flush();
   }
@@ -119,7 +135,10 @@ export type Grid = {
   ys: number[];
   h: HLine[];
   v: VLine[];
-  x0: number; x1: number; y0: number; y1: number;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
 };
 
 /** Connected sets of horizontal and vertical rules that form a grid of at least 2×2 lines. */
@@ -127,18 +146,35 @@ export function findGrids(segs: Segment[], tol: number): Grid[] {
   const hRaw: HLine[] = [];
   const vRaw: VLine[] = [];
   for (const [x1, y1, x2, y2] of segs) {
-    if (Math.abs(y1 - y2) <= tol / 2 && Math.abs(x2 - x1) > tol) hRaw.push({ y: (y1 + y2) / 2, x0: Math.min(x1, x2), x1: Math.max(x1, x2) });
-    else if (Math.abs(x1 - x2) <= tol / 2 && Math.abs(y2 - y1) > tol) vRaw.push({ x: (x1 + x2) / 2, y0: Math.min(y1, y2), y1: Math.max(y1, y2) });
+    if (Math.abs(y1 - y2) <= tol / 2 && Math.abs(x2 - x1) > tol)
+      hRaw.push({ y: (y1 + y2) / 2, x0: Math.min(x1, x2), x1: Math.max(x1, x2) });
+    else if (Math.abs(x1 - x2) <= tol / 2 && Math.abs(y2 - y1) > tol)
+      vRaw.push({ x: (x1 + x2) / 2, y0: Math.min(y1, y2), y1: Math.max(y1, y2) });
   }
-  const hs = mergeCollinear(hRaw, (l) => l.y, (l) => l.x0, (l) => l.x1, (y, x0, x1) => ({ y, x0, x1 }), tol);
-  const vs = mergeCollinear(vRaw, (l) => l.x, (l) => l.y0, (l) => l.y1, (x, y0, y1) => ({ x, y0, y1 }), tol);
+  const hs = mergeCollinear(
+    hRaw,
+    (l) => l.y,
+    (l) => l.x0,
+    (l) => l.x1,
+    (y, x0, x1) => ({ y, x0, x1 }),
+    tol,
+  );
+  const vs = mergeCollinear(
+    vRaw,
+    (l) => l.x,
+    (l) => l.y0,
+    (l) => l.y1,
+    (x, y0, y1) => ({ x, y0, y1 }),
+    tol,
+  );
   // Union-find over lines that touch.
   const n = hs.length + vs.length;
   const parent = Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   for (let i = 0; i < hs.length; i++) {
     for (let j = 0; j < vs.length; j++) {
-      const h = hs[i], v = vs[j];
+      const h = hs[i],
+        v = vs[j];
       if (v.x >= h.x0 - tol && v.x <= h.x1 + tol && h.y >= v.y0 - tol && h.y <= v.y1 + tol) parent[find(i)] = find(hs.length + j);
     }
   }
@@ -151,14 +187,27 @@ export function findGrids(segs: Segment[], tol: number): Grid[] {
   }
   const grids: Grid[] = [];
   for (const { h, v } of comps.values()) {
-    const ys = cluster(h.map((l) => l.y), tol);
-    const xs = cluster(v.map((l) => l.x), tol);
+    const ys = cluster(
+      h.map((l) => l.y),
+      tol,
+    );
+    const xs = cluster(
+      v.map((l) => l.x),
+      tol,
+    );
     // A row split by a page break has no closing rule on this page: the column rules still run to the
     // row's end, so their extent is the missing boundary (likewise for rows that overhang the columns).
     if (v.length && h.length) {
-      const vTop = Math.min(...v.map((l) => l.y0)), vBottom = Math.max(...v.map((l) => l.y1));
-      if (vBottom > ys[ys.length - 1] + 2 * tol) { ys.push(vBottom); h.push({ y: vBottom, x0: -Infinity, x1: Infinity }); }
-      if (vTop < ys[0] - 2 * tol) { ys.unshift(vTop); h.push({ y: vTop, x0: -Infinity, x1: Infinity }); }
+      const vTop = Math.min(...v.map((l) => l.y0)),
+        vBottom = Math.max(...v.map((l) => l.y1));
+      if (vBottom > ys[ys.length - 1] + 2 * tol) {
+        ys.push(vBottom);
+        h.push({ y: vBottom, x0: -Infinity, x1: Infinity });
+      }
+      if (vTop < ys[0] - 2 * tol) {
+        ys.unshift(vTop);
+        h.push({ y: vTop, x0: -Infinity, x1: Infinity });
+      }
     }
     if (ys.length < 2 || xs.length < 2) continue;
     grids.push({ xs, ys, h, v, x0: xs[0], x1: xs[xs.length - 1], y0: ys[0], y1: ys[ys.length - 1] });
@@ -208,7 +257,10 @@ function splitAtRules(grid: Grid, boxes: Box[], tol: number, rowOf: (y: number) 
     const chars = [...b.s];
     const r = rowOf(midY(b));
     const cuts = grid.xs.filter((x) => x > b.x0 + tol && x < b.x1 - tol && hasV(grid, x, grid.ys[r], grid.ys[r + 1], tol));
-    if (chars.length < 2 || cuts.length === 0) { out.push(b); continue; }
+    if (chars.length < 2 || cuts.length === 0) {
+      out.push(b);
+      continue;
+    }
     const per = (b.x1 - b.x0) / chars.length;
     let start = 0;
     let x0 = b.x0;
@@ -233,7 +285,8 @@ export type GridBlock = { r0: number; c0: number; r1: number; c1: number; x0: nu
 
 /** Merged cells of a grid: a block grows right while no column rule separates, then down likewise. */
 export function gridBlocks(grid: Grid, tol: number): { blocks: GridBlock[]; owner: number[][] } {
-  const R = grid.ys.length - 1, C = grid.xs.length - 1;
+  const R = grid.ys.length - 1,
+    C = grid.xs.length - 1;
   const owner: number[][] = Array.from({ length: R }, () => new Array(C).fill(-1));
   const blocks: GridBlock[] = [];
   for (let r = 0; r < R; r++) {
@@ -242,8 +295,12 @@ export function gridBlocks(grid: Grid, tol: number): { blocks: GridBlock[]; owne
       let c1 = c;
       while (c1 + 1 < C && owner[r][c1 + 1] === -1 && !hasV(grid, grid.xs[c1 + 1], grid.ys[r], grid.ys[r + 1], tol)) c1++;
       let r1 = r;
-      while (r1 + 1 < R && !hasH(grid, grid.ys[r1 + 1], grid.xs[c], grid.xs[c1 + 1], tol) &&
-        owner[r1 + 1].slice(c, c1 + 1).every((o) => o === -1)) r1++;
+      while (
+        r1 + 1 < R &&
+        !hasH(grid, grid.ys[r1 + 1], grid.xs[c], grid.xs[c1 + 1], tol) &&
+        owner[r1 + 1].slice(c, c1 + 1).every((o) => o === -1)
+      )
+        r1++;
       const id = blocks.length;
       blocks.push({ r0: r, c0: c, r1, c1, x0: grid.xs[c], y0: grid.ys[r], x1: grid.xs[c1 + 1], y1: grid.ys[r1 + 1] });
       for (let rr = r; rr <= r1; rr++) for (let cc = c; cc <= c1; cc++) owner[rr][cc] = id;
@@ -253,11 +310,18 @@ export function gridBlocks(grid: Grid, tol: number): { blocks: GridBlock[]; owne
 }
 
 function gridRows(grid: Grid, boxes: Box[], tol: number): string[][] {
-  const R = grid.ys.length - 1, C = grid.xs.length - 1;
+  const R = grid.ys.length - 1,
+    C = grid.xs.length - 1;
   const { blocks: geo, owner } = gridBlocks(grid, tol);
   const blocks = geo.map((g) => ({ ...g, boxes: [] as Box[] }));
-  const colOf = (x: number) => { for (let c = 0; c < C; c++) if (x < grid.xs[c + 1]) return c; return C - 1; };
-  const rowOf = (y: number) => { for (let r = 0; r < R; r++) if (y < grid.ys[r + 1]) return r; return R - 1; };
+  const colOf = (x: number) => {
+    for (let c = 0; c < C; c++) if (x < grid.xs[c + 1]) return c;
+    return C - 1;
+  };
+  const rowOf = (y: number) => {
+    for (let r = 0; r < R; r++) if (y < grid.ys[r + 1]) return r;
+    return R - 1;
+  };
   for (const b of splitAtRules(grid, boxes, tol, rowOf)) blocks[owner[rowOf(midY(b))][colOf(midX(b))]].boxes.push(b);
   const rows: string[][] = [];
   for (let r = 0; r < R; r++) {
@@ -300,8 +364,13 @@ function textLineOf(line: Box[]): TextLine {
     // Numbers in neighbouring columns of a borderless table can sit closer than two characters; a
     // space inside one number (`8208. 93`) is far narrower than a character.
     const numbers = !!cur && /\d$/.test(cur.text) && /^[-+]?\d/.test(b.s);
-    if (!cur || gap > h * 2 || (numbers && gap > h * 0.8)) { if (cur) spans.push(cur); cur = { text: b.s, x0: b.x0, x1: b.x1 }; }
-    else { cur.text = joinPieces(cur.text, b.s, gap > h * 0.25); cur.x1 = Math.max(cur.x1, b.x1); }
+    if (!cur || gap > h * 2 || (numbers && gap > h * 0.8)) {
+      if (cur) spans.push(cur);
+      cur = { text: b.s, x0: b.x0, x1: b.x1 };
+    } else {
+      cur.text = joinPieces(cur.text, b.s, gap > h * 0.25);
+      cur.x1 = Math.max(cur.x1, b.x1);
+    }
     prev = b;
   }
   if (cur) spans.push(cur);
@@ -330,7 +399,10 @@ function alignUnruled(lines: TextLine[], carry: ColumnCarry = {}): void {
   const byHeader = alignByHeader(lines, carry);
   let i = 0;
   while (i < lines.length) {
-    if (lines[i].cells < 2 || byHeader.has(lines[i])) { i++; continue; }
+    if (lines[i].cells < 2 || byHeader.has(lines[i])) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j + 1 < lines.length && lines[j + 1].cells >= 2 && !byHeader.has(lines[j + 1])) j++;
     const run = lines.slice(i, j + 1);
@@ -360,7 +432,7 @@ function alignUnruled(lines: TextLine[], carry: ColumnCarry = {}): void {
 export const UNREAD_CELL = '\uFFFD';
 const VALUE_TEXT = /^(?:[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元)?|[-—–/／]+)$/;
 const ROW_NUMBERING = /^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、．](?!\d))/;
-const HEADING = /^[一二三四五六七八九十]{1,3}、/;
+const _HEADING = /^[一二三四五六七八九十]{1,3}、/;
 
 /** A value column: where its numbers sit (x0..x1) and their usual centre (`ref`). */
 type Column = { x0: number; x1: number; ref?: number; complete?: boolean };
@@ -382,11 +454,17 @@ function placeValues(l: TextLine, cols: Column[], valueLeft: number): string[] {
   const unsure: Array<{ text: string; ks: [number, number] }> = [];
   for (const c of l.spans) {
     const valueLike = VALUE_TEXT.test(c.text);
-    if (!valueLike && c.x1 <= valueLeft + tol) { labels.push(c.text); continue; }
+    if (!valueLike && c.x1 <= valueLeft + tol) {
+      labels.push(c.text);
+      continue;
+    }
     const cx = (c.x0 + c.x1) / 2;
     // Inside exactly one column's zone: certain. Otherwise by distance to where each column's numbers sit.
     const inside = cols.map((col, k) => (cx >= col.x0 - tol && cx <= col.x1 + tol ? k : -1)).filter((k) => k >= 0);
-    if (inside.length === 1) { placed[inside[0]].push(c.text); continue; }
+    if (inside.length === 1) {
+      placed[inside[0]].push(c.text);
+      continue;
+    }
     const order = cols.map((col, k) => [Math.abs(cx - (col.ref ?? (col.x0 + col.x1) / 2)), k] as const).sort((a, b) => a[0] - b[0]);
     const [d1, k1] = order[0];
     const second = order[1];
@@ -399,8 +477,10 @@ function placeValues(l: TextLine, cols: Column[], valueLeft: number): string[] {
   const complete = cols.every((c) => c.complete);
   for (const u of unsure) {
     const free = u.ks.filter((k) => placed[k].length === 0);
-    if (free.length === 1 && complete) { fields[free[0]] = fields[free[0]] === '' ? u.text : UNREAD_CELL; placed[free[0]].push(u.text); }
-    else for (const k of free) fields[k] = UNREAD_CELL;
+    if (free.length === 1 && complete) {
+      fields[free[0]] = fields[free[0]] === '' ? u.text : UNREAD_CELL;
+      placed[free[0]].push(u.text);
+    } else for (const k of free) fields[k] = UNREAD_CELL;
   }
   return [...labels, ...fields];
 }
@@ -415,8 +495,10 @@ function numberBands(lines: TextLine[], left: number): Array<Column & { n: numbe
   const bands: Array<Column & { n: number }> = [];
   for (const c of cells) {
     const last = bands[bands.length - 1];
-    if (last && c.x0 <= last.x1) { last.x1 = Math.max(last.x1, c.x1); last.n++; }
-    else bands.push({ x0: c.x0, x1: c.x1, n: 1 });
+    if (last && c.x0 <= last.x1) {
+      last.x1 = Math.max(last.x1, c.x1);
+      last.n++;
+    } else bands.push({ x0: c.x0, x1: c.x1, n: 1 });
   }
   return bands;
 }
@@ -426,7 +508,14 @@ function numberBands(lines: TextLine[], left: number): Array<Column & { n: numbe
  * exactly one leaf, no two bands under the same leaf. Leaves with no numbers under them are columns printed
  * blank throughout. Otherwise (header text run together across narrow columns) the bands are the columns.
  */
-function columnsOf(header: TextLine[], bands: Array<Column & { n: number }>, left: number, h: number, rows: number, labels: Column[]): Column[] {
+function columnsOf(
+  header: TextLine[],
+  bands: Array<Column & { n: number }>,
+  left: number,
+  h: number,
+  rows: number,
+  labels: Column[],
+): Column[] {
   // Values printed between columns in a few rows; a column of its own would have values in most rows.
   const strayMax = Math.max(1, Math.floor(rows / 4));
   // Value columns: header leaves above no row label (a column blank in every row still counts).
@@ -449,7 +538,9 @@ function columnsOf(header: TextLine[], bands: Array<Column & { n: number }>, lef
   if (used < Math.min(2, leaves.length)) return asBands;
   return leaves.map((c, k) => {
     const b = mapped[k][0];
-    return b ? { x0: Math.min(c.x0, b.x0), x1: Math.max(c.x1, b.x1), ref: (b.x0 + b.x1) / 2, complete: true } : { ...c, ref: (c.x0 + c.x1) / 2, complete: true };
+    return b
+      ? { x0: Math.min(c.x0, b.x0), x1: Math.max(c.x1, b.x1), ref: (b.x0 + b.x1) / 2, complete: true }
+      : { ...c, ref: (c.x0 + c.x1) / 2, complete: true };
   });
 }
 
@@ -476,7 +567,10 @@ function alignByHeader(lines: TextLine[], carry: ColumnCarry = {}): Set<TextLine
   const done = new Set<TextLine>();
   let i = 0;
   while (i < lines.length) {
-    if (!hasNumber(lines[i]) || lines[i].cells < 2) { i++; continue; }
+    if (!hasNumber(lines[i]) || lines[i].cells < 2) {
+      i++;
+      continue;
+    }
     // The block runs to prose, a section heading or the next header row (text under the value columns).
     const firstLeft = Math.min(...lines[i].spans.filter((c) => NUMERIC_CELL.test(c.text)).map((c) => c.x0));
     let last = i;
@@ -488,7 +582,8 @@ function alignByHeader(lines: TextLine[], carry: ColumnCarry = {}): Set<TextLine
     const left = Math.min(...numeric.flatMap((l) => l.spans.filter((c) => NUMERIC_CELL.test(c.text)).map((c) => c.x0)));
     // Above the first value row: label lines of that row (nothing right of where values start), then the header.
     let first = i;
-    while (first - 1 >= 0 && !endsTable(lines[first - 1]) && !hasNumber(lines[first - 1]) && lines[first - 1].x1 <= left && i - first < 3) first--;
+    while (first - 1 >= 0 && !endsTable(lines[first - 1]) && !hasNumber(lines[first - 1]) && lines[first - 1].x1 <= left && i - first < 3)
+      first--;
     const header: TextLine[] = [];
     for (let j = first - 1; j >= 0 && header.length < 5 && !endsTable(lines[j]) && !hasNumber(lines[j]); j--) header.unshift(lines[j]);
     const block = lines.slice(first, last + 1);
@@ -502,15 +597,23 @@ function alignByHeader(lines: TextLine[], carry: ColumnCarry = {}): Set<TextLine
     });
     let cols = columnsOf(header, bands, left, h, numeric.length, labels);
     // No header of its own on this page: a table continued from the previous page keeps that page's columns.
-    if (!cols.every((c) => c.complete) && !header.some((l) => l.spans.some((c) => c.x0 >= left - h)) && fitsCarried(carry.cols, bands, h)) cols = carry.cols!;
+    if (!cols.every((c) => c.complete) && !header.some((l) => l.spans.some((c) => c.x0 >= left - h)) && fitsCarried(carry.cols, bands, h))
+      cols = carry.cols!;
     if (cols.every((c) => c.complete) && cols.length >= 4) carry.cols = cols;
     // Narrow tables (table 二's blocks) only when the header vouches for the columns; the per-run bands below
     // handle the rest as before.
-    if (cols === bands ? cols.length < 4 : cols.length < 2) { i = last + 1; continue; }
+    if (cols === bands ? cols.length < 4 : cols.length < 2) {
+      i = last + 1;
+      continue;
+    }
     const valueLeft = Math.min(left, cols[0].x0);
     const isLabel = (c: CellSpan, hh: number) => c.x1 <= valueLeft + hh * 0.3 && !VALUE_TEXT.test(c.text);
     const rows = block.filter(hasNumber);
-    const ownLabel = (l: TextLine) => l.spans.filter((c) => isLabel(c, l.h)).map((c) => c.text).join('');
+    const ownLabel = (l: TextLine) =>
+      l.spans
+        .filter((c) => isLabel(c, l.h))
+        .map((c) => c.text)
+        .join('');
     const mid = (l: TextLine) => (l.top + l.bottom) / 2;
     // Label lines between value rows (a wrapped label, a group label spanning rows) join the nearest row; a
     // numbered line (`5.要求…`) starts the row below it when that row's own label is no row start.
@@ -541,10 +644,18 @@ function alignByHeader(lines: TextLine[], carry: ColumnCarry = {}): Set<TextLine
         const columns: Array<{ x0: number; x1: number; parts: typeof spans }> = [];
         for (const sp of [...spans].sort((a, b) => a.x0 - b.x0)) {
           const col = columns.find((c) => overlapX(c, sp) > 0);
-          if (col) { col.parts.push(sp); col.x0 = Math.min(col.x0, sp.x0); col.x1 = Math.max(col.x1, sp.x1); }
-          else columns.push({ x0: sp.x0, x1: sp.x1, parts: [sp] });
+          if (col) {
+            col.parts.push(sp);
+            col.x0 = Math.min(col.x0, sp.x0);
+            col.x1 = Math.max(col.x1, sp.x1);
+          } else columns.push({ x0: sp.x0, x1: sp.x1, parts: [sp] });
         }
-        labels = columns.map((c) => c.parts.sort((a, b) => a.y - b.y || a.x0 - b.x0).map((p) => p.text).join(''));
+        labels = columns.map((c) =>
+          c.parts
+            .sort((a, b) => a.y - b.y || a.x0 - b.x0)
+            .map((p) => p.text)
+            .join(''),
+        );
         for (const t of [...above, ...below]) t.text = '';
       }
       const out = [...(labels.length ? labels : ['']), ...fields.slice(nLabels)];
@@ -586,7 +697,10 @@ function splitWideItems(items: TextItem[]): TextItem[] {
   const out: TextItem[] = [];
   for (const it of items) {
     const parts = it.s.split(/(\s{2,})/);
-    if (parts.length < 3 || it.s.length === 0) { out.push(it); continue; }
+    if (parts.length < 3 || it.s.length === 0) {
+      out.push(it);
+      continue;
+    }
     const per = it.w / it.s.length;
     let pos = 0;
     for (const p of parts) {
@@ -629,7 +743,8 @@ export function layoutPage(page: PageGeometry, opts: LayoutOptions = {}, carry: 
 }
 
 function inside(g: Grid, b: Box, tol: number): boolean {
-  const x = midX(b), y = midY(b);
+  const x = midX(b),
+    y = midY(b);
   return x >= g.x0 - tol && x <= g.x1 + tol && y >= g.y0 - tol && y <= g.y1 + tol;
 }
 
@@ -642,23 +757,47 @@ export function layoutDocument(pages: PageGeometry[], opts: LayoutOptions = {}):
   const out: string[] = [];
   let para: TextLine | null = null;
   let paraText = '';
-  const flush = () => { if (para) out.push(paraText); para = null; paraText = ''; };
+  const flush = () => {
+    if (para) out.push(paraText);
+    para = null;
+    paraText = '';
+  };
   const carry: ColumnCarry = {};
   const laid = pages.map((page) => layoutPage(page, opts, carry));
   // Margins from the whole document: a last page with three short lines says nothing about them.
   const single = laid.flatMap((l) => l.lines).filter((l) => l.cells === 1);
-  const left = percentile(single.map((l) => l.x0), 0.2);
-  const right = percentile(single.map((l) => l.x1), 0.8);
+  const left = percentile(
+    single.map((l) => l.x0),
+    0.2,
+  );
+  const right = percentile(
+    single.map((l) => l.x1),
+    0.8,
+  );
   for (const { blocks } of laid) {
     for (const blk of blocks) {
-      if (blk.kind === 'table') { flush(); out.push(...blk.lines); continue; }
+      if (blk.kind === 'table') {
+        flush();
+        out.push(...blk.lines);
+        continue;
+      }
       const tl = blk.textLines![0];
-      if (tl.cells > 1) { flush(); out.push(tl.text); continue; }
+      if (tl.cells > 1) {
+        flush();
+        out.push(tl.text);
+        continue;
+      }
       const p = para as TextLine | null;
-      const continues = p !== null && p.cells === 1 && p.x1 >= right - p.h * 1.5 &&
-        tl.x0 <= left + tl.h * 0.5 && Math.abs(tl.h - p.h) < p.h * 0.2;
-      if (continues) { paraText = joinPieces(paraText, tl.text, true); para = tl; }
-      else { flush(); para = tl; paraText = tl.text; }
+      const continues =
+        p !== null && p.cells === 1 && p.x1 >= right - p.h * 1.5 && tl.x0 <= left + tl.h * 0.5 && Math.abs(tl.h - p.h) < p.h * 0.2;
+      if (continues) {
+        paraText = joinPieces(paraText, tl.text, true);
+        para = tl;
+      } else {
+        flush();
+        para = tl;
+        paraText = tl.text;
+      }
     }
     // Paragraphs do run across pages; the same margin rule decides at the top of the next page.
   }

@@ -29,7 +29,10 @@ export function checkZipPackage(bytes: Uint8Array, filename: string | null, limi
   // End of central directory: 22 bytes plus a comment of at most 64 KB, at the very end.
   let eocd = -1;
   for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 65535); i--) {
-    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 0x05 && b[i + 3] === 0x06) { eocd = i; break; }
+    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 0x05 && b[i + 3] === 0x06) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) return; // no directory: the reader reports the package as damaged
   const entries = b.readUInt16LE(eocd + 10);
@@ -42,10 +45,15 @@ export function checkZipPackage(bytes: Uint8Array, filename: string | null, limi
     const nameLen = b.readUInt16LE(off + 28);
     const name = b.toString('utf8', off + 46, Math.min(b.length, off + 46 + nameLen));
     // 0xFFFFFFFF defers to a ZIP64 record: an Office package never needs 4 GB entries.
-    if (size === 0xffffffff || compressed === 0xffffffff) throw new DocumentError('bomb', filename, `zip entry ${name} declares a ZIP64 size (over 4 GB)`);
+    if (size === 0xffffffff || compressed === 0xffffffff)
+      throw new DocumentError('bomb', filename, `zip entry ${name} declares a ZIP64 size (over 4 GB)`);
     total += size;
     if (total > limits.maxUnpackedBytes) {
-      throw new DocumentError('bomb', filename, `zip package unpacks to more than ${mb(limits.maxUnpackedBytes)} (entry ${name}: ${size} bytes from ${compressed})`);
+      throw new DocumentError(
+        'bomb',
+        filename,
+        `zip package unpacks to more than ${mb(limits.maxUnpackedBytes)} (entry ${name}: ${size} bytes from ${compressed})`,
+      );
     }
     off += 46 + nameLen + b.readUInt16LE(off + 30) + b.readUInt16LE(off + 32);
   }
@@ -55,11 +63,18 @@ export function checkZipPackage(bytes: Uint8Array, filename: string | null, limi
  * DOCX/XLSX whose entries lie about their sizes: every deflated entry big enough to pass the cap
  * (compressed × 1032) is inflated and counted, not kept; the package's total must stay under the cap.
  */
-export async function checkZipInflation(bytes: Uint8Array, filename: string | null, limits: ContentLimits = DEFAULT_CONTENT_LIMITS): Promise<void> {
+export async function checkZipInflation(
+  bytes: Uint8Array,
+  filename: string | null,
+  limits: ContentLimits = DEFAULT_CONTENT_LIMITS,
+): Promise<void> {
   const b = buf(bytes);
   let eocd = -1;
   for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 65535); i--) {
-    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 0x05 && b[i + 3] === 0x06) { eocd = i; break; }
+    if (b[i] === 0x50 && b[i + 1] === 0x4b && b[i + 2] === 0x05 && b[i + 3] === 0x06) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) return;
   const entries = b.readUInt16LE(eocd + 10);
@@ -74,13 +89,23 @@ export async function checkZipInflation(bytes: Uint8Array, filename: string | nu
     const local = b.readUInt32LE(off + 42);
     const name = b.toString('utf8', off + 46, Math.min(b.length, off + 46 + nameLen));
     off += 46 + nameLen + b.readUInt16LE(off + 30) + b.readUInt16LE(off + 32);
-    if (method !== 8 || local + 30 > b.length || b.readUInt32LE(local) !== 0x04034b50) { total += declared; continue; }
+    if (method !== 8 || local + 30 > b.length || b.readUInt32LE(local) !== 0x04034b50) {
+      total += declared;
+      continue;
+    }
     const start = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
-    if (compressed * DEFLATE_MAX_RATIO <= limits.maxUnpackedBytes - total) { total += declared; continue; }
+    if (compressed * DEFLATE_MAX_RATIO <= limits.maxUnpackedBytes - total) {
+      total += declared;
+      continue;
+    }
     const size = await inflatedSize(bytes.subarray(start, Math.min(b.length, start + compressed)), limits.maxUnpackedBytes - total, true);
     total += size;
     if (total > limits.maxUnpackedBytes) {
-      throw new DocumentError('bomb', filename, `zip package inflates to more than ${mb(limits.maxUnpackedBytes)} (entry ${name} declares ${declared} bytes)`);
+      throw new DocumentError(
+        'bomb',
+        filename,
+        `zip package inflates to more than ${mb(limits.maxUnpackedBytes)} (entry ${name} declares ${declared} bytes)`,
+      );
     }
   }
 }
@@ -118,8 +143,14 @@ export function imageDimensions(bytes: Uint8Array, type: ImageType, filename: st
     for (let k = 0; k < 4096 && off + 4 <= b.length; k++) {
       if (b[off] !== 0xff) throw damaged(`no marker at byte ${off}`);
       const marker = b[off + 1];
-      if (marker === 0xff) { off++; continue; } // fill byte
-      if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) { off += 2; continue; }
+      if (marker === 0xff) {
+        off++;
+        continue;
+      } // fill byte
+      if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+        off += 2;
+        continue;
+      }
       const len = b.readUInt16BE(off + 2);
       const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
       if (isSof) {
@@ -132,18 +163,38 @@ export function imageDimensions(bytes: Uint8Array, type: ImageType, filename: st
     }
     throw damaged('no frame header');
   }
-  if (type === 'gif') return b.length >= 10 ? { width: b.readUInt16LE(6), height: b.readUInt16LE(8) } : (() => { throw damaged('shorter than a GIF header'); })();
-  if (type === 'bmp') return b.length >= 26 ? { width: Math.abs(b.readInt32LE(18)), height: Math.abs(b.readInt32LE(22)) } : (() => { throw damaged('shorter than a BMP header'); })();
+  if (type === 'gif')
+    return b.length >= 10
+      ? { width: b.readUInt16LE(6), height: b.readUInt16LE(8) }
+      : (() => {
+          throw damaged('shorter than a GIF header');
+        })();
+  if (type === 'bmp')
+    return b.length >= 26
+      ? { width: Math.abs(b.readInt32LE(18)), height: Math.abs(b.readInt32LE(22)) }
+      : (() => {
+          throw damaged('shorter than a BMP header');
+        })();
   return null;
 }
 
 /** An image document: a readable header whose pixel count is within the cap, before any decoder runs. */
-export function checkImage(bytes: Uint8Array, type: ImageType, filename: string | null, limits: ContentLimits = DEFAULT_CONTENT_LIMITS): void {
+export function checkImage(
+  bytes: Uint8Array,
+  type: ImageType,
+  filename: string | null,
+  limits: ContentLimits = DEFAULT_CONTENT_LIMITS,
+): void {
   const dims = imageDimensions(bytes, type, filename);
   if (!dims) return;
-  if (dims.width === 0 || dims.height === 0) throw new DocumentError('truncated', filename, `${type.toUpperCase()} header declares a ${dims.width}×${dims.height} image`);
+  if (dims.width === 0 || dims.height === 0)
+    throw new DocumentError('truncated', filename, `${type.toUpperCase()} header declares a ${dims.width}×${dims.height} image`);
   if (dims.width * dims.height > limits.maxImagePixels) {
-    throw new DocumentError('too_large', filename, `image of ${dims.width}×${dims.height} px is over the ${limits.maxImagePixels / 1e6} Mpx cap`);
+    throw new DocumentError(
+      'too_large',
+      filename,
+      `image of ${dims.width}×${dims.height} px is over the ${limits.maxImagePixels / 1e6} Mpx cap`,
+    );
   }
 }
 
@@ -155,10 +206,18 @@ export function inflatedSize(data: Uint8Array, cap: number, raw = false): Promis
     const inflate = raw ? createInflateRaw(opts) : createInflate(opts);
     let n = 0;
     let done = false;
-    const finish = (v: number) => { if (!done) { done = true; resolve(v); } };
+    const finish = (v: number) => {
+      if (!done) {
+        done = true;
+        resolve(v);
+      }
+    };
     inflate.on('data', (c: Buffer) => {
       n += c.length;
-      if (n > cap) { finish(n); inflate.destroy(); }
+      if (n > cap) {
+        finish(n);
+        inflate.destroy();
+      }
     });
     inflate.on('end', () => finish(n));
     inflate.on('error', () => finish(n));
@@ -193,7 +252,11 @@ export async function checkPdf(bytes: Uint8Array, filename: string | null, limit
       const w = /\/(?:Width|W)\s+(\d+)/.exec(dict);
       const h = /\/(?:Height|H)\s+(\d+)/.exec(dict);
       if (w && h && Number(w[1]) * Number(h[1]) > limits.maxImagePixels) {
-        throw new DocumentError('too_large', filename, `PDF image of ${w[1]}×${h[1]} px is over the ${limits.maxImagePixels / 1e6} Mpx cap`);
+        throw new DocumentError(
+          'too_large',
+          filename,
+          `PDF image of ${w[1]}×${h[1]} px is over the ${limits.maxImagePixels / 1e6} Mpx cap`,
+        );
       }
     }
     if (/\/(?:FlateDecode|Fl)\b/.test(dict) && end - start > limits.maxStreamBytes / DEFLATE_MAX_RATIO) {

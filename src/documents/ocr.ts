@@ -20,7 +20,10 @@ export function parsePgm(buf: Buffer): Gray {
   const tokens: string[] = [];
   while (tokens.length < 4) {
     while (pos < buf.length && /\s/.test(String.fromCharCode(buf[pos]))) pos++;
-    if (buf[pos] === 0x23) { while (pos < buf.length && buf[pos] !== 0x0a) pos++; continue; }
+    if (buf[pos] === 0x23) {
+      while (pos < buf.length && buf[pos] !== 0x0a) pos++;
+      continue;
+    }
     let t = '';
     while (pos < buf.length && !/\s/.test(String.fromCharCode(buf[pos]))) t += String.fromCharCode(buf[pos++]);
     tokens.push(t);
@@ -28,7 +31,8 @@ export function parsePgm(buf: Buffer): Gray {
   pos++;
   const [magic, w, h, max] = tokens;
   if (magic !== 'P5' || Number(max) > 255) throw new Error(`unexpected raster format ${magic}/${max}`);
-  const width = Number(w), height = Number(h);
+  const width = Number(w),
+    height = Number(h);
   return { width, height, data: new Uint8Array(buf.buffer, buf.byteOffset + pos, width * height) };
 }
 
@@ -49,11 +53,16 @@ export function findRules(g: Gray, minRun = Math.round(OCR_DPI * 0.3)): { segs: 
   const darkV = (x: number, y: number) => dark(x, y) || (x > 0 && dark(x - 1, y)) || (x + 1 < W && dark(x + 1, y));
   const segs: Segment[] = [];
   const out = new Uint8Array(data);
-  const erase = (x: number, y: number) => { if (x >= 0 && y >= 0 && x < W && y < H) out[y * W + x] = 255; };
+  const erase = (x: number, y: number) => {
+    if (x >= 0 && y >= 0 && x < W && y < H) out[y * W + x] = 255;
+  };
   for (let y = 0; y < H; y++) {
     let x = 0;
     while (x < W) {
-      if (!darkH(x, y)) { x++; continue; }
+      if (!darkH(x, y)) {
+        x++;
+        continue;
+      }
       const x0 = x;
       while (x < W && darkH(x, y)) x++;
       if (x - x0 >= minRun) {
@@ -65,7 +74,10 @@ export function findRules(g: Gray, minRun = Math.round(OCR_DPI * 0.3)): { segs: 
   for (let x = 0; x < W; x++) {
     let y = 0;
     while (y < H) {
-      if (!darkV(x, y)) { y++; continue; }
+      if (!darkV(x, y)) {
+        y++;
+        continue;
+      }
       const y0 = y;
       while (y < H && darkV(x, y)) y++;
       if (y - y0 >= minRun) {
@@ -131,24 +143,41 @@ export function estimateSkew(g: Gray): number {
     for (const v of hist) sum += v * v;
     return sum;
   };
-  let best = 0, bestScore = score(0);
-  for (let d = -3; d <= 3.0001; d += 0.25) { const sc = score(d); if (sc > bestScore) { bestScore = sc; best = d; } }
+  let best = 0,
+    bestScore = score(0);
+  for (let d = -3; d <= 3.0001; d += 0.25) {
+    const sc = score(d);
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = d;
+    }
+  }
   const coarse = best;
-  for (let d = coarse - 0.25; d <= coarse + 0.25; d += 0.05) { const sc = score(d); if (sc > bestScore) { bestScore = sc; best = d; } }
+  for (let d = coarse - 0.25; d <= coarse + 0.25; d += 0.05) {
+    const sc = score(d);
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = d;
+    }
+  }
   return Math.round(best * 100) / 100;
 }
 
 /** Rotates a gray image about its centre (nearest neighbour; white fill). */
 export function rotateGray(g: Gray, deg: number): Gray {
-  const a = (deg * Math.PI) / 180, cos = Math.cos(a), sin = Math.sin(a);
+  const a = (deg * Math.PI) / 180,
+    cos = Math.cos(a),
+    sin = Math.sin(a);
   const { width: W, height: H } = g;
-  const cx = W / 2, cy = H / 2;
+  const cx = W / 2,
+    cy = H / 2;
   const out = new Uint8Array(W * H).fill(255);
   for (let y = 0; y < H; y++) {
     const dy = y - cy;
     for (let x = 0; x < W; x++) {
       const dx = x - cx;
-      const sx = Math.round(cx + dx * cos - dy * sin), sy = Math.round(cy + dx * sin + dy * cos);
+      const sx = Math.round(cx + dx * cos - dy * sin),
+        sy = Math.round(cy + dx * sin + dy * cos);
       if (sx >= 0 && sy >= 0 && sx < W && sy < H) out[y * W + x] = g.data[sy * W + sx];
     }
   }
@@ -161,8 +190,10 @@ const CELL_PAD = 12;
 const PIXEL_TOLERANCE = Math.round((2 * OCR_DPI) / 72);
 
 function crop(g: Gray, x0: number, y0: number, x1: number, y1: number, pad: number): Gray {
-  const w = Math.max(1, x1 - x0), h = Math.max(1, y1 - y0);
-  const W = w + 2 * pad, H = h + 2 * pad;
+  const w = Math.max(1, x1 - x0),
+    h = Math.max(1, y1 - y0);
+  const W = w + 2 * pad,
+    H = h + 2 * pad;
   const data = new Uint8Array(W * H).fill(255);
   for (let y = 0; y < h; y++) {
     const sy = y0 + y;
@@ -192,7 +223,10 @@ async function ocrGray(page: Gray, dir: string, name: string, timeoutMs: number)
   const inset = 3;
   for (const grid of grids) {
     for (const b of gridBlocks(grid, PIXEL_TOLERANCE).blocks) {
-      const x0 = Math.round(b.x0) + inset, y0 = Math.round(b.y0) + inset, x1 = Math.round(b.x1) - inset, y1 = Math.round(b.y1) - inset;
+      const x0 = Math.round(b.x0) + inset,
+        y0 = Math.round(b.y0) + inset,
+        x1 = Math.round(b.x1) - inset,
+        y1 = Math.round(b.y1) - inset;
       if (x1 - x0 < 4 || y1 - y0 < 4) continue;
       const cell = crop(cleaned, x0, y0, x1, y1, CELL_PAD);
       // Blank cells are common (and slow to OCR for nothing): skip images with no dark pixels.
@@ -202,7 +236,11 @@ async function ocrGray(page: Gray, dir: string, name: string, timeoutMs: number)
       images.push({ file, dx: x0 - CELL_PAD, dy: y0 - CELL_PAD });
     }
     for (let y = Math.max(0, Math.round(grid.y0) - 2); y < Math.min(rest.height, Math.round(grid.y1) + 3); y++) {
-      rest.data.fill(255, y * rest.width + Math.max(0, Math.round(grid.x0) - 2), y * rest.width + Math.min(rest.width, Math.round(grid.x1) + 3));
+      rest.data.fill(
+        255,
+        y * rest.width + Math.max(0, Math.round(grid.x0) - 2),
+        y * rest.width + Math.min(rest.width, Math.round(grid.x1) + 3),
+      );
     }
   }
   const pageFile = join(dir, `${name}.pgm`);
@@ -231,8 +269,14 @@ export function joinDigitRuns(items: TextItem[]): TextItem[] {
   for (const it of sorted) {
     const prev = out[out.length - 1];
     const numeric = (s: string) => /^[-+]?[\d.,]+$/.test(s);
-    if (prev && numeric(prev.s) && numeric(it.s) && Math.abs(prev.y - it.y) < Math.max(prev.h, it.h) / 2 &&
-      it.x - (prev.x + prev.w) < Math.max(prev.h, it.h) * 0.6 && it.x >= prev.x) {
+    if (
+      prev &&
+      numeric(prev.s) &&
+      numeric(it.s) &&
+      Math.abs(prev.y - it.y) < Math.max(prev.h, it.h) / 2 &&
+      it.x - (prev.x + prev.w) < Math.max(prev.h, it.h) * 0.6 &&
+      it.x >= prev.x
+    ) {
       out[out.length - 1] = { ...prev, s: prev.s + it.s, w: it.x + it.w - prev.x, h: Math.max(prev.h, it.h) };
     } else out.push(it);
   }
@@ -242,9 +286,15 @@ export function joinDigitRuns(items: TextItem[]): TextItem[] {
 async function tesseractItems(file: string, timeoutMs: number): Promise<TextItem[][]> {
   // psm 6 (one uniform block) reads a cell's wrapped lines in order and keeps prose lines whole.
   // OMP_THREAD_LIMIT=1: tesseract's threads only contend on small machines.
-  const { stdout } = await runTool(process.env.NIANBAO_TESSERACT ?? 'tesseract', [file, 'stdout', '-l', 'chi_sim', '--psm', '6', '--dpi', String(OCR_DPI), '-c', 'preserve_interword_spaces=1', 'tsv'], {
-    timeoutMs, pkg: 'tesseract-ocr tesseract-ocr-chi-sim', env: { OMP_THREAD_LIMIT: '1' },
-  });
+  const { stdout } = await runTool(
+    process.env.NIANBAO_TESSERACT ?? 'tesseract',
+    [file, 'stdout', '-l', 'chi_sim', '--psm', '6', '--dpi', String(OCR_DPI), '-c', 'preserve_interword_spaces=1', 'tsv'],
+    {
+      timeoutMs,
+      pkg: 'tesseract-ocr tesseract-ocr-chi-sim',
+      env: { OMP_THREAD_LIMIT: '1' },
+    },
+  );
   return tsvToItems(stdout.toString('utf8'));
 }
 
@@ -267,9 +317,17 @@ function wrapToolError(e: unknown, filename: string | null): never {
 }
 
 /** OCR the given 1-based pages of a PDF. */
-export async function ocrPdfPages(bytes: Uint8Array, pages: number[], o: { filename: string | null; timeoutMs: number }): Promise<PageGeometry[]> {
+export async function ocrPdfPages(
+  bytes: Uint8Array,
+  pages: number[],
+  o: { filename: string | null; timeoutMs: number },
+): Promise<PageGeometry[]> {
   const deadline = Date.now() + o.timeoutMs;
-  const left = () => { const ms = deadline - Date.now(); if (ms <= 0) throw new ToolTimeoutError('OCR', o.timeoutMs); return ms; };
+  const left = () => {
+    const ms = deadline - Date.now();
+    if (ms <= 0) throw new ToolTimeoutError('OCR', o.timeoutMs);
+    return ms;
+  };
   const dir = await mkdtemp(join(tmpdir(), 'nianbao-ocr-'));
   try {
     const out: PageGeometry[] = [];
@@ -287,7 +345,11 @@ export async function ocrPdfPages(bytes: Uint8Array, pages: number[], o: { filen
 }
 
 /** OCR an image file. PNG/JPEG go through a one-page PDF so rules can be found in a known raster. */
-export async function ocrImage(bytes: Uint8Array, type: string, o: { filename: string | null; timeoutMs: number }): Promise<PageGeometry[]> {
+export async function ocrImage(
+  bytes: Uint8Array,
+  type: string,
+  o: { filename: string | null; timeoutMs: number },
+): Promise<PageGeometry[]> {
   if (type === 'png' || type === 'jpeg') {
     let pdf: Buffer;
     try {

@@ -14,7 +14,12 @@ parentPort.on('message', async ({ id, bytes, info }) => {
     const result = await parseDocument(bytes, info);
     parentPort.postMessage({ id, ok: true, result });
   } catch (e) {
-    const error = { name: e?.name ?? 'Error', message: String(e?.message ?? e), code: e?.code, filename: e?.filename ?? info?.filename ?? null };
+    const error = {
+      name: e?.name ?? 'Error',
+      message: String(e?.message ?? e),
+      code: e?.code,
+      filename: e?.filename ?? info?.filename ?? null,
+    };
     parentPort.postMessage({ id, ok: false, error });
   }
 });

@@ -93,7 +93,13 @@ export class ParseSandbox {
   parse(bytes: Uint8Array, info: SandboxInfo = {}): Promise<ParseResult> {
     if (this.closed) return Promise.reject(new Error('parse sandbox is closed'));
     if (bytes.length > this.limits.maxInputBytes) {
-      return Promise.reject(new DocumentError('too_large', info.filename, `${bytes.length} bytes is over the ${this.limits.maxInputBytes} bytes a document may have`));
+      return Promise.reject(
+        new DocumentError(
+          'too_large',
+          info.filename,
+          `${bytes.length} bytes is over the ${this.limits.maxInputBytes} bytes a document may have`,
+        ),
+      );
     }
     const run = this.tail.then(() => this.run(bytes, info));
     this.tail = run.catch(() => undefined);
@@ -127,7 +133,14 @@ export class ParseSandbox {
       worker.ref();
       this.startWatchdog();
       const data = new Uint8Array(bytes); // a copy: the caller's buffer is neither detached nor shared
-      worker.postMessage({ id, bytes: data, info: { filename: info.filename, url: info.url, contentType: info.contentType ?? null, charset: info.charset ?? null } }, [data.buffer as ArrayBuffer]);
+      worker.postMessage(
+        {
+          id,
+          bytes: data,
+          info: { filename: info.filename, url: info.url, contentType: info.contentType ?? null, charset: info.charset ?? null },
+        },
+        [data.buffer as ArrayBuffer],
+      );
     } catch (e) {
       this.settle(id, (p) => p.reject(e as Error));
     }
@@ -215,7 +228,8 @@ export class ParseSandbox {
     this.watchdog = setInterval(() => {
       const rss = process.memoryUsage.rss();
       this.stats.peakRssMb = Math.max(this.stats.peakRssMb, Math.round(rss / 1048576));
-      if (rss > cap && this.current) this.kill('too_large', `parsing took the process to ${Math.round(rss / 1048576)} MB, over the ${this.limits.maxRssMb} MB cap`);
+      if (rss > cap && this.current)
+        this.kill('too_large', `parsing took the process to ${Math.round(rss / 1048576)} MB, over the ${this.limits.maxRssMb} MB cap`);
     }, this.limits.pollMs);
   }
 
@@ -232,7 +246,8 @@ function reviveError(e: { name: string; message: string; code?: string; filename
     err.message = e.message;
     return err;
   }
-  if (e.name === 'RangeError' && /call stack/i.test(e.message)) return new DocumentError('too_deep', e.filename ?? null, `nested deeper than the parser can walk (${e.message})`);
+  if (e.name === 'RangeError' && /call stack/i.test(e.message))
+    return new DocumentError('too_deep', e.filename ?? null, `nested deeper than the parser can walk (${e.message})`);
   const err = new Error(e.message);
   err.name = e.name;
   return err;

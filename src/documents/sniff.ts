@@ -2,8 +2,20 @@
 // because government sites often serve .doc files that are really .docx, PDFs named .html, and so on.
 
 export type DocumentKind =
-  | 'pdf' | 'docx' | 'doc' | 'xls' | 'xlsx' | 'wps' | 'image'
-  | 'ofd' | 'zip' | 'rar' | '7z' | 'html' | 'text' | 'unknown';
+  | 'pdf'
+  | 'docx'
+  | 'doc'
+  | 'xls'
+  | 'xlsx'
+  | 'wps'
+  | 'image'
+  | 'ofd'
+  | 'zip'
+  | 'rar'
+  | '7z'
+  | 'html'
+  | 'text'
+  | 'unknown';
 
 const startsWith = (b: Uint8Array, sig: number[], at = 0) => sig.every((v, i) => b[at + i] === v);
 const ascii = (b: Uint8Array, from: number, to: number) => Buffer.from(b.subarray(from, Math.min(to, b.length))).toString('latin1');
@@ -16,7 +28,8 @@ export function sniffDocument(bytes: Uint8Array, info: { filename?: string | nul
   if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47])) return { kind: 'image', imageType: 'png' };
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return { kind: 'image', imageType: 'jpeg' };
   if (head.startsWith('GIF87a') || head.startsWith('GIF89a')) return { kind: 'image', imageType: 'gif' };
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return { kind: 'image', imageType: 'tiff' };
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
+    return { kind: 'image', imageType: 'tiff' };
   if (head.startsWith('BM') && bytes.length > 26) return { kind: 'image', imageType: 'bmp' };
   if (head.startsWith('RIFF') && ascii(bytes, 8, 12) === 'WEBP') return { kind: 'image', imageType: 'webp' };
   if (head.startsWith('Rar!')) return { kind: 'rar' };
@@ -34,7 +47,9 @@ export function sniffDocument(bytes: Uint8Array, info: { filename?: string | nul
   }
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
     // OLE compound file: Word, Excel or WPS. Stream names are UTF-16 in the directory sectors.
-    const u16 = Buffer.from(bytes.subarray(0, Math.min(bytes.length, 4 << 20))).toString('latin1').replace(/\0/g, '');
+    const u16 = Buffer.from(bytes.subarray(0, Math.min(bytes.length, 4 << 20)))
+      .toString('latin1')
+      .replace(/\0/g, '');
     if (u16.includes('WordDocument')) return { kind: extOf(info.filename) === 'wps' ? 'wps' : 'doc' };
     if (u16.includes('Workbook') || u16.includes('Book')) return { kind: 'xls' };
     const ext = extOf(info.filename);
@@ -42,14 +57,40 @@ export function sniffDocument(bytes: Uint8Array, info: { filename?: string | nul
     if (ext === 'xls' || ext === 'et') return { kind: 'xls' };
     return { kind: 'doc' };
   }
-  const trimmed = head.replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart().toLowerCase();
-  if (trimmed.startsWith('<!doctype html') || trimmed.startsWith('<html') || /<(head|body|meta|table|div|p)[\s>]/.test(trimmed.slice(0, 512))) return { kind: 'html' };
+  const trimmed = head
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart()
+    .toLowerCase();
+  if (
+    trimmed.startsWith('<!doctype html') ||
+    trimmed.startsWith('<html') ||
+    /<(head|body|meta|table|div|p)[\s>]/.test(trimmed.slice(0, 512))
+  )
+    return { kind: 'html' };
   // Fallbacks by name, then by declared type.
   const ext = extOf(info.filename);
   const byExt: Record<string, DocumentKind> = {
-    pdf: 'pdf', docx: 'docx', doc: 'doc', xls: 'xls', xlsx: 'xlsx', wps: 'wps', et: 'xls', ofd: 'ofd', zip: 'zip', rar: 'rar',
-    '7z': '7z', png: 'image', jpg: 'image', jpeg: 'image', gif: 'image', tif: 'image', tiff: 'image', htm: 'html', html: 'html',
-    shtml: 'html', txt: 'text',
+    pdf: 'pdf',
+    docx: 'docx',
+    doc: 'doc',
+    xls: 'xls',
+    xlsx: 'xlsx',
+    wps: 'wps',
+    et: 'xls',
+    ofd: 'ofd',
+    zip: 'zip',
+    rar: 'rar',
+    '7z': '7z',
+    png: 'image',
+    jpg: 'image',
+    jpeg: 'image',
+    gif: 'image',
+    tif: 'image',
+    tiff: 'image',
+    htm: 'html',
+    html: 'html',
+    shtml: 'html',
+    txt: 'text',
   };
   const ct = (info.contentType ?? '').toLowerCase();
   if (looksLikeText(bytes)) return { kind: ext && ['htm', 'html', 'shtml'].includes(ext) ? 'html' : ct.includes('html') ? 'html' : 'text' };

@@ -3,13 +3,19 @@
 import { spawn } from 'node:child_process';
 
 export class ToolMissingError extends Error {
-  constructor(readonly tool: string, readonly pkg: string) {
+  constructor(
+    readonly tool: string,
+    readonly pkg: string,
+  ) {
     super(`${tool} is not installed (Debian package: ${pkg})`);
     this.name = 'ToolMissingError';
   }
 }
 export class ToolTimeoutError extends Error {
-  constructor(readonly tool: string, ms: number) {
+  constructor(
+    readonly tool: string,
+    ms: number,
+  ) {
     super(`${tool} did not finish within ${ms} ms`);
     this.name = 'ToolTimeoutError';
   }
@@ -24,7 +30,11 @@ export function watchTools(fn: ((pid: number, alive: boolean) => void) | null): 
   toolWatcher = fn;
 }
 
-export function runTool(cmd: string, args: string[], opts: { timeoutMs: number; pkg: string; maxOutput?: number; env?: NodeJS.ProcessEnv }): Promise<ToolResult> {
+export function runTool(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs: number; pkg: string; maxOutput?: number; env?: NodeJS.ProcessEnv },
+): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...opts.env } });
     if (child.pid) toolWatcher?.(child.pid, true);
@@ -34,8 +44,17 @@ export function runTool(cmd: string, args: string[], opts: { timeoutMs: number; 
     let settled = false;
     const max = opts.maxOutput ?? 64 << 20;
     // detached → own process group, so the whole group can be killed (tesseract may fork helpers).
-    const kill = () => { try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } };
-    const timer = setTimeout(() => { kill(); finish(new ToolTimeoutError(cmd, opts.timeoutMs)); }, opts.timeoutMs);
+    const kill = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => {
+      kill();
+      finish(new ToolTimeoutError(cmd, opts.timeoutMs));
+    }, opts.timeoutMs);
     const finish = (e: Error | null, r?: ToolResult) => {
       if (settled) return;
       settled = true;
@@ -46,10 +65,16 @@ export function runTool(cmd: string, args: string[], opts: { timeoutMs: number; 
     };
     child.stdout.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) { kill(); finish(new Error(`${cmd} output exceeds ${max} bytes`)); return; }
+      if (size > max) {
+        kill();
+        finish(new Error(`${cmd} output exceeds ${max} bytes`));
+        return;
+      }
       out.push(c);
     });
-    child.stderr.on('data', (c: Buffer) => { if (err.length < 8192) err += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      if (err.length < 8192) err += c.toString();
+    });
     child.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT' ? new ToolMissingError(cmd, opts.pkg) : e));
     child.on('close', (code, signal) => {
       if (code === 0) finish(null, { stdout: Buffer.concat(out), stderr: err });

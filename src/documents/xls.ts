@@ -16,7 +16,7 @@ export function extractSheet(bytes: Uint8Array, filename: string | null): Extrac
   const lines: string[] = [];
   for (const name of wb.SheetNames) {
     const ws = wb.Sheets[name];
-    if (!ws || !ws['!ref']) continue;
+    if (!ws?.['!ref']) continue;
     const range = XLSX.utils.decode_range(ws['!ref']);
     const covered = new Map<string, 'col' | 'row'>();
     for (const m of ws['!merges'] ?? []) {

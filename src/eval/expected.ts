@@ -27,7 +27,10 @@ export interface EvalCase {
 }
 
 export class EvalInputError extends Error {
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`${path}: ${reason}`);
     this.name = 'EvalInputError';
   }

@@ -37,7 +37,10 @@ export async function evaluate(dirs: string[], opts: EvaluateOptions = {}): Prom
       outcome = { case: c, name: caseName(c), score: scoreParse(c.expected, result), result };
     } catch (e) {
       const error = (e as Error).message.split('\n')[0];
-      const score = scoreParse({ ...c.expected, isReport: undefined, year: undefined, region: undefined, format: undefined }, emptyResult());
+      const score = scoreParse(
+        { ...c.expected, isReport: undefined, year: undefined, region: undefined, format: undefined },
+        emptyResult(),
+      );
       score.problems.unshift(`error: ${error}`);
       outcome = { case: c, name: caseName(c), score, error };
       totals.failedToParse++;
@@ -50,5 +53,16 @@ export async function evaluate(dirs: string[], opts: EvaluateOptions = {}): Prom
 }
 
 function emptyResult(): ParseResult {
-  return { isReport: false, title: null, year: null, region: { name: null, code: null }, issuer: null, publishedAt: null, format: 'unknown', figures: {}, checks: [], warnings: ['parse failed'] };
+  return {
+    isReport: false,
+    title: null,
+    year: null,
+    region: { name: null, code: null },
+    issuer: null,
+    publishedAt: null,
+    format: 'unknown',
+    figures: {},
+    checks: [],
+    warnings: ['parse failed'],
+  };
 }

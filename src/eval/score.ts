@@ -23,7 +23,18 @@ export interface CaseScore {
 const show = (v: unknown) => JSON.stringify(v ?? null);
 
 export function scoreParse(expected: Expected, got: ParseResult): CaseScore {
-  const s: CaseScore = { cells: 0, right: 0, wrong: 0, missing: 0, extra: 0, meta: 0, metaRight: 0, warningAbsent: false, problems: [], extraKeys: [] };
+  const s: CaseScore = {
+    cells: 0,
+    right: 0,
+    wrong: 0,
+    missing: 0,
+    extra: 0,
+    meta: 0,
+    metaRight: 0,
+    warningAbsent: false,
+    problems: [],
+    extraKeys: [],
+  };
   const meta: [string, unknown, unknown][] = [
     ['isReport', expected.isReport, got.isReport],
     ['year', expected.year, got.year],
@@ -75,7 +86,19 @@ export interface EvalTotals {
 }
 
 export function emptyTotals(): EvalTotals {
-  return { reports: 0, exact: 0, failedToParse: 0, cells: 0, right: 0, wrong: 0, missing: 0, extra: 0, meta: 0, metaRight: 0, warningsAbsent: 0 };
+  return {
+    reports: 0,
+    exact: 0,
+    failedToParse: 0,
+    cells: 0,
+    right: 0,
+    wrong: 0,
+    missing: 0,
+    extra: 0,
+    meta: 0,
+    metaRight: 0,
+    warningsAbsent: 0,
+  };
 }
 
 export function addScore(t: EvalTotals, s: CaseScore): void {

@@ -1,8 +1,6 @@
 // The arithmetic identities of docs/report-formats.md §4, evaluated on the figures as read.
 // Checks only report; they never create, move or correct a value.
-import {
-  APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS,
-} from '../schema/figure-keys.ts';
+import { APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS } from '../schema/figure-keys.ts';
 import type { Check } from '../schema/parse-result.ts';
 
 export type SubtotalGroup = 'denied' | 'unable' | 'rejected' | 'other';
@@ -65,11 +63,7 @@ function evaluate(id: Identity): { check: Check | null } {
 }
 
 /** Evaluate every identity of the format; see docs/report-formats.md §4 for the rules and detail format. */
-export function evaluateChecks(
-  format: '2019' | '2021',
-  figures: Record<string, number>,
-  extras: CheckExtras = {},
-): ChecksResult {
+export function evaluateChecks(format: '2019' | '2021', figures: Record<string, number>, extras: CheckExtras = {}): ChecksResult {
   const blanks = new Set(extras.blanks ?? []);
   // Cells of a 总计 column are stated totals wherever they appear: blank there is not evaluable.
   const op = (key: string, name: string): Operand => {
@@ -79,14 +73,25 @@ export function evaluateChecks(
     return { kind: 'lost', name, total };
   };
   const stated = (v: StatedValue | undefined, name: string): Operand =>
-    v === undefined ? { kind: 'lost', name } : v === null ? { kind: 'value', value: 0, name, blank: true } : { kind: 'value', value: v, name, blank: false };
+    v === undefined
+      ? { kind: 'lost', name }
+      : v === null
+        ? { kind: 'value', value: 0, name, blank: true }
+        : { kind: 'value', value: v, name, blank: false };
 
   const singleOther = format === '2019' || !!extras.singleOtherRow;
   const rows = format === '2019' || singleOther ? [...APPLICATION_ROWS_2019] : [...APPLICATION_ROWS_2021];
   const resultRows = rows.filter((r) => !['new', 'carried_over', 'total', 'carried_forward'].includes(r));
   const groupOf = (row: string): SubtotalGroup | null =>
-    row.startsWith('denied_') ? 'denied' : row.startsWith('unable_') ? 'unable' : row.startsWith('rejected_') ? 'rejected'
-      : row === 'other' || row.startsWith('other_') ? 'other' : null;
+    row.startsWith('denied_')
+      ? 'denied'
+      : row.startsWith('unable_')
+        ? 'unable'
+        : row.startsWith('rejected_')
+          ? 'rejected'
+          : row === 'other' || row.startsWith('other_')
+            ? 'other'
+            : null;
   const groupFmt = singleOther ? '2019' : format;
 
   const T = (o: Operand): Operand => ({ ...o, total: true });

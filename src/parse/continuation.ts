@@ -37,7 +37,12 @@ function pageParam(u: URL): { name: string; n: number } | null {
 
 /** Same path and the same query apart from the page parameter. */
 function sameQueryBut(a: URL, b: URL, name: string): boolean {
-  const strip = (u: URL) => [...u.searchParams].filter(([k]) => k !== name).map(([k, v]) => `${k}=${v}`).sort().join('&');
+  const strip = (u: URL) =>
+    [...u.searchParams]
+      .filter(([k]) => k !== name)
+      .map(([k, v]) => `${k}=${v}`)
+      .sort()
+      .join('&');
   return a.pathname === b.pathname && strip(a) === strip(b);
 }
 

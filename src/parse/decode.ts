@@ -20,7 +20,10 @@ export type Decoded = {
 
 // gb2312/gbk pages routinely contain characters only GB18030 has, so read every GB label as its superset.
 export function canonicalCharset(label: string): string | null {
-  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  const l = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '');
   if (!l) return null;
   if (/^(gb2312|gbk|gb18030|x-gbk|cp936|euc-cn|windows-936|gb_2312-80|hz-gb-2312)$/.test(l)) return 'gb18030';
   if (/^(utf-?8|unicode-1-1-utf-8)$/.test(l)) return 'utf-8';
@@ -35,9 +38,7 @@ export function charsetFromContentType(contentType?: string | null): string | nu
 
 export function charsetFromMeta(bytes: Uint8Array): string | null {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 4096)).toString('latin1');
-  const m =
-    head.match(/<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i) ??
-    head.match(/<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i);
+  const m = head.match(/<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i) ?? head.match(/<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i);
   return m ? canonicalCharset(m[1]) : null;
 }
 
@@ -61,14 +62,18 @@ function decodeAs(bytes: Uint8Array, charset: string): string {
 // surrogate with the next one into a code point above U+10FFFF and throws "Invalid code point"), NUL and
 // the C0/C1 controls other than tab, line feed, form feed and carriage return, and the noncharacters.
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Replaces what no parser should see with U+FFFD; counts the repairs. Pure, linear. */
 export function sanitizeText(text: string): { text: string; replaced: number } {
   FORBIDDEN.lastIndex = 0;
   if (!FORBIDDEN.test(text)) return { text, replaced: 0 }; // no copy of a clean (possibly huge) text
   let replaced = 0;
-  const out = text.replace(FORBIDDEN, () => (replaced++, '\uFFFD'));
+  const out = text.replace(FORBIDDEN, () => {
+    replaced++;
+    return '\uFFFD';
+  });
   return { text: out, replaced };
 }
 
@@ -77,7 +82,8 @@ const WESTERN = new Set(['iso-8859-1', 'latin1', 'windows-1252', 'us-ascii', 'as
 
 function finish(text: string, encoding: string, warnings: string[]): Decoded {
   const clean = sanitizeText(text);
-  if (clean.replaced > 0) warnings.push(`undecodable_bytes: ${clean.replaced} characters of the ${encoding} text could not be decoded and were replaced`);
+  if (clean.replaced > 0)
+    warnings.push(`undecodable_bytes: ${clean.replaced} characters of the ${encoding} text could not be decoded and were replaced`);
   return warnings.length ? { text: clean.text, encoding, warnings } : { text: clean.text, encoding };
 }
 
@@ -91,7 +97,8 @@ export function decodeBytes(bytes: Uint8Array, hints: DecodeHints = {}): Decoded
   const warnings: string[] = [];
   const forced = hints.charset ? canonicalCharset(hints.charset) : null;
   if (forced) return finish(decodeAs(bytes, forced), forced, warnings);
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return finish(new TextDecoder('utf-8').decode(bytes.subarray(3)), 'utf-8', warnings);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return finish(new TextDecoder('utf-8').decode(bytes.subarray(3)), 'utf-8', warnings);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return finish(iconv.decode(asBuffer(bytes.subarray(2)), 'utf-16le'), 'utf-16le', warnings);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return finish(iconv.decode(asBuffer(bytes.subarray(2)), 'utf-16be'), 'utf-16be', warnings);
 
@@ -131,8 +138,18 @@ export function sniffKind(bytes: Uint8Array): 'pdf' | 'ole' | 'zip' | 'html' | '
   if (b.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
   if (b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0) return 'ole';
   if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) return 'zip';
-  const head = b.toString('latin1').replace(/^\xef\xbb\xbf/, '').replace(/^\s+/, '').slice(0, 200).toLowerCase();
-  if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.startsWith('<head') || /^<(meta|script|div|body|title|p)\b/.test(head)) {
+  const head = b
+    .toString('latin1')
+    .replace(/^\xef\xbb\xbf/, '')
+    .replace(/^\s+/, '')
+    .slice(0, 200)
+    .toLowerCase();
+  if (
+    head.startsWith('<!doctype html') ||
+    head.startsWith('<html') ||
+    head.startsWith('<head') ||
+    /^<(meta|script|div|body|title|p)\b/.test(head)
+  ) {
     return 'html';
   }
   return null;

@@ -50,7 +50,9 @@ export function detectIsReport(s: FormatSignals): { isReport: boolean; reason: s
   if (s.tableFigureCount >= 7) score += 3;
   else if (s.tablesFormat) score += 1;
   // A page listing many reports (links) and saying little else is not one report.
-  const titleLines = s.body.split('\n').filter((l) => REPORT_NAME.test(l) && l.replace(/\s+/g, '').length <= 60 && /(?:报告|年报)$/.test(l.trim()));
+  const titleLines = s.body
+    .split('\n')
+    .filter((l) => REPORT_NAME.test(l) && l.replace(/\s+/g, '').length <= 60 && /(?:报告|年报)$/.test(l.trim()));
   if (titleLines.length >= 4 && score < 3) return { isReport: false, reason: `a list of ${titleLines.length} reports` };
   if (s.title) score += 4; // a report heading alone is enough: scanned (图片版) reports have little else
   return score >= 4 ? { isReport: true, reason: `score ${score}` } : { isReport: false, reason: `weak evidence (score ${score})` };

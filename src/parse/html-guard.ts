@@ -16,14 +16,37 @@ export const HTML_LIMITS = {
 };
 export type HtmlLimits = typeof HTML_LIMITS;
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'frame', 'keygen']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'frame',
+  'keygen',
+]);
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 // An open tag of these closes the open elements whose group it lists, as the HTML parser does (a <tr>
 // ends the open cell and row, a <p> the open paragraph …).
 const GROUP: Record<string, string> = { p: 'p', li: 'li', dt: 'd', dd: 'd', option: 'option', tr: 'tr', td: 'cell', th: 'cell' };
 const CLOSES: Record<string, Set<string>> = {
-  p: new Set(['p']), li: new Set(['li']), dt: new Set(['d']), dd: new Set(['d']), option: new Set(['option']),
-  tr: new Set(['cell', 'tr']), td: new Set(['cell']), th: new Set(['cell']),
+  p: new Set(['p']),
+  li: new Set(['li']),
+  dt: new Set(['d']),
+  dd: new Set(['d']),
+  option: new Set(['option']),
+  tr: new Set(['cell', 'tr']),
+  td: new Set(['cell']),
+  th: new Set(['cell']),
 };
 
 const TAG = /<!--[\s\S]*?(?:-->|$)|<(\/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
@@ -95,8 +118,11 @@ const opens = (html: string, end: number, name: string) => !VOID.has(name) && ht
 /** Deepest (approximate) element nesting of the page. Linear, no recursion. */
 export function htmlDepth(html: string): number {
   let max = 0;
-  scanTags(html, (start, end, name, closing, stack) => {
-    if (closing) { stack.pop(name); return; }
+  scanTags(html, (_start, end, name, closing, stack) => {
+    if (closing) {
+      stack.pop(name);
+      return;
+    }
     if (!opens(html, end, name)) return;
     stack.push(name, true);
     if (stack.depth > max) max = stack.depth;
@@ -109,7 +135,11 @@ export function capHtmlDepth(html: string, maxDepth: number): { html: string; dr
   const out: string[] = [];
   let last = 0;
   let dropped = 0;
-  const drop = (start: number, end: number) => { out.push(html.slice(last, start)); last = end; dropped++; };
+  const drop = (start: number, end: number) => {
+    out.push(html.slice(last, start));
+    last = end;
+    dropped++;
+  };
   scanTags(html, (start, end, name, closing, stack) => {
     if (closing) {
       const hit = stack.pop(name);
@@ -144,7 +174,23 @@ export function slimHtml(html: string): string {
     });
 }
 
-const ENTITIES: Record<string, string> = { nbsp: ' ', lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", ensp: ' ', emsp: ' ', middot: '·', ldquo: '“', rdquo: '”', lsquo: '‘', rsquo: '’', mdash: '—', hellip: '…' };
+const ENTITIES: Record<string, string> = {
+  nbsp: ' ',
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  ensp: ' ',
+  emsp: ' ',
+  middot: '·',
+  ldquo: '“',
+  rdquo: '”',
+  lsquo: '‘',
+  rsquo: '’',
+  mdash: '—',
+  hellip: '…',
+};
 function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi, (all, e: string) => {
     if (e[0] === '#') {
@@ -155,7 +201,37 @@ function decodeEntities(s: string): string {
   });
 }
 
-const BLOCK = new Set(['p', 'div', 'br', 'li', 'tr', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'ul', 'ol', 'dl', 'dt', 'dd', 'pre', 'blockquote', 'center', 'hr', 'tbody', 'thead', 'form', 'header', 'footer', 'main']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'tr',
+  'table',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'section',
+  'article',
+  'ul',
+  'ol',
+  'dl',
+  'dt',
+  'dd',
+  'pre',
+  'blockquote',
+  'center',
+  'hr',
+  'tbody',
+  'thead',
+  'form',
+  'header',
+  'footer',
+  'main',
+]);
 
 /**
  * Body text without a DOM: paragraphs and block elements become lines, table cells tab-separated fields.
@@ -167,10 +243,18 @@ export function flattenHtml(html: string, maxChars = Infinity): string {
   let line = '';
   let inRow = false;
   let cellOpen = false;
-  const text = (s: string) => { line += decodeEntities(s.replace(/\s+/g, ' ')); };
+  const text = (s: string) => {
+    line += decodeEntities(s.replace(/\s+/g, ' '));
+  };
   const endLine = () => {
-    const t = line.replace(/ +/g, ' ').replace(/ *\t */g, '\t').trim();
-    if (t.replace(/\t/g, '')) { lines.push(t); total += t.length + 1; }
+    const t = line
+      .replace(/ +/g, ' ')
+      .replace(/ *\t */g, '\t')
+      .trim();
+    if (t.replace(/\t/g, '')) {
+      lines.push(t);
+      total += t.length + 1;
+    }
     line = '';
   };
   let last = 0;
@@ -183,10 +267,18 @@ export function flattenHtml(html: string, maxChars = Infinity): string {
       return;
     }
     if (name === 'td' || name === 'th') {
-      if (!closing) { if (cellOpen || (inRow && line)) line += '\t'; cellOpen = true; }
+      if (!closing) {
+        if (cellOpen || (inRow && line)) line += '\t';
+        cellOpen = true;
+      }
       return;
     }
-    if (name === 'tr') { endLine(); inRow = !closing; cellOpen = false; return; }
+    if (name === 'tr') {
+      endLine();
+      inRow = !closing;
+      cellOpen = false;
+      return;
+    }
     if (BLOCK.has(name) && !inRow) endLine();
   });
   if (total <= maxChars) {
@@ -206,17 +298,23 @@ export function guardedHtmlToBody(html: string, url?: string, limits: HtmlLimits
   // flat anyway, and copying it three times over would only cost memory.
   if (page.length > limits.maxDomChars && page.length <= 4 * limits.maxDomChars) {
     page = slimHtml(page);
-    warnings.push(`page_slimmed: ${html.length} characters of HTML; scripts, styles, comments and unread attributes removed before reading (${page.length} left)`);
+    warnings.push(
+      `page_slimmed: ${html.length} characters of HTML; scripts, styles, comments and unread attributes removed before reading (${page.length} left)`,
+    );
   }
   let result: HtmlBody;
   if (page.length > limits.maxDomChars) {
-    warnings.push(`too_large: ${page.length} characters of HTML is over the ${limits.maxDomChars} the page reader builds a tree for; read as flat text (page metadata and attachments not read)`);
+    warnings.push(
+      `too_large: ${page.length} characters of HTML is over the ${limits.maxDomChars} the page reader builds a tree for; read as flat text (page metadata and attachments not read)`,
+    );
     result = { body: flattenHtml(page, limits.maxBodyChars), pageMeta: {}, attachments: [] };
   } else {
     const depth = htmlDepth(page);
     if (depth > limits.maxDepth) {
       const capped = capHtmlDepth(page, limits.maxDepth);
-      warnings.push(`too_deep: elements nested ${depth} deep; ${capped.dropped} tags below depth ${limits.maxDepth} were flattened (their text kept)`);
+      warnings.push(
+        `too_deep: elements nested ${depth} deep; ${capped.dropped} tags below depth ${limits.maxDepth} were flattened (their text kept)`,
+      );
       page = capped.html;
     }
     try {

@@ -6,21 +6,84 @@ export type Attachment = { url: string; text: string };
 export type HtmlBody = { body: string; pageMeta: PageMeta; attachments: Attachment[] };
 
 const BLOCK = new Set([
-  'p', 'div', 'section', 'article', 'main', 'aside', 'header', 'footer', 'nav', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'address', 'center', 'form', 'fieldset', 'figure',
-  'figcaption', 'hr', 'caption', 'body', 'html', 'ucapcontent',
+  'p',
+  'div',
+  'section',
+  'article',
+  'main',
+  'aside',
+  'header',
+  'footer',
+  'nav',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'address',
+  'center',
+  'form',
+  'fieldset',
+  'figure',
+  'figcaption',
+  'hr',
+  'caption',
+  'body',
+  'html',
+  'ucapcontent',
 ]);
-const DROP = new Set(['script', 'style', 'noscript', 'iframe', 'object', 'embed', 'svg', 'canvas', 'template', 'head', 'title', 'meta', 'link', 'input', 'select', 'button', 'textarea', 'map', 'area']);
+const DROP = new Set([
+  'script',
+  'style',
+  'noscript',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'canvas',
+  'template',
+  'head',
+  'title',
+  'meta',
+  'link',
+  'input',
+  'select',
+  'button',
+  'textarea',
+  'map',
+  'area',
+]);
 
 // Containers CMS families put the article body in (docs/site-families.md §2); checked in order.
 const CONTENT_SELECTORS = [
-  'ucapcontent', '#zoom', '#zoomcon', '.TRS_Editor', '.TRS_UEDITOR', '.wzzw-article', '.news_cont_d_wrap',
-  '.article-content', '#UCAP-CONTENT', '.bt-article', '#content', '.content', 'article',
+  'ucapcontent',
+  '#zoom',
+  '#zoomcon',
+  '.TRS_Editor',
+  '.TRS_UEDITOR',
+  '.wzzw-article',
+  '.news_cont_d_wrap',
+  '.article-content',
+  '#UCAP-CONTENT',
+  '.bt-article',
+  '#content',
+  '.content',
+  'article',
 ];
 // Page furniture recognised by class or id; never the report body.
-const CHROME_ATTR = /(^|[\s_-])(nav|menu|footer|foot|header|head-?top|banner|share|crumb|breadcrumb|position|location|toolbar|sidebar|copyright|links?|search|login)([\s_-]|$)/i;
+const CHROME_ATTR =
+  /(^|[\s_-])(nav|menu|footer|foot|header|head-?top|banner|share|crumb|breadcrumb|position|location|toolbar|sidebar|copyright|links?|search|login)([\s_-]|$)/i;
 const CHROME_LINE =
-  /网站标识码|ICP备|ICP证|公网安备|公安备案|京公网|主办单位|主\s*办\s*[:：]|承\s*办\s*[:：]|版权所有|Copyright|©|字号\s*[:：]?\s*[〖\[【(]?\s*大|打印本页|打印\s*\|?\s*关闭|关闭窗口|扫一扫|分享到|当前位置|您现在的位置|您所在的位置|网站地图|联系我们|无障碍|适老化|繁體版|^\s*(首页|上一篇|下一篇|返回顶部)\s*$/i;
+  /网站标识码|ICP备|ICP证|公网安备|公安备案|京公网|主办单位|主\s*办\s*[:：]|承\s*办\s*[:：]|版权所有|Copyright|©|字号\s*[:：]?\s*[〖[【(]?\s*大|打印本页|打印\s*\|?\s*关闭|关闭窗口|扫一扫|分享到|当前位置|您现在的位置|您所在的位置|网站地图|联系我们|无障碍|适老化|繁體版|^\s*(首页|上一篇|下一篇|返回顶部)\s*$/i;
 
 const HAN = /\p{Script=Han}/u;
 
@@ -268,7 +331,8 @@ export function htmlToBody(html: string, url?: string): HtmlBody {
     if (h) meta.title = squeeze(h);
   }
   // Chrome lines are short and not sentences; a report sentence that says 请联系我们 stays.
-  const isChromeLine = (l: string) => CHROME_LINE.test(l) && !l.includes('\t') && l.length <= 120 && (!/。/.test(l) || /网站标识码|ICP备|公网安备|公安备案/.test(l));
+  const isChromeLine = (l: string) =>
+    CHROME_LINE.test(l) && !l.includes('\t') && l.length <= 120 && (!/。/.test(l) || /网站标识码|ICP备|公网安备|公安备案/.test(l));
   const body = lines.filter((l) => !isChromeLine(l)).join('\n');
   return { body, pageMeta: meta, attachments };
 }

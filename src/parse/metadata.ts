@@ -23,7 +23,11 @@ function toYear(s: string): number | null {
 
 const compact = (s: string) => s.replace(/\s+/g, '');
 /** Markdown heading marks and list bullets from converted documents. */
-const unmark = (s: string) => s.replace(/^\s*(?:#{1,6}|[*>-])\s*/, '').replace(/\*\*/g, '').trim();
+const unmark = (s: string) =>
+  s
+    .replace(/^\s*(?:#{1,6}|[*>-])\s*/, '')
+    .replace(/\*\*/g, '')
+    .trim();
 
 // A line that names the report: ends in 年度报告/年报/工作报告 (optionally "(全文)"), mentions 公开.
 const TITLE_END = /(?:年度报告|年报|工作报告)(?:\((?:全文|摘要)\))?$/;
@@ -45,7 +49,7 @@ export function findTitle(lines: string[]): string | null {
     const line = compact(ls[i]);
     if (!line || line.includes('\t') || /^[一二三四五六七八九十]+、/.test(line)) continue;
     let title: string | null = null;
-    let first = i;
+    const first = i;
     if (isTitleText(line)) title = line;
     else if (/公开/.test(line) && line.length <= 50 && !/[。，,;；:：]/.test(line)) {
       // Wrapped heading: "2024年上海市科委政府信息公开工作" + "年度报告".
@@ -71,7 +75,9 @@ type YearPick = { year: number | null; warnings: string[] };
 /** 统计期限自2020年1月1日至2020年12月31日 / 从2019年1月1日到12月31日止 → [start, end]. */
 function periodYears(text: string): [number, number] | null {
   const m = compact(text).match(
-    new RegExp(`统计(?:期限|时限|周期|时间|区间)[^。]{0,12}?${YEAR}年\\d{1,2}月\\d{1,2}日?(?:起)?(?:至|到|-|—|~)(?:${YEAR}年)?\\d{1,2}月\\d{1,2}日`),
+    new RegExp(
+      `统计(?:期限|时限|周期|时间|区间)[^。]{0,12}?${YEAR}年\\d{1,2}月\\d{1,2}日?(?:起)?(?:至|到|-|—|~)(?:${YEAR}年)?\\d{1,2}月\\d{1,2}日`,
+    ),
   );
   if (!m) return null;
   const a = toYear(m[1]);
@@ -86,7 +92,9 @@ function yearInTitle(title: string | null): number | null {
 
 /** The first YYYY年(度) followed closely by the report's name (seed 004: 2018年度…年度报告全文包括). */
 function yearNamingReport(text: string): number | null {
-  const m = compact(text).match(new RegExp(`${YEAR}年度?[^。，,；;]{0,30}?(?:信息公开|政务公开)[^。，,；;]{0,12}?(?:年度报告|年报|工作报告)`));
+  const m = compact(text).match(
+    new RegExp(`${YEAR}年度?[^。，,；;]{0,30}?(?:信息公开|政务公开)[^。，,；;]{0,12}?(?:年度报告|年报|工作报告)`),
+  );
   return m ? toYear(m[1]) : null;
 }
 
@@ -99,7 +107,8 @@ export function findYear(title: string | null, body: string, publishedAt: string
   }
   const periodYear = period ? Math.max(...period) : null;
   if (fromTitle) {
-    if (periodYear && periodYear !== fromTitle) warnings.push(`year_conflict: title says ${fromTitle}, statistics period says ${periodYear}; kept ${fromTitle}`);
+    if (periodYear && periodYear !== fromTitle)
+      warnings.push(`year_conflict: title says ${fromTitle}, statistics period says ${periodYear}; kept ${fromTitle}`);
     return { year: fromTitle, warnings };
   }
   if (periodYear) return { year: periodYear, warnings };
@@ -171,12 +180,7 @@ export function findIssuer(lines: string[], title: string | null, pageMeta: Page
 }
 
 /** Region of the report, from the most specific evidence first: title, signature, opening text, page. */
-export function findRegion(
-  title: string | null,
-  issuer: string | null,
-  body: string,
-  pageMeta: PageMeta,
-): RegionMatch {
+export function findRegion(title: string | null, issuer: string | null, body: string, pageMeta: PageMeta): RegionMatch {
   const head = body.slice(0, 1500);
   const opts = { context: head, siteIdCode: pageMeta.siteIdCode };
   const sources = [title, pageMeta.title, issuer, head, pageMeta.publisher].filter((s): s is string => !!s);
@@ -201,7 +205,12 @@ export function findRegion(
   // 网站标识码 = registering area's code + serial: weak (a county bureau may sit on a city platform), so last.
   const site = pageMeta.siteIdCode?.match(/^(\d{6})\d{4}$/)?.[1];
   const place = site ? placeByCode(site) : undefined;
-  if (place) return { name: place.name, code: place.code, warnings: [`region_from_site_code: region taken from the site identifier ${pageMeta.siteIdCode}`] };
+  if (place)
+    return {
+      name: place.name,
+      code: place.code,
+      warnings: [`region_from_site_code: region taken from the site identifier ${pageMeta.siteIdCode}`],
+    };
   return { name: null, code: null, warnings: [] };
 }
 

@@ -57,7 +57,10 @@ function changedChars(before: string, after: string): number {
  */
 export function normaliseText(text: string): { text: string; warnings: string[] } {
   const warnings: string[] = [];
-  let t = text.replace(/\r\n?/g, '\n').replace(/\u00a0/g, ' ').normalize('NFKC');
+  let t = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u00a0/g, ' ')
+    .normalize('NFKC');
   t = t.replace(/[\u200b-\u200d\ufeff]/g, '');
   t = stripPinyinDebris(t);
   const simplified = toSimplified(t);

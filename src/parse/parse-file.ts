@@ -1,7 +1,7 @@
 import type { ParseResult } from '../schema/parse-result.ts';
 import { decodeBytes } from './decode.ts';
 import { guardedHtmlToBody } from './html-guard.ts';
-import { htmlToBody, type Attachment } from './html-to-body.ts';
+import type { Attachment } from './html-to-body.ts';
 import type { PageMeta } from './page-meta.ts';
 import { parseReport } from './parse-report.ts';
 
@@ -30,7 +30,10 @@ export function sniffInput(bytes: Uint8Array, info: DocumentInfo): InputKind {
   if (BINARY_MAGIC.some((sig) => sig.every((b, i) => head[i] === b))) return 'document';
   if (Buffer.from(head).toString('latin1').includes('%PDF-')) return 'document';
   const name = info.filename ?? (info.url ? new URL(info.url, 'http://x/').pathname : '');
-  const text = Buffer.from(head).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart();
+  const text = Buffer.from(head)
+    .toString('latin1')
+    .replace(/^\xef\xbb\xbf/, '')
+    .trimStart();
   const looksHtml = /^<(?:!doctype|!--|\?xml|html|head|body|meta|title|link|script|style|div|p|table|span|h\d)[\s>/]/i.test(text);
   // Word's "save as web page" files keep their .doc name: markup wins over the extension.
   if (looksHtml && !TEXT_EXT.test(name)) return 'html';
@@ -43,8 +46,16 @@ export function sniffInput(bytes: Uint8Array, info: DocumentInfo): InputKind {
   return looksHtml ? 'html' : 'text';
 }
 
-type Extractor = (bytes: Uint8Array, info: { filename?: string; contentType?: string | null }) => Promise<{
-  kind: string; body: string; html?: string; pages?: number; ocr: boolean; warnings: string[];
+type Extractor = (
+  bytes: Uint8Array,
+  info: { filename?: string; contentType?: string | null },
+) => Promise<{
+  kind: string;
+  body: string;
+  html?: string;
+  pages?: number;
+  ocr: boolean;
+  warnings: string[];
 }>;
 
 // Loaded on demand: the document stack (pdf.js, OCR) is heavy and html/text parsing must not need it.
@@ -54,7 +65,15 @@ async function loadExtractor(): Promise<Extractor> {
   return mod.extractDocument;
 }
 
-type PageBody = { body: string; pageMeta: PageMeta; attachments: Attachment[]; kind: string; ocr: boolean; pages?: number; warnings: string[] };
+type PageBody = {
+  body: string;
+  pageMeta: PageMeta;
+  attachments: Attachment[];
+  kind: string;
+  ocr: boolean;
+  pages?: number;
+  warnings: string[];
+};
 
 /** One fetched response → body text and what the page says about it (no parsing yet). */
 async function bodyOf(bytes: Uint8Array, info: DocumentInfo): Promise<PageBody> {
@@ -62,7 +81,14 @@ async function bodyOf(bytes: Uint8Array, info: DocumentInfo): Promise<PageBody> 
   if (kind === 'html') {
     const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
     const h = guardedHtmlToBody(text, info.url);
-    return { body: h.body, pageMeta: h.pageMeta, attachments: h.attachments, kind: 'html', ocr: false, warnings: [...warnings, ...h.warnings] };
+    return {
+      body: h.body,
+      pageMeta: h.pageMeta,
+      attachments: h.attachments,
+      kind: 'html',
+      ocr: false,
+      warnings: [...warnings, ...h.warnings],
+    };
   }
   if (kind === 'text') {
     const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
@@ -75,20 +101,29 @@ async function bodyOf(bytes: Uint8Array, info: DocumentInfo): Promise<PageBody> 
 }
 
 // A pager line of a split article (`上一页 1 2 3 下一页`, `第2页 共3页`): page furniture, not report text.
-const PAGER_LINE = /^(?=.*(?:上一?页|下一?页|首页|尾页|末页|第\s*\d+\s*页|共\s*\d+\s*页))(?:\s*(?:首页|尾页|上一页|下一页|末页|上页|下页|第\s*\d+\s*页|共\s*\d+\s*页|\[?\d{1,3}\]?|[<>«»]+)\s*)+$/;
+const PAGER_LINE =
+  /^(?=.*(?:上一?页|下一?页|首页|尾页|末页|第\s*\d+\s*页|共\s*\d+\s*页))(?:\s*(?:首页|尾页|上一页|下一页|末页|上页|下页|第\s*\d+\s*页|共\s*\d+\s*页|\[?\d{1,3}\]?|[<>«»]+)\s*)+$/;
 
 /**
  * Several pages of ONE report (an article split over `…_2.html`, `?page=2`; see continuation.ts) → one
  * ParseResult: bodies joined in the given order (tables continue across the cut), pager lines dropped, the
  * heading and info lines that later pages repeat from the first page dropped, metadata from the first page.
  */
-export async function parseDocumentPages(pages: Array<{ bytes: Uint8Array; url?: string; contentType?: string | null; filename?: string }>): Promise<ParseResult> {
+export async function parseDocumentPages(
+  pages: Array<{ bytes: Uint8Array; url?: string; contentType?: string | null; filename?: string }>,
+): Promise<ParseResult> {
   if (!pages.length) throw new Error('parseDocumentPages: no pages given');
   if (pages.length === 1) return parseDocument(pages[0].bytes, pages[0]);
   const bodies: PageBody[] = [];
   for (const p of pages) bodies.push(await bodyOf(p.bytes, p));
   const first = bodies[0];
-  const firstLines = new Set(first.body.split('\n').slice(0, 12).map((l) => l.replace(/\s+/g, '')).filter(Boolean));
+  const firstLines = new Set(
+    first.body
+      .split('\n')
+      .slice(0, 12)
+      .map((l) => l.replace(/\s+/g, ''))
+      .filter(Boolean),
+  );
   const joined: string[] = [];
   bodies.forEach((b, k) => {
     let lines = b.body.split('\n').filter((l) => !PAGER_LINE.test(l.trim()) || l.trim() === '');
@@ -101,7 +136,13 @@ export async function parseDocumentPages(pages: Array<{ bytes: Uint8Array; url?:
     joined.push(...lines);
   });
   const seen = new Set<string>();
-  const attachments = bodies.flatMap((b) => b.attachments).filter((a) => (seen.has(a.url) ? false : (seen.add(a.url), true)));
+  const attachments = bodies
+    .flatMap((b) => b.attachments)
+    .filter((a) => {
+      if (seen.has(a.url)) return false;
+      seen.add(a.url);
+      return true;
+    });
   return parseReport({
     body: joined.join('\n'),
     pageMeta: first.pageMeta,
@@ -109,7 +150,10 @@ export async function parseDocumentPages(pages: Array<{ bytes: Uint8Array; url?:
     ocr: bodies.some((b) => b.ocr),
     pages: bodies.reduce((n, b) => n + (b.pages ?? 1), 0),
     attachments,
-    warnings: [`pages_joined: the report was read from ${pages.length} pages${pages[0].url ? ` (${pages.map((p) => p.url).join(', ')})` : ''}`, ...bodies.flatMap((b) => b.warnings)],
+    warnings: [
+      `pages_joined: the report was read from ${pages.length} pages${pages[0].url ? ` (${pages.map((p) => p.url).join(', ')})` : ''}`,
+      ...bodies.flatMap((b) => b.warnings),
+    ],
   });
 }
 
@@ -119,7 +163,13 @@ export async function parseDocument(bytes: Uint8Array, info: DocumentInfo = {}):
   if (kind === 'html') {
     const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
     const h = guardedHtmlToBody(text, info.url);
-    return parseReport({ body: h.body, pageMeta: h.pageMeta, kind: 'html', attachments: h.attachments, warnings: [...warnings, ...h.warnings] });
+    return parseReport({
+      body: h.body,
+      pageMeta: h.pageMeta,
+      kind: 'html',
+      attachments: h.attachments,
+      warnings: [...warnings, ...h.warnings],
+    });
   }
   if (kind === 'text') {
     const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });

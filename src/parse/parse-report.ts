@@ -51,15 +51,23 @@ function tableWarnings(t: TablesResult, format: string, figures: Record<string, 
   const out: string[] = [];
   const said = (re: RegExp) => warnings.some((w) => re.test(w)) || t.warnings.some((w) => re.test(w));
   if (t.blanks.length && !said(/blank/i)) {
-    out.push(`blank_cells: ${t.blanks.length} blank cell(s) left absent: ${t.blanks.slice(0, 12).join(', ')}${t.blanks.length > 12 ? ' …' : ''}`);
+    out.push(
+      `blank_cells: ${t.blanks.length} blank cell(s) left absent: ${t.blanks.slice(0, 12).join(', ')}${t.blanks.length > 12 ? ' …' : ''}`,
+    );
   }
   if (format === '2019' || format === '2021') {
     const missing = (Object.keys(TABLE_NAMES) as (keyof typeof TABLE_NAMES)[]).filter((k) => !t.found[k]);
     if (missing.length && !said(/tables?_missing|truncat/i)) {
-      out.push(`tables_missing: table ${missing.map((k) => TABLE_NAMES[k]).join(', ')} not found; the input may be truncated or the tables are images`);
+      out.push(
+        `tables_missing: table ${missing.map((k) => TABLE_NAMES[k]).join(', ')} not found; the input may be truncated or the tables are images`,
+      );
     }
   }
-  if (format === '2021' && Object.keys(figures).some((k) => k.startsWith('applications.other.')) && !said(/（六）|\(六\)|single|other_row/i)) {
+  if (
+    format === '2021' &&
+    Object.keys(figures).some((k) => k.startsWith('applications.other.')) &&
+    !said(/（六）|\(六\)|single|other_row/i)
+  ) {
     out.push('old_other_row: 2021-format tables with a single 2019-style (六)其他处理 row; read as applications.other, not split');
   }
   return out;
@@ -79,15 +87,25 @@ function pointsToAttachment(
   tableFigureCount: number,
 ): { isReport: boolean; reason: string } | null {
   // Forms and guides (申请表, 指南) hang off many report pages; they are not the report.
-  const docs = (attachments ?? []).filter((a) => (DOCUMENT_LINK.test(a.url) || DOCUMENT_LINK.test(a.text)) && !/申请表|登记表|表格|指南|目录|解读/.test(a.text));
+  const docs = (attachments ?? []).filter(
+    (a) => (DOCUMENT_LINK.test(a.url) || DOCUMENT_LINK.test(a.text)) && !/申请表|登记表|表格|指南|目录|解读/.test(a.text),
+  );
   if (!docs.length || tableFigureCount > 0) return null;
   const text = body
     .split('\n')
-    .filter((l) => l.replace(/\s+/g, '') !== (title ?? '') && !/(?:发布|生成|公开|成文)(?:日期|时间)|索引号|发布机构|来源|附件[:：]?$/.test(l))
+    .filter(
+      (l) => l.replace(/\s+/g, '') !== (title ?? '') && !/(?:发布|生成|公开|成文)(?:日期|时间)|索引号|发布机构|来源|附件[:：]?$/.test(l),
+    )
     .join('');
   const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
   if (han >= 300) return null;
-  return { isReport: false, reason: `the page only links its report: ${docs.map((a) => a.url).slice(0, 3).join(', ')}` };
+  return {
+    isReport: false,
+    reason: `the page only links its report: ${docs
+      .map((a) => a.url)
+      .slice(0, 3)
+      .join(', ')}`,
+  };
 }
 
 /** Body text → ParseResult: normalise, sections, tables, prose figures, metadata, format, checks. Pure and sync. */
@@ -101,7 +119,10 @@ export function parseReport(input: ParseInput): ParseResult {
   const norm = normaliseText(input.body);
   warnings.push(...norm.warnings);
   const relined = relineCollapsed(norm.text);
-  if (relined.relined) warnings.push('text_relined: the text came without its line breaks (a text archive); lines restored from headings, numbering and table labels');
+  if (relined.relined)
+    warnings.push(
+      'text_relined: the text came without its line breaks (a text archive); lines restored from headings, numbering and table labels',
+    );
   const body = relined.text;
   const lines = body.split('\n');
 

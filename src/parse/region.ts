@@ -12,7 +12,9 @@ export type Place = { code: string; name: string; level: Level; cityCode: string
 export type RegionMatch = { name: string | null; code: string | null; warnings: string[]; level?: Level };
 
 const ETHNIC =
-  '蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各'.split(' ');
+  '蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各'.split(
+    ' ',
+  );
 const ETHNIC_TAIL = new RegExp(`(?:${ETHNIC.sort((a, b) => b.length - a.length).join('|')})族?$`);
 
 /** 民和回族土族自治县 → 民和; 淮安市 → 淮安; 内蒙古自治区 → 内蒙古. */
@@ -36,7 +38,11 @@ function stemOf(name: string): { stem: string; suffix: string } {
 const PLACES: Place[] = [
   ...PROVINCES.map((p) => ({ code: `${p.code}0000`, name: p.name, level: 'province' as const, cityCode: null, provinceCode: p.code })),
   ...CITIES.filter((c) => !/市辖区|直辖|^县$/.test(c.name)).map((c) => ({
-    code: `${c.code}00`, name: c.name, level: 'city' as const, cityCode: c.code, provinceCode: c.provinceCode!,
+    code: `${c.code}00`,
+    name: c.name,
+    level: 'city' as const,
+    cityCode: c.code,
+    provinceCode: c.provinceCode!,
   })),
   ...AREAS.map((a) => ({ code: a.code, name: a.name, level: 'county' as const, cityCode: a.cityCode!, provinceCode: a.provinceCode! })),
 ];
@@ -58,13 +64,53 @@ for (const p of PLACES) {
   if (p.level === 'province' && stem.length >= 2) addForm(stem, p); // 上海, 江苏: context only (see below)
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const FORM_RE = new RegExp([...FORMS.keys()].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const FORM_RE = new RegExp(
+  [...FORMS.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|'),
+  'g',
+);
 
 // Pairs of characters OCR confuses (visually near-identical); used only when no real name matches.
-const OCR_CONFUSIONS = ['沐沭', '日自', '末未', '己已巳', '人入', '于予子', '土士', '王玉', '大太犬', '汩汨', '戊戍戌', '侯候', '干千', '刀力', '天夭', '厂广', '壁璧', '崇祟', '延廷', '徽微', '阴阳', '栅珊', '淮准', '盱盯', '睢雎', '亳毫', '泸沪', '兖衮'];
+const OCR_CONFUSIONS = [
+  '沐沭',
+  '日自',
+  '末未',
+  '己已巳',
+  '人入',
+  '于予子',
+  '土士',
+  '王玉',
+  '大太犬',
+  '汩汨',
+  '戊戍戌',
+  '侯候',
+  '干千',
+  '刀力',
+  '天夭',
+  '厂广',
+  '壁璧',
+  '崇祟',
+  '延廷',
+  '徽微',
+  '阴阳',
+  '栅珊',
+  '淮准',
+  '盱盯',
+  '睢雎',
+  '亳毫',
+  '泸沪',
+  '兖衮',
+];
 const CONFUSABLE = new Map<string, string[]>();
-for (const group of OCR_CONFUSIONS) for (const ch of group) CONFUSABLE.set(ch, [...group].filter((c) => c !== ch));
+for (const group of OCR_CONFUSIONS)
+  for (const ch of group)
+    CONFUSABLE.set(
+      ch,
+      [...group].filter((c) => c !== ch),
+    );
 
 type Mention = { form: string; start: number; end: number; places: Place[] };
 
@@ -121,13 +167,19 @@ export function regionInText(text: string, opts: { context?: string; siteIdCode?
   const isBare = (m: Mention) => m.places.every((p) => p.level === 'province' && p.name !== m.form);
   const chain = chains.find((ch) => ch.some((m) => !isBare(m)))?.filter((m) => !isBare(m));
   if (!chain) return null;
-  const best = chain
-    .map((m) => ({ m, top: Math.max(...m.places.map((p) => LEVEL_RANK[p.level])) }))
-    .sort((a, b) => b.top - a.top)[0].m;
+  const best = chain.map((m) => ({ m, top: Math.max(...m.places.map((p) => LEVEL_RANK[p.level])) })).sort((a, b) => b.top - a.top)[0].m;
   const topLevel = Math.max(...best.places.map((p) => LEVEL_RANK[p.level]));
-  const pick = disambiguate(best.places.filter((p) => LEVEL_RANK[p.level] === topLevel), contextPlaces, opts.siteIdCode);
+  const pick = disambiguate(
+    best.places.filter((p) => LEVEL_RANK[p.level] === topLevel),
+    contextPlaces,
+    opts.siteIdCode,
+  );
   if (pick === 'ambiguous') {
-    return { name: best.form, code: null, warnings: [`region_ambiguous: ${best.form} names several places (${best.places.map((p) => p.code).join(', ')})`] };
+    return {
+      name: best.form,
+      code: null,
+      warnings: [`region_ambiguous: ${best.form} names several places (${best.places.map((p) => p.code).join(', ')})`],
+    };
   }
   return { name: pick.name, code: pick.code, warnings: [], level: pick.level };
 }
@@ -238,7 +290,8 @@ const ZONES: Array<{ name: string; counties: string[]; parent?: string }> = [
   { name: '西海岸新区', counties: ['370211'] }, // 青岛黄岛区
 ];
 
-const ZONE_SUFFIX = '综合实验区|综合试验区|实验区|试验区|深度合作区|合作区|新区|高新技术产业开发区|经济技术开发区|经济开发区|开发区|高新区|工业园区|产业园区|园区|示范区|管理区|度假区';
+const ZONE_SUFFIX =
+  '综合实验区|综合试验区|实验区|试验区|深度合作区|合作区|新区|高新技术产业开发区|经济技术开发区|经济开发区|开发区|高新区|工业园区|产业园区|园区|示范区|管理区|度假区';
 const ZONE_RE = new RegExp(`(\\p{Script=Han}{2,14}?)(${ZONE_SUFFIX})`, 'gu');
 
 function commonParent(codes: string[]): Place | undefined {
@@ -267,7 +320,9 @@ export function zoneRegionInText(text: string, opts: { context?: string; siteIdC
       const parent = known.parent ? BY_CODE.get(known.parent) : commonParent(known.counties);
       if (parent) {
         return {
-          name: parent.name, code: parent.code, level: parent.level,
+          name: parent.name,
+          code: parent.code,
+          level: parent.level,
           warnings: [`region_zone_parent: ${known.name} is no single county; region given as ${parent.name} (${parent.code})`],
         };
       }
@@ -287,20 +342,34 @@ export function zoneRegionInText(text: string, opts: { context?: string; siteIdC
       if (pool.length) {
         const pick = disambiguate(pool, ctx, opts.siteIdCode);
         if (pick !== 'ambiguous') {
-          return { name: pick.name, code: pick.code, level: pick.level, warnings: [`region_zone: ${zoneName} is named after ${pick.name} (${pick.code}); region given as that county`] };
+          return {
+            name: pick.name,
+            code: pick.code,
+            level: pick.level,
+            warnings: [`region_zone: ${zoneName} is named after ${pick.name} (${pick.code}); region given as that county`],
+          };
         }
       }
       // The stem may name a city (苏州工业园区): the zone lies in it.
-      const cities = PLACES.filter((p) => p.level === 'city' && stemOf(p.name).stem === stem && (!parents.length || parents.some((q) => isParent(q, p))));
+      const cities = PLACES.filter(
+        (p) => p.level === 'city' && stemOf(p.name).stem === stem && (!parents.length || parents.some((q) => isParent(q, p))),
+      );
       if (cities.length === 1) {
         const c = cities[0];
-        return { name: c.name, code: c.code, level: c.level, warnings: [`region_zone_parent: ${zoneName} lies in ${c.name} (${c.code}); region given as the city`] };
+        return {
+          name: c.name,
+          code: c.code,
+          level: c.level,
+          warnings: [`region_zone_parent: ${zoneName} lies in ${c.name} (${c.code}); region given as the city`],
+        };
       }
     }
     const best = [...parents].sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level])[0];
     if (best) {
       return {
-        name: best.name, code: best.code, level: best.level,
+        name: best.name,
+        code: best.code,
+        level: best.level,
         warnings: [`region_zone_parent: ${zoneName} has no GB/T 2260 code of its own; region given as ${best.name} (${best.code})`],
       };
     }

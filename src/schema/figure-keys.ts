@@ -6,20 +6,44 @@ export type ApplicantColumn = (typeof APPLICANT_COLUMNS)[number];
 
 /** Rows of table 三 shared by both formats, in template order (（六） differs, see below). */
 const APPLICATION_ROWS_HEAD = [
-  'new', 'carried_over', 'granted', 'partial',
-  'denied_secret', 'denied_law', 'denied_safety', 'denied_third_party',
-  'denied_internal', 'denied_process', 'denied_enforcement', 'denied_query',
-  'unable_not_held', 'unable_create', 'unable_unclear',
-  'rejected_petition', 'rejected_repeat', 'rejected_publication', 'rejected_excessive', 'rejected_confirm',
+  'new',
+  'carried_over',
+  'granted',
+  'partial',
+  'denied_secret',
+  'denied_law',
+  'denied_safety',
+  'denied_third_party',
+  'denied_internal',
+  'denied_process',
+  'denied_enforcement',
+  'denied_query',
+  'unable_not_held',
+  'unable_create',
+  'unable_unclear',
+  'rejected_petition',
+  'rejected_repeat',
+  'rejected_publication',
+  'rejected_excessive',
+  'rejected_confirm',
 ] as const;
 const APPLICATION_ROWS_TAIL = ['total', 'carried_forward'] as const;
 
 export const APPLICATION_ROWS_2019 = [...APPLICATION_ROWS_HEAD, 'other', ...APPLICATION_ROWS_TAIL] as const;
 export const APPLICATION_ROWS_2021 = [
-  ...APPLICATION_ROWS_HEAD, 'other_no_correction', 'other_unpaid', 'other_other', ...APPLICATION_ROWS_TAIL,
+  ...APPLICATION_ROWS_HEAD,
+  'other_no_correction',
+  'other_unpaid',
+  'other_other',
+  ...APPLICATION_ROWS_TAIL,
 ] as const;
 export const APPLICATION_ROWS = [
-  ...APPLICATION_ROWS_HEAD, 'other', 'other_no_correction', 'other_unpaid', 'other_other', ...APPLICATION_ROWS_TAIL,
+  ...APPLICATION_ROWS_HEAD,
+  'other',
+  'other_no_correction',
+  'other_unpaid',
+  'other_other',
+  ...APPLICATION_ROWS_TAIL,
 ] as const;
 export type ApplicationRow = (typeof APPLICATION_ROWS)[number];
 
@@ -49,7 +73,11 @@ export const ACTIVE_2021: ReadonlyArray<readonly [string, readonly string[]]> = 
 ];
 
 export const SUMMARY_KEYS = [
-  'summary.active_items', 'summary.applications', 'summary.review_cases', 'summary.litigation_cases', 'summary.fees_yuan',
+  'summary.active_items',
+  'summary.applications',
+  'summary.review_cases',
+  'summary.litigation_cases',
+  'summary.fees_yuan',
 ] as const;
 
 const expand = (rows: ReadonlyArray<readonly [string, readonly string[]]>) =>
@@ -57,15 +85,12 @@ const expand = (rows: ReadonlyArray<readonly [string, readonly string[]]>) =>
 
 export const ACTIVE_KEYS_2019 = expand(ACTIVE_2019);
 export const ACTIVE_KEYS_2021 = expand(ACTIVE_2021);
-export const applicationKeys = (rows: readonly string[]) =>
-  rows.flatMap((r) => APPLICANT_COLUMNS.map((c) => `applications.${r}.${c}`));
+export const applicationKeys = (rows: readonly string[]) => rows.flatMap((r) => APPLICANT_COLUMNS.map((c) => `applications.${r}.${c}`));
 export const REVIEW_KEYS = REVIEW_GROUPS.flatMap((g) => REVIEW_SUFFIXES.map((s) => `${g}.${s}`));
 
 /** Every canonical key, each once. */
 export const FIGURE_KEYS: readonly string[] = [
-  ...new Set([
-    ...ACTIVE_KEYS_2019, ...ACTIVE_KEYS_2021, ...applicationKeys(APPLICATION_ROWS), ...REVIEW_KEYS, ...SUMMARY_KEYS,
-  ]),
+  ...new Set([...ACTIVE_KEYS_2019, ...ACTIVE_KEYS_2021, ...applicationKeys(APPLICATION_ROWS), ...REVIEW_KEYS, ...SUMMARY_KEYS]),
 ];
 const FIGURE_KEY_SET = new Set(FIGURE_KEYS);
 export const isFigureKey = (k: string): boolean => FIGURE_KEY_SET.has(k);

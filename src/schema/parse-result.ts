@@ -14,7 +14,10 @@ export type Check = z.infer<typeof CheckSchema>;
 
 export const RegionSchema = z.object({
   name: z.string().nullable(),
-  code: z.string().regex(/^\d{6}$/).nullable(),
+  code: z
+    .string()
+    .regex(/^\d{6}$/)
+    .nullable(),
 });
 export type Region = z.infer<typeof RegionSchema>;
 
@@ -31,7 +34,10 @@ export const ParseResultSchema = z.object({
   year: z.number().int().nullable(),
   region: RegionSchema,
   issuer: z.string().nullable(),
-  publishedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  publishedAt: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
   format: ReportFormatSchema,
   figures: z.record(z.string(), z.number()),
   checks: z.array(CheckSchema),

@@ -26,7 +26,11 @@ export const CrawlDefaultsSchema = z
     userAgent: z
       .string()
       .default('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 nianbao/0.1'),
-    maxDocumentBytes: z.number().int().positive().default(50 * 1024 * 1024),
+    maxDocumentBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(50 * 1024 * 1024),
   })
   .strict();
 export type CrawlDefaults = z.infer<typeof CrawlDefaultsSchema>;

@@ -67,10 +67,7 @@ const NB_LAYOUTS: Record<string, NbLayout> = { miyun: 'years', maqin: 'years', j
 
 /** Every site, route and manifest entry for a seed, without a server (pure and deterministic). */
 export function buildSimWorld(seed = 1, include: SimInclude = 'classic'): SimWorld {
-  const sites = [
-    ...(include === 'families' ? [] : classicSites(seed)),
-    ...(include === 'classic' ? [] : familySites(seed)),
-  ];
+  const sites = [...(include === 'families' ? [] : classicSites(seed)), ...(include === 'classic' ? [] : familySites(seed))];
   const manifest: Manifest = {
     seed,
     sites: sites.map((s) => s.info),
@@ -83,7 +80,9 @@ export function buildSimWorld(seed = 1, include: SimInclude = 'classic'): SimWor
 /** The family sites draw their quirks from their own stream, so the classic sites do not change. */
 function familySites(seed: number): BuiltSite[] {
   const qr = createRng(seed).fork('family-quirks');
-  return FAMILY_COUNTIES.map((c) => buildSite(c, seed, { soft404: qr.chance(0.4), robotsPrivate: false, nbLayout: NB_LAYOUTS[c.id] ?? 'flat' }));
+  return FAMILY_COUNTIES.map((c) =>
+    buildSite(c, seed, { soft404: qr.chance(0.4), robotsPrivate: false, nbLayout: NB_LAYOUTS[c.id] ?? 'flat' }),
+  );
 }
 
 function classicSites(seed: number): BuiltSite[] {
@@ -93,14 +92,22 @@ function classicSites(seed: number): BuiltSite[] {
   if (soft.every(Boolean)) soft[0] = false;
   if (!soft.some(Boolean)) soft[qr.int(0, soft.length - 1)] = true;
   const robotsSite = qr.int(0, COUNTIES.length - 1);
-  return COUNTIES.map((c, i) => buildSite(c, seed, { soft404: soft[i]!, robotsPrivate: i === robotsSite, nbLayout: NB_LAYOUTS[c.id] ?? 'flat' }));
+  return COUNTIES.map((c, i) =>
+    buildSite(c, seed, { soft404: soft[i]!, robotsPrivate: i === robotsSite, nbLayout: NB_LAYOUTS[c.id] ?? 'flat' }),
+  );
 }
 
 export async function startSimWeb(opts: SimWebOptions = {}): Promise<SimWeb> {
   if (opts.sites !== undefined) return startNationalWeb(opts.sites, opts);
   const world = buildSimWorld(opts.seed ?? 1, opts.include ?? 'classic');
   if (opts.faults) world.manifest.faults = opts.faults;
-  const srv = await startServer({ port: opts.port ?? 0, sites: world.sites, manifest: world.manifest, faults: opts.faults, seed: world.seed });
+  const srv = await startServer({
+    port: opts.port ?? 0,
+    sites: world.sites,
+    manifest: world.manifest,
+    faults: opts.faults,
+    seed: world.seed,
+  });
   return {
     proxyUrl: `http://127.0.0.1:${srv.port}`,
     port: srv.port,
@@ -109,7 +116,10 @@ export async function startSimWeb(opts: SimWebOptions = {}): Promise<SimWeb> {
     stats: srv.stats,
     truth: (ids) => {
       const set = new Set(ids);
-      return { reports: world.manifest.reports.filter((r) => set.has(r.siteId)), decoys: world.manifest.decoys.filter((d) => set.has(d.siteId)) };
+      return {
+        reports: world.manifest.reports.filter((r) => set.has(r.siteId)),
+        decoys: world.manifest.decoys.filter((d) => set.has(d.siteId)),
+      };
     },
     close: srv.close,
   };
@@ -123,8 +133,12 @@ export function nationalManifest(world: NationalWorld, faults?: SimFaults): Mani
     seed: world.seed,
     ...(faults ? { faults } : {}),
     sites: world.infos,
-    get reports() { return all().reports; },
-    get decoys() { return all().decoys; },
+    get reports() {
+      return all().reports;
+    },
+    get decoys() {
+      return all().decoys;
+    },
   };
 }
 
@@ -132,14 +146,38 @@ async function startNationalWeb(n: number, opts: SimWebOptions): Promise<SimWeb>
   const world = new NationalWorld(opts.seed ?? 1, n, { cacheSites: opts.cacheSites });
   const manifest = nationalManifest(world, opts.faults);
   const srv = await startServer({
-    port: opts.port ?? 0, sites: [], manifest, faults: opts.faults, seed: world.seed,
+    port: opts.port ?? 0,
+    sites: [],
+    manifest,
+    faults: opts.faults,
+    seed: world.seed,
     resolve: (url) => world.resolve(url),
     // ?site=<id>[,<id>…] gives those sites' reports and decoys; without it, the site list only
     manifestJson: (url) => {
       const ids = url.searchParams.get('site')?.split(',').filter(Boolean);
-      return JSON.stringify(ids ? { seed: world.seed, sites: world.infos.filter((s) => ids.includes(s.id)), ...world.truth(ids) } : { seed: world.seed, sites: world.infos, reports: null, decoys: null, note: 'national world: add ?site=<id>[,<id>] for reports and decoys' }, null, 1);
+      return JSON.stringify(
+        ids
+          ? { seed: world.seed, sites: world.infos.filter((s) => ids.includes(s.id)), ...world.truth(ids) }
+          : {
+              seed: world.seed,
+              sites: world.infos,
+              reports: null,
+              decoys: null,
+              note: 'national world: add ?site=<id>[,<id>] for reports and decoys',
+            },
+        null,
+        1,
+      );
     },
-    extraStats: () => ({ world: { sites: world.infos.length, builds: world.builds, evictions: world.evictions, cachedSites: world.cachedSites, buildMs: Math.round(world.buildMs) } }),
+    extraStats: () => ({
+      world: {
+        sites: world.infos.length,
+        builds: world.builds,
+        evictions: world.evictions,
+        cachedSites: world.cachedSites,
+        buildMs: Math.round(world.buildMs),
+      },
+    }),
     attachmentCache: 256,
   });
   return {

@@ -17,7 +17,13 @@ const include = (arg('include') ?? 'classic') as SimInclude;
 if (!['classic', 'families', 'all'].includes(include)) throw new Error(`--include: classic, families or all, not ${include}`);
 const sitesArg = arg('sites');
 const nationalSites = sitesArg === undefined ? undefined : Number(sitesArg);
-const web = await startSimWeb({ seed, port, include, faults: faultsArg ? (JSON.parse(faultsArg) as SimFaults) : undefined, ...(nationalSites !== undefined ? { sites: nationalSites } : {}) });
+const web = await startSimWeb({
+  seed,
+  port,
+  include,
+  faults: faultsArg ? (JSON.parse(faultsArg) as SimFaults) : undefined,
+  ...(nationalSites !== undefined ? { sites: nationalSites } : {}),
+});
 
 // a national world's site list for `nianbao crawl --config` (hosts and ids depend on the seed)
 const configTo = arg('write-config-to');

@@ -105,7 +105,9 @@ function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export async function startServer(o: ServerOptions): Promise<{ server: http.Server; port: number; stats(): SimStats; close(): Promise<void> }> {
+export async function startServer(
+  o: ServerOptions,
+): Promise<{ server: http.Server; port: number; stats(): SimStats; close(): Promise<void> }> {
   const byHost = new Map<string, BuiltSite>();
   for (const s of o.sites) for (const h of s.hosts) byHost.set(h, s);
   const attachments = new AttachmentCache(o.attachmentCache);
@@ -135,8 +137,22 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     const cpu = process.cpuUsage();
     return {
       requests: totalRequests,
-      hosts: Object.fromEntries([...hostStats].map(([k, v]) => [k, { requests: v.requests, maxInFlight: v.maxInFlight, minSpacingMs: v.minSpacingMs === null ? null : Math.round(v.minSpacingMs * 10) / 10 }])),
-      process: { rssBytes: process.memoryUsage.rss(), cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, uptimeMs: performance.now() - started },
+      hosts: Object.fromEntries(
+        [...hostStats].map(([k, v]) => [
+          k,
+          {
+            requests: v.requests,
+            maxInFlight: v.maxInFlight,
+            minSpacingMs: v.minSpacingMs === null ? null : Math.round(v.minSpacingMs * 10) / 10,
+          },
+        ]),
+      ),
+      process: {
+        rssBytes: process.memoryUsage.rss(),
+        cpuUserMs: cpu.user / 1000,
+        cpuSystemMs: cpu.system / 1000,
+        uptimeMs: performance.now() - started,
+      },
       ...(o.extraStats?.() ?? {}),
     };
   };
@@ -158,7 +174,14 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     res.end(head ? undefined : bytes);
   };
 
-  const respond = async (res: http.ServerResponse, site: BuiltSite, route: Route, req: SimRequest, key: string, head: boolean): Promise<void> => {
+  const respond = async (
+    res: http.ServerResponse,
+    site: BuiltSite,
+    route: Route,
+    req: SimRequest,
+    key: string,
+    head: boolean,
+  ): Promise<void> => {
     switch (route.kind) {
       case 'page': {
         const gbk = site.info.charset === 'gbk';
@@ -187,7 +210,9 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     let target: URL;
     try {
       const tunnelHost = secureSockets.get(req.socket);
-      target = absolute ? new URL(raw) : new URL(tunnelHost ? `https://${tunnelHost}${raw}` : `http://${req.headers.host ?? '127.0.0.1'}${raw}`);
+      target = absolute
+        ? new URL(raw)
+        : new URL(tunnelHost ? `https://${tunnelHost}${raw}` : `http://${req.headers.host ?? '127.0.0.1'}${raw}`);
     } catch {
       return send(res, 400, { 'Content-Type': 'text/plain' }, 'bad request target', false);
     }
@@ -195,7 +220,13 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     const head = req.method === 'HEAD';
     if (!absolute && (hostname === '127.0.0.1' || hostname === 'localhost')) {
       if (target.pathname === '/__manifest.json') {
-        return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, o.manifestJson ? o.manifestJson(target) : JSON.stringify(o.manifest, null, 1), head);
+        return send(
+          res,
+          200,
+          { 'Content-Type': 'application/json; charset=utf-8' },
+          o.manifestJson ? o.manifestJson(target) : JSON.stringify(o.manifest, null, 1),
+          head,
+        );
       }
       if (target.pathname === '/__stats.json') {
         if (target.searchParams.has('reset')) {
@@ -204,17 +235,37 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
         }
         return send(res, 200, { 'Content-Type': 'application/json; charset=utf-8' }, JSON.stringify(stats()), head);
       }
-      const list = o.manifest.sites.map((s) => `<li><a href="${s.home}">${s.name}</a> ${s.family} ${s.charset} — ${s.home}</li>`).join('\n');
-      return send(res, 200, { 'Content-Type': 'text/html; charset=utf-8' }, `<!DOCTYPE html><meta charset="utf-8"><title>nianbao sim</title><p>Use this server as an HTTP proxy. Seed ${o.seed}. <a href="/__manifest.json">manifest</a></p><ul>${list}</ul>`, head);
+      const list = o.manifest.sites
+        .map((s) => `<li><a href="${s.home}">${s.name}</a> ${s.family} ${s.charset} — ${s.home}</li>`)
+        .join('\n');
+      return send(
+        res,
+        200,
+        { 'Content-Type': 'text/html; charset=utf-8' },
+        `<!DOCTYPE html><meta charset="utf-8"><title>nianbao sim</title><p>Use this server as an HTTP proxy. Seed ${o.seed}. <a href="/__manifest.json">manifest</a></p><ul>${list}</ul>`,
+        head,
+      );
     }
     const site = byHost.get(hostname) ?? o.resolve?.(target);
     const secure = target.protocol === 'https:' && secureSockets.has(req.socket);
     if (!site || !(target.protocol === 'http:' || secure)) {
-      return send(res, 502, { 'Content-Type': 'text/plain; charset=utf-8' }, `nianbao sim: ${hostname} is not a simulated host; nothing is forwarded\n`, head);
+      return send(
+        res,
+        502,
+        { 'Content-Type': 'text/plain; charset=utf-8' },
+        `nianbao sim: ${hostname} is not a simulated host; nothing is forwarded\n`,
+        head,
+      );
     }
     // an https front that refuses everything while http works (Xuzhou 生态环境局, docs/site-families.md §2 C)
     if (secure && tlsHosts.get(hostname) === 'forbidden') {
-      return send(res, 403, { 'Content-Type': 'text/html' }, '<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>', head);
+      return send(
+        res,
+        403,
+        { 'Content-Type': 'text/html' },
+        '<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>',
+        head,
+      );
     }
     track(hostname, res);
     const q = site.quirks;
@@ -240,13 +291,25 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     if (f.challengeSites?.includes(site.info.id) && !isRobots) {
       const token = challengeToken(o.seed, hostname);
       if (!hasCookie(req.headers.cookie, CHALLENGE_COOKIE, token)) {
-        return send(res, 412, { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `nbsimS=${token.slice(0, 4)}; Path=/; HttpOnly` }, challengePage(token), head);
+        return send(
+          res,
+          412,
+          { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `nbsimS=${token.slice(0, 4)}; Path=/; HttpOnly` },
+          challengePage(token),
+          head,
+        );
       }
     }
     if (q?.challenge && !isRobots) {
       const token = challengeToken(o.seed, hostname);
       if (!hasCookie(req.headers.cookie, CHALLENGE_COOKIE, token)) {
-        return send(res, q.challenge, { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `nbsimS=${token.slice(0, 4)}; Path=/; HttpOnly` }, challengePage(token), head);
+        return send(
+          res,
+          q.challenge,
+          { 'Content-Type': 'text/html; charset=utf-8', 'Set-Cookie': `nbsimS=${token.slice(0, 4)}; Path=/; HttpOnly` },
+          challengePage(token),
+          head,
+        );
       }
     }
     if (q?.flakyRate) {
@@ -308,9 +371,10 @@ export async function startServer(o: ServerOptions): Promise<{ server: http.Serv
     server,
     port,
     stats,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -27,6 +27,12 @@ export function secureContexts(): Record<TlsMode, tls.SecureContext> {
     // the leaf alone: Node cannot build the chain (UNABLE_TO_VERIFY_LEAF_SIGNATURE), browsers would fetch it by AIA
     'incomplete-chain': tls.createSecureContext({ key: leaf.key, cert: leaf.cert }),
     // an old server that only speaks TLS 1.0: Node ≥ 17 and current Chromium refuse to negotiate it
-    'handshake-failure': tls.createSecureContext({ key: leaf.key, cert: leaf.cert + SIM_TLS.intermediatePem, minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'DEFAULT@SECLEVEL=0' }),
+    'handshake-failure': tls.createSecureContext({
+      key: leaf.key,
+      cert: leaf.cert + SIM_TLS.intermediatePem,
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1',
+      ciphers: 'DEFAULT@SECLEVEL=0',
+    }),
   };
 }

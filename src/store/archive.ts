@@ -10,8 +10,23 @@ import { migrate, pendingMigrations } from './migrations.ts';
 import { registerSqlFunctions } from './sql-functions.ts';
 import { compareFigures, compatible, diffFigures, identityOf, type Identity } from './report-identity.ts';
 import type {
-  ArchiveOptions, ArchiveStats, CrawlRunStatus, FigureChange, LastFetch, ParseRunRow, SearchHit, PutSnapshotInput, PutSnapshotResult, RecordErrorInput, RecordUrlInput,
-  ReparseItem, ReportRow, ReportSourceRow, SaveParseInput, SaveParseResult, SourceRole,
+  ArchiveOptions,
+  ArchiveStats,
+  CrawlRunStatus,
+  FigureChange,
+  LastFetch,
+  ParseRunRow,
+  SearchHit,
+  PutSnapshotInput,
+  PutSnapshotResult,
+  RecordErrorInput,
+  RecordUrlInput,
+  ReparseItem,
+  ReportRow,
+  ReportSourceRow,
+  SaveParseInput,
+  SaveParseResult,
+  SourceRole,
 } from './types.ts';
 import { urlKey } from './url-key.ts';
 
@@ -19,7 +34,6 @@ export { ArchiveError } from './errors.ts';
 export { diffFigures } from './report-identity.ts';
 export * from './types.ts';
 export { urlKey } from './url-key.ts';
-
 
 type Meta = Pick<ReportRow, 'title' | 'year' | 'region_code' | 'region_name' | 'issuer' | 'published_at' | 'format' | 'status'>;
 const META_FIELDS = ['title', 'year', 'region_code', 'region_name', 'issuer', 'published_at', 'format', 'status'] as const;
@@ -108,7 +122,8 @@ export class Archive {
     } catch (cause) {
       throw new ArchiveError('open_failed', shown, `cannot open read-only: ${(cause as Error).message}`, {
         cause,
-        suggestion: 'an archive left in WAL mode (a writer still running, or one that crashed) needs a writable folder; close the writer or copy the file',
+        suggestion:
+          'an archive left in WAL mode (a writer still running, or one that crashed) needs a writable folder; close the writer or copy the file',
       });
     }
     try {
@@ -159,7 +174,14 @@ export class Archive {
         VALUES (@id, @name, @regionCode, @home, @config, @now, @now)
         ON CONFLICT (id) DO UPDATE SET name = excluded.name, region_code = excluded.region_code, home = excluded.home,
           config = excluded.config, updated_at = excluded.updated_at
-        WHERE config IS NOT excluded.config`).run({ id: site.id, name: site.name, regionCode: site.regionCode, home: site.home, config: json(site), now }),
+        WHERE config IS NOT excluded.config`).run({
+        id: site.id,
+        name: site.name,
+        regionCode: site.regionCode,
+        home: site.home,
+        config: json(site),
+        now,
+      }),
     );
   }
 
@@ -168,7 +190,16 @@ export class Archive {
    * marked interrupted (markDeadRunsInterrupted). null for runs only enqueued for workers elsewhere.
    */
   startCrawlRun(args: unknown = null, startedAt?: string, owner: string | null = null): number {
-    return this.write(() => Number(this.stmt('INSERT INTO crawl_runs (started_at, status, args, owner) VALUES (?, ?, ?, ?)').run(startedAt ?? this.now(), 'running', json(args), owner).lastInsertRowid));
+    return this.write(() =>
+      Number(
+        this.stmt('INSERT INTO crawl_runs (started_at, status, args, owner) VALUES (?, ?, ?, ?)').run(
+          startedAt ?? this.now(),
+          'running',
+          json(args),
+          owner,
+        ).lastInsertRowid,
+      ),
+    );
   }
 
   /**
@@ -177,7 +208,10 @@ export class Archive {
    * Returns the ids marked.
    */
   markDeadRunsInterrupted(host: string, isAlive: (pid: number) => boolean): number[] {
-    const rows = this.stmt("SELECT id, owner FROM crawl_runs WHERE status = 'running' AND owner IS NOT NULL").all() as { id: number; owner: string }[];
+    const rows = this.stmt("SELECT id, owner FROM crawl_runs WHERE status = 'running' AND owner IS NOT NULL").all() as {
+      id: number;
+      owner: string;
+    }[];
     const dead = rows.filter((r) => {
       const at = r.owner.lastIndexOf(':');
       const pid = Number(r.owner.slice(at + 1));
@@ -186,7 +220,10 @@ export class Archive {
     if (dead.length === 0) return [];
     this.write(() => {
       for (const r of dead) {
-        this.stmt("UPDATE crawl_runs SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'").run(this.now(), r.id);
+        this.stmt("UPDATE crawl_runs SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'").run(
+          this.now(),
+          r.id,
+        );
       }
     });
     return dead.map((r) => r.id);
@@ -194,7 +231,12 @@ export class Archive {
 
   finishCrawlRun(id: number, status: Exclude<CrawlRunStatus, 'running'>, stats: unknown = null, finishedAt?: string): void {
     this.write(() => {
-      const r = this.stmt('UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?').run(finishedAt ?? this.now(), status, json(stats), id);
+      const r = this.stmt('UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?').run(
+        finishedAt ?? this.now(),
+        status,
+        json(stats),
+        id,
+      );
       if (r.changes === 0) throw new ArchiveError('invalid_input', this.path, `finishCrawlRun: no crawl run ${id}`);
     });
   }
@@ -216,7 +258,9 @@ export class Archive {
         sha = input.confirmsSha;
       }
       const existing = this.stmt('SELECT id FROM fetches WHERE requested_url = ? AND fetched_at = ? AND ifnull(crawl_run_id, 0) = ?').get(
-        input.requestedUrl, fetchedAt, input.crawlRunId ?? 0,
+        input.requestedUrl,
+        fetchedAt,
+        input.crawlRunId ?? 0,
       ) as { id: number } | undefined;
       let fetchId: number;
       if (existing) fetchId = existing.id;
@@ -224,15 +268,32 @@ export class Archive {
         fetchId = Number(
           this.stmt(`INSERT INTO fetches (crawl_run_id, site_id, requested_url, final_url, status, headers, content_type, fetched_at, sha256, error)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-            input.crawlRunId ?? null, input.siteId ?? null, input.requestedUrl, input.finalUrl ?? null, input.status ?? null,
-            json(input.headers ?? null), input.contentType ?? null, fetchedAt, sha, input.error ?? null,
+            input.crawlRunId ?? null,
+            input.siteId ?? null,
+            input.requestedUrl,
+            input.finalUrl ?? null,
+            input.status ?? null,
+            json(input.headers ?? null),
+            input.contentType ?? null,
+            fetchedAt,
+            sha,
+            input.error ?? null,
           ).lastInsertRowid,
         );
       }
       if (input.kind) {
         const urls = new Set([input.requestedUrl, input.finalUrl ?? input.requestedUrl]);
         for (const url of urls) {
-          this.recordUrlRow({ url, siteId: input.siteId, kind: input.kind, discoveredFrom: input.discoveredFrom, linkText: input.linkText, status: input.status, snapshotSha: sha, seenAt: fetchedAt });
+          this.recordUrlRow({
+            url,
+            siteId: input.siteId,
+            kind: input.kind,
+            discoveredFrom: input.discoveredFrom,
+            linkText: input.linkText,
+            status: input.status,
+            snapshotSha: sha,
+            seenAt: fetchedAt,
+          });
         }
       }
       return { sha256: sha, isNewBody, fetchId, isNewFetch: !existing };
@@ -277,7 +338,10 @@ export class Archive {
 
   /** The content type the bytes were first served with (a 304 answer does not repeat it). */
   snapshotContentType(sha: string): string | null {
-    return (this.stmt('SELECT content_type FROM snapshots WHERE sha256 = ?').get(sha) as { content_type: string | null } | undefined)?.content_type ?? null;
+    return (
+      (this.stmt('SELECT content_type FROM snapshots WHERE sha256 = ?').get(sha) as { content_type: string | null } | undefined)
+        ?.content_type ?? null
+    );
   }
 
   private validatorsOf(url: string, sha: string): string | null {
@@ -296,13 +360,18 @@ export class Archive {
       throw new ArchiveError('invalid_input', this.path, `search "${query}": the trigram index needs at least three characters`);
     }
     const phrase = `"${needle.replace(/"/g, '""')}"`;
-    const rows = this.stmt(`SELECT r.id AS reportId, r.title, r.year, r.region_name AS regionName, r.site_id AS siteId, r.url, r.latest_parse_run_id AS run
+    const rows =
+      this.stmt(`SELECT r.id AS reportId, r.title, r.year, r.region_name AS regionName, r.site_id AS siteId, r.url, r.latest_parse_run_id AS run
       FROM report_search s JOIN reports r ON r.id = s.rowid
       WHERE report_search MATCH @phrase AND (@year IS NULL OR r.year = @year) AND (@site IS NULL OR r.site_id = @site)
         AND (@region IS NULL OR r.region_code LIKE @region || '%')
       ORDER BY r.year DESC, r.id LIMIT @limit`).all({
-      phrase, year: opts.year ?? null, site: opts.siteId ?? null, region: opts.regionCode ?? null, limit: opts.limit ?? 100,
-    }) as (Omit<SearchHit, 'snippet'> & { run: number })[];
+        phrase,
+        year: opts.year ?? null,
+        site: opts.siteId ?? null,
+        region: opts.regionCode ?? null,
+        limit: opts.limit ?? 100,
+      }) as (Omit<SearchHit, 'snippet'> & { run: number })[];
     return rows.map(({ run, ...r }) => {
       const p = this.parseResultOf(run);
       const text = [p.title, p.body ?? (p.sections ?? []).map((s) => s.text).join('\n')].filter(Boolean).join('\n');
@@ -331,16 +400,25 @@ export class Archive {
   recordError(input: RecordErrorInput): number {
     const at = input.at ?? this.now();
     return this.write(() => {
-      const same = this.stmt(`SELECT id FROM errors WHERE crawl_run_id IS ? AND site_id IS ? AND url IS ? AND stage = ? AND code = ? AND message = ?`).get(
-        input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message,
-      ) as { id: number } | undefined;
+      const same = this.stmt(
+        `SELECT id FROM errors WHERE crawl_run_id IS ? AND site_id IS ? AND url IS ? AND stage = ? AND code = ? AND message = ?`,
+      ).get(input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message) as
+        | { id: number }
+        | undefined;
       if (same) {
         this.stmt('UPDATE errors SET occurrences = occurrences + 1, last_at = max(last_at, ?) WHERE id = ?').run(at, same.id);
         return same.id;
       }
       return Number(
         this.stmt('INSERT INTO errors (at, last_at, crawl_run_id, site_id, url, stage, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-          at, at, input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message,
+          at,
+          at,
+          input.crawlRunId ?? null,
+          input.siteId ?? null,
+          input.url ?? null,
+          input.stage,
+          input.code,
+          input.message,
         ).lastInsertRowid,
       );
     });
@@ -350,7 +428,9 @@ export class Archive {
 
   /** Has this snapshot already been parsed by this parser version? (re-parse skips those) */
   hasParse(snapshotSha: string, parserVersion: string): boolean {
-    return this.stmt('SELECT 1 FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) !== undefined;
+    return (
+      this.stmt('SELECT 1 FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) !== undefined
+    );
   }
 
   saveParse(input: SaveParseInput): SaveParseResult {
@@ -370,20 +450,27 @@ export class Archive {
         }
         const stored = this.storeBody(this.prepareBody(toBuffer(input.body)), input.contentType ?? null, now);
         if (stored.sha256 !== input.snapshotSha) {
-          throw new ArchiveError('invalid_input', this.path, `saveParse(${input.url}): body hashes to ${stored.sha256}, not ${input.snapshotSha}`);
+          throw new ArchiveError(
+            'invalid_input',
+            this.path,
+            `saveParse(${input.url}): body hashes to ${stored.sha256}, not ${input.snapshotSha}`,
+          );
         }
       }
       let pageUrl = input.pageUrl ?? null;
       if (pageUrl) this.linkRow(pageUrl, input.url, null);
       else {
-        const link = this.stmt('SELECT page_url FROM attachment_links WHERE attachment_key = ? ORDER BY first_seen, page_key LIMIT 1').get(urlKey(input.url)) as { page_url: string } | undefined;
+        const link = this.stmt('SELECT page_url FROM attachment_links WHERE attachment_key = ? ORDER BY first_seen, page_key LIMIT 1').get(
+          urlKey(input.url),
+        ) as { page_url: string } | undefined;
         pageUrl = link?.page_url ?? null;
       }
       const role: SourceRole = pageUrl ? 'attachment' : 'page';
       const key = urlKey(input.url);
       const source = this.stmt('SELECT * FROM report_sources WHERE url_key = ?').get(key) as ReportSourceRow | undefined;
 
-      const stale = !!source && source.snapshot_sha !== input.snapshotSha && this.isOlderSnapshot(input.url, input.snapshotSha, source.snapshot_sha);
+      const stale =
+        !!source && source.snapshot_sha !== input.snapshotSha && this.isOlderSnapshot(input.url, input.snapshotSha, source.snapshot_sha);
       let reportId: number | null = source?.report_id ?? null;
       if (reportId === null && result.isReport) {
         reportId =
@@ -396,8 +483,16 @@ export class Archive {
 
       const parseRunId = this.writeParseRun(input.snapshotSha, input.parserVersion, input.url, result, now);
       const noChange = (extra: Partial<SaveParseResult> = {}): SaveParseResult => ({
-        parseRunId, reportId, isNewReport: false, changed: false, figuresChanged: 0, figureChanges: [],
-        previousParseRunId: before?.latest_parse_run_id ?? null, disputed: before?.status === 'disputed', stale, ...extra,
+        parseRunId,
+        reportId,
+        isNewReport: false,
+        changed: false,
+        figuresChanged: 0,
+        figureChanges: [],
+        previousParseRunId: before?.latest_parse_run_id ?? null,
+        disputed: before?.status === 'disputed',
+        stale,
+        ...extra,
       });
       if (stale) return noChange();
       if (!result.isReport && !source) return noChange({ reportId: null });
@@ -406,7 +501,8 @@ export class Archive {
       if (reportId === null) {
         reportId = Number(
           this.stmt(`INSERT INTO reports (doc_key, url, site_id, snapshot_sha, page_url, latest_parse_run_id, first_seen, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(key, input.url, input.siteId ?? null, input.snapshotSha, pageUrl, parseRunId, now, now).lastInsertRowid,
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(key, input.url, input.siteId ?? null, input.snapshotSha, pageUrl, parseRunId, now, now)
+            .lastInsertRowid,
         );
         isNewReport = true;
       }
@@ -415,8 +511,16 @@ export class Archive {
         ON CONFLICT (url_key) DO UPDATE SET url = excluded.url, role = excluded.role, page_url = coalesce(excluded.page_url, page_url),
           snapshot_sha = excluded.snapshot_sha, parse_run_id = excluded.parse_run_id, is_report = excluded.is_report,
           figures_count = excluded.figures_count, updated_at = excluded.updated_at`).run({
-        key, reportId, url: input.url, role, pageUrl, sha: input.snapshotSha, run: parseRunId,
-        isReport: result.isReport ? 1 : 0, figures: Object.keys(result.figures).length, now,
+        key,
+        reportId,
+        url: input.url,
+        role,
+        pageUrl,
+        sha: input.snapshotSha,
+        run: parseRunId,
+        isReport: result.isReport ? 1 : 0,
+        figures: Object.keys(result.figures).length,
+        now,
       });
       if (input.siteId) this.stmt('UPDATE reports SET site_id = coalesce(site_id, ?) WHERE id = ?').run(input.siteId, reportId);
       if (result.isReport && role === 'page') {
@@ -430,7 +534,11 @@ export class Archive {
       const metaChanged = !before || META_FIELDS.some((f) => before[f] !== after[f]);
       if (!result.isReport) {
         this.recordErrorRow({
-          stage: 'parse', code: 'no_longer_report', url: input.url, siteId: input.siteId ?? after.site_id, at: now,
+          stage: 'parse',
+          code: 'no_longer_report',
+          url: input.url,
+          siteId: input.siteId ?? after.site_id,
+          at: now,
           message: `parser ${input.parserVersion} reads snapshot ${input.snapshotSha.slice(0, 12)} as not a report; report ${reportId} is kept${after.status === 'disputed' ? ' and marked disputed' : ''}`,
         });
       }
@@ -439,12 +547,25 @@ export class Archive {
       // before (a corrected page, a replaced PDF). A copy or attachment joining the report is not one.
       if (isNewReport || (source && source.snapshot_sha !== input.snapshotSha)) {
         // The first version lists no changes (all its figures are new: figures_changed counts them).
-        this.addVersion(reportId, input.url, input.snapshotSha, parseRunId, isNewReport ? Object.keys(afterFigures).length : figureChanges, now);
+        this.addVersion(
+          reportId,
+          input.url,
+          input.snapshotSha,
+          parseRunId,
+          isNewReport ? Object.keys(afterFigures).length : figureChanges,
+          now,
+        );
       }
       return {
-        parseRunId, reportId, isNewReport, changed: isNewReport || figureChanges.length > 0 || metaChanged,
-        figuresChanged: figureChanges.length, figureChanges, previousParseRunId: before?.latest_parse_run_id ?? null,
-        disputed: after.status === 'disputed', stale: false,
+        parseRunId,
+        reportId,
+        isNewReport,
+        changed: isNewReport || figureChanges.length > 0 || metaChanged,
+        figuresChanged: figureChanges.length,
+        figureChanges,
+        previousParseRunId: before?.latest_parse_run_id ?? null,
+        disputed: after.status === 'disputed',
+        stale: false,
       };
     });
   }
@@ -458,12 +579,16 @@ export class Archive {
     const key = urlKey(url);
     return (
       (this.stmt(`SELECT r.* FROM reports r WHERE r.doc_key = @key
-        UNION ALL SELECT r.* FROM report_sources rs JOIN reports r ON r.id = rs.report_id WHERE rs.url_key = @key LIMIT 1`).get({ key }) as ReportRow | undefined) ?? null
+        UNION ALL SELECT r.* FROM report_sources rs JOIN reports r ON r.id = rs.report_id WHERE rs.url_key = @key LIMIT 1`).get({ key }) as
+        | ReportRow
+        | undefined) ?? null
     );
   }
 
   getReportSources(reportId: number): ReportSourceRow[] {
-    return this.stmt('SELECT * FROM report_sources WHERE report_id = ? ORDER BY is_primary DESC, first_seen, url_key').all(reportId) as ReportSourceRow[];
+    return this.stmt('SELECT * FROM report_sources WHERE report_id = ? ORDER BY is_primary DESC, first_seen, url_key').all(
+      reportId,
+    ) as ReportSourceRow[];
   }
 
   /** The figures of a report's latest parse run. */
@@ -473,7 +598,9 @@ export class Archive {
   }
 
   getParseRun(snapshotSha: string, parserVersion: string): (ParseRunRow & { parsed: ParseResult }) | null {
-    const row = this.stmt('SELECT * FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) as (Omit<ParseRunRow, 'result'> & { result_gz: Buffer }) | undefined;
+    const row = this.stmt('SELECT * FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) as
+      | (Omit<ParseRunRow, 'result'> & { result_gz: Buffer })
+      | undefined;
     if (!row) return null;
     const { result_gz: _gz, ...rest } = row;
     const parsed = this.parseResultOf(row.id);
@@ -488,9 +615,16 @@ export class Archive {
     const row = this.stmt('SELECT result_gz FROM parse_runs WHERE id = ?').get(parseRunId) as { result_gz: Buffer } | undefined;
     if (!row) throw new ArchiveError('invalid_input', this.path, `no parse run ${parseRunId}`);
     const rest = JSON.parse(gunzipSync(row.result_gz).toString('utf8')) as Omit<ParseResult, 'figures' | 'checks' | 'warnings'>;
-    const checks = (this.stmt('SELECT rule, ok, detail FROM checks WHERE parse_run_id = ? ORDER BY ord').all(parseRunId) as { rule: string; ok: number; detail: string }[])
-      .map((c) => ({ rule: c.rule, ok: c.ok === 1, detail: c.detail }));
-    const warnings = (this.stmt('SELECT text FROM warnings WHERE parse_run_id = ? ORDER BY ord').all(parseRunId) as { text: string }[]).map((w) => w.text);
+    const checks = (
+      this.stmt('SELECT rule, ok, detail FROM checks WHERE parse_run_id = ? ORDER BY ord').all(parseRunId) as {
+        rule: string;
+        ok: number;
+        detail: string;
+      }[]
+    ).map((c) => ({ rule: c.rule, ok: c.ok === 1, detail: c.detail }));
+    const warnings = (this.stmt('SELECT text FROM warnings WHERE parse_run_id = ? ORDER BY ord').all(parseRunId) as { text: string }[]).map(
+      (w) => w.text,
+    );
     return { ...rest, figures: this.figuresOf(parseRunId), checks, warnings } as ParseResult;
   }
 
@@ -522,8 +656,14 @@ export class Archive {
 
   stats(): ArchiveStats {
     const count = (table: string) => (this.stmt(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    const bytes = this.stmt('SELECT ifnull(sum(size), 0) AS raw, ifnull(sum(stored_size), 0) AS stored FROM snapshots').get() as { raw: number; stored: number };
-    const byYear = this.stmt("SELECT ifnull(year, 'unknown') AS year, count(*) AS n FROM reports GROUP BY year ORDER BY year").all() as { year: string | number; n: number }[];
+    const bytes = this.stmt('SELECT ifnull(sum(size), 0) AS raw, ifnull(sum(stored_size), 0) AS stored FROM snapshots').get() as {
+      raw: number;
+      stored: number;
+    };
+    const byYear = this.stmt("SELECT ifnull(year, 'unknown') AS year, count(*) AS n FROM reports GROUP BY year ORDER BY year").all() as {
+      year: string | number;
+      n: number;
+    }[];
     return {
       sites: count('sites'),
       crawlRuns: count('crawl_runs'),
@@ -534,7 +674,11 @@ export class Archive {
       urls: count('urls'),
       reports: count('reports'),
       reportsByYear: Object.fromEntries(byYear.map((r) => [String(r.year), r.n])),
-      figures: (this.stmt('SELECT count(*) AS n FROM figure_values f JOIN reports r ON r.latest_parse_run_id = f.parse_run_id').get() as { n: number }).n,
+      figures: (
+        this.stmt('SELECT count(*) AS n FROM figure_values f JOIN reports r ON r.latest_parse_run_id = f.parse_run_id').get() as {
+          n: number;
+        }
+      ).n,
       figureRows: count('figure_values'),
       errors: count('errors'),
       parseRuns: count('parse_runs'),
@@ -569,7 +713,8 @@ export class Archive {
       if (code.startsWith('SQLITE_CONSTRAINT')) {
         throw new ArchiveError('constraint', this.path, `${(err as Error).message} (${code})`, {
           cause: err,
-          suggestion: code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'upsertSite / startCrawlRun / putSnapshot before referring to them' : undefined,
+          suggestion:
+            code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'upsertSite / startCrawlRun / putSnapshot before referring to them' : undefined,
         });
       }
       throw err;
@@ -585,7 +730,14 @@ export class Archive {
   private storeBody(body: PreparedBody, contentType: string | null, at: string): { sha256: string; isNew: boolean } {
     if (this.hasSnapshot(body.sha)) return { sha256: body.sha, isNew: false };
     const gz = body.gz ?? gzipSync(body.raw);
-    this.stmt('INSERT INTO snapshots (sha256, body, size, stored_size, content_type, first_seen) VALUES (?, ?, ?, ?, ?, ?)').run(body.sha, gz, body.size, gz.length, contentType, at);
+    this.stmt('INSERT INTO snapshots (sha256, body, size, stored_size, content_type, first_seen) VALUES (?, ?, ?, ?, ?, ?)').run(
+      body.sha,
+      gz,
+      body.size,
+      gz.length,
+      contentType,
+      at,
+    );
     return { sha256: body.sha, isNew: true };
   }
 
@@ -603,37 +755,66 @@ export class Archive {
         last_snapshot_sha = CASE WHEN excluded.last_seen >= last_seen THEN coalesce(excluded.last_snapshot_sha, last_snapshot_sha) ELSE last_snapshot_sha END,
         discovered_from = coalesce(discovered_from, excluded.discovered_from),
         link_text = coalesce(link_text, excluded.link_text)`).run({
-      url: input.url, key: urlKey(input.url), siteId: input.siteId ?? null, kind: input.kind, at,
-      status: input.status ?? null, sha: input.snapshotSha ?? null, from: input.discoveredFrom ?? null, text: input.linkText ?? null,
+      url: input.url,
+      key: urlKey(input.url),
+      siteId: input.siteId ?? null,
+      kind: input.kind,
+      at,
+      status: input.status ?? null,
+      sha: input.snapshotSha ?? null,
+      from: input.discoveredFrom ?? null,
+      text: input.linkText ?? null,
     });
   }
 
   private recordErrorRow(input: RecordErrorInput): void {
     const at = input.at ?? this.now();
-    const same = this.stmt(`SELECT id FROM errors WHERE crawl_run_id IS ? AND site_id IS ? AND url IS ? AND stage = ? AND code = ? AND message = ?`).get(
-      input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message,
-    ) as { id: number } | undefined;
+    const same = this.stmt(
+      `SELECT id FROM errors WHERE crawl_run_id IS ? AND site_id IS ? AND url IS ? AND stage = ? AND code = ? AND message = ?`,
+    ).get(input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message) as
+      | { id: number }
+      | undefined;
     if (same) return; // the same save replayed: already recorded
     this.stmt('INSERT INTO errors (at, last_at, crawl_run_id, site_id, url, stage, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-      at, at, input.crawlRunId ?? null, input.siteId ?? null, input.url ?? null, input.stage, input.code, input.message,
+      at,
+      at,
+      input.crawlRunId ?? null,
+      input.siteId ?? null,
+      input.url ?? null,
+      input.stage,
+      input.code,
+      input.message,
     );
   }
 
   private linkRow(pageUrl: string, attachmentUrl: string, linkText: string | null): void {
     this.stmt(`INSERT INTO attachment_links (page_key, attachment_key, page_url, attachment_url, link_text, first_seen) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT DO UPDATE SET link_text = coalesce(link_text, excluded.link_text)`).run(urlKey(pageUrl), urlKey(attachmentUrl), pageUrl, attachmentUrl, linkText, this.now());
+      ON CONFLICT DO UPDATE SET link_text = coalesce(link_text, excluded.link_text)`).run(
+      urlKey(pageUrl),
+      urlKey(attachmentUrl),
+      pageUrl,
+      attachmentUrl,
+      linkText,
+      this.now(),
+    );
   }
 
   /** The page's report and the attachment's report, archived separately before the link was known, become one. */
   private mergeLinked(pageUrl: string, attachmentUrl: string): void {
-    const source = (url: string) => this.stmt('SELECT * FROM report_sources WHERE url_key = ?').get(urlKey(url)) as ReportSourceRow | undefined;
+    const source = (url: string) =>
+      this.stmt('SELECT * FROM report_sources WHERE url_key = ?').get(urlKey(url)) as ReportSourceRow | undefined;
     const page = source(pageUrl);
     const att = source(attachmentUrl);
     if (!att) return;
-    this.stmt("UPDATE report_sources SET role = 'attachment', page_url = coalesce(page_url, ?) WHERE url_key = ?").run(pageUrl, att.url_key);
+    this.stmt("UPDATE report_sources SET role = 'attachment', page_url = coalesce(page_url, ?) WHERE url_key = ?").run(
+      pageUrl,
+      att.url_key,
+    );
     if (page && page.is_report === 1 && page.report_id !== att.report_id) {
       const attReport = this.getReport(att.report_id)!;
-      if (compatible(this.getReport(page.report_id)!, { year: attReport.year, regionCode: attReport.region_code, issuer: attReport.issuer })) {
+      if (
+        compatible(this.getReport(page.report_id)!, { year: attReport.year, regionCode: attReport.region_code, issuer: attReport.issuer })
+      ) {
         this.absorb(page.report_id, att.report_id);
         return;
       }
@@ -668,13 +849,17 @@ export class Archive {
    */
   private findReportFor(url: string, pageUrl: string | null, sha: string, id: Identity): number | null {
     if (pageUrl) {
-      const page = this.stmt('SELECT report_id FROM report_sources WHERE url_key = ? AND is_report = 1').get(urlKey(pageUrl)) as { report_id: number } | undefined;
+      const page = this.stmt('SELECT report_id FROM report_sources WHERE url_key = ? AND is_report = 1').get(urlKey(pageUrl)) as
+        | { report_id: number }
+        | undefined;
       if (page && compatible(this.getReport(page.report_id)!, id)) return page.report_id;
     } else {
       const first = this.attachmentReportsOf(urlKey(url), id)[0];
       if (first !== undefined) return first;
     }
-    const twin = this.stmt('SELECT report_id FROM report_sources WHERE snapshot_sha = ? ORDER BY report_id LIMIT 1').get(sha) as { report_id: number } | undefined;
+    const twin = this.stmt('SELECT report_id FROM report_sources WHERE snapshot_sha = ? ORDER BY report_id LIMIT 1').get(sha) as
+      | { report_id: number }
+      | undefined;
     if (twin) return twin.report_id;
     const byKey = this.stmt('SELECT id FROM reports WHERE doc_key = ?').get(urlKey(url)) as { id: number } | undefined;
     return byKey?.id ?? null;
@@ -690,8 +875,10 @@ export class Archive {
     const title = result.title?.replace(/\s+/g, '');
     if (!siteId || !title || result.year === null || Object.keys(result.figures).length === 0) return null;
     const candidates = this.stmt(`SELECT id, title, latest_parse_run_id FROM reports
-      WHERE site_id = ? AND year = ? AND region_code IS ? ORDER BY id`).all(siteId, result.year, result.region.code) as
-      Pick<ReportRow, 'id' | 'title' | 'latest_parse_run_id'>[];
+      WHERE site_id = ? AND year = ? AND region_code IS ? ORDER BY id`).all(siteId, result.year, result.region.code) as Pick<
+      ReportRow,
+      'id' | 'title' | 'latest_parse_run_id'
+    >[];
     for (const c of candidates) {
       if (c.title?.replace(/\s+/g, '') !== title) continue;
       if (diffFigures(this.figuresOf(c.latest_parse_run_id), result.figures).length === 0) return c.id;
@@ -702,7 +889,12 @@ export class Archive {
   /** True when `sha` was last fetched from `url` before `currentSha` was: an out-of-order or historical save. */
   private isOlderSnapshot(url: string, sha: string, currentSha: string): boolean {
     const lastFetch = (s: string) =>
-      (this.stmt('SELECT max(fetched_at) AS at FROM fetches WHERE sha256 = @s AND (final_url = @url OR requested_url = @url)').get({ s, url }) as { at: string | null }).at;
+      (
+        this.stmt('SELECT max(fetched_at) AS at FROM fetches WHERE sha256 = @s AND (final_url = @url OR requested_url = @url)').get({
+          s,
+          url,
+        }) as { at: string | null }
+      ).at;
     const a = lastFetch(sha);
     const b = lastFetch(currentSha);
     return a !== null && b !== null && a < b;
@@ -711,20 +903,33 @@ export class Archive {
   private writeParseRun(sha: string, version: string, url: string, result: ParseResult, at: string): number {
     const failed = result.checks.filter((c) => !c.ok).length;
     const { figures, checks, warnings, ...rest } = result;
-    const { id } = this.stmt(`INSERT INTO parse_runs (snapshot_sha, parser_version, parsed_at, url, is_report, format, year, figures_count, checks_count, checks_failed, warnings_count, result_gz)
+    const { id } =
+      this.stmt(`INSERT INTO parse_runs (snapshot_sha, parser_version, parsed_at, url, is_report, format, year, figures_count, checks_count, checks_failed, warnings_count, result_gz)
       VALUES (@sha, @version, @at, @url, @isReport, @format, @year, @figures, @checks, @failed, @warnings, @result)
       ON CONFLICT (snapshot_sha, parser_version) DO UPDATE SET parsed_at = excluded.parsed_at, url = excluded.url, is_report = excluded.is_report,
         format = excluded.format, year = excluded.year, figures_count = excluded.figures_count, checks_count = excluded.checks_count,
         checks_failed = excluded.checks_failed, warnings_count = excluded.warnings_count, result_gz = excluded.result_gz
       RETURNING id`).get({
-      sha, version, at, url, isReport: result.isReport ? 1 : 0, format: result.format, year: result.year,
-      figures: Object.keys(figures).length, checks: checks.length, failed, warnings: warnings.length,
-      // Figures, checks and warnings have tables; stored once, there. Body and sections go compressed.
-      result: gzipSync(JSON.stringify(rest), { level: 9 }),
-    }) as { id: number };
-    const reportId = (this.stmt('SELECT report_id FROM report_sources WHERE parse_run_id = ? LIMIT 1').get(id) as { report_id: number } | undefined)?.report_id ?? null;
+        sha,
+        version,
+        at,
+        url,
+        isReport: result.isReport ? 1 : 0,
+        format: result.format,
+        year: result.year,
+        figures: Object.keys(figures).length,
+        checks: checks.length,
+        failed,
+        warnings: warnings.length,
+        // Figures, checks and warnings have tables; stored once, there. Body and sections go compressed.
+        result: gzipSync(JSON.stringify(rest), { level: 9 }),
+      }) as { id: number };
+    const reportId =
+      (this.stmt('SELECT report_id FROM report_sources WHERE parse_run_id = ? LIMIT 1').get(id) as { report_id: number } | undefined)
+        ?.report_id ?? null;
     if (reportId !== null) this.stmt('UPDATE parse_runs SET report_id = ? WHERE id = ?').run(reportId, id);
-    for (const table of ['figure_values', 'checks', 'warnings', 'sections']) this.stmt(`DELETE FROM ${table} WHERE parse_run_id = ?`).run(id);
+    for (const table of ['figure_values', 'checks', 'warnings', 'sections'])
+      this.stmt(`DELETE FROM ${table} WHERE parse_run_id = ?`).run(id);
     const fig = this.stmt('INSERT INTO figure_values (parse_run_id, key_id, value) VALUES (?, ?, ?)');
     for (const [k, v] of Object.entries(figures)) fig.run(id, this.figureKeyId(k), v);
     const chk = this.stmt('INSERT INTO checks (parse_run_id, ord, rule, ok, detail) VALUES (?, ?, ?, ?, ?)');
@@ -739,22 +944,35 @@ export class Archive {
   private addVersion(reportId: number, url: string, sha: string, parseRunId: number, changes: FigureChange[] | number, at: string): void {
     const n = typeof changes === 'number' ? changes : changes.length;
     const list = typeof changes === 'number' || changes.length === 0 ? null : JSON.stringify(changes);
-    const seen = (this.stmt('SELECT first_seen FROM snapshots WHERE sha256 = ?').get(sha) as { first_seen: string } | undefined)?.first_seen ?? at;
+    const seen =
+      (this.stmt('SELECT first_seen FROM snapshots WHERE sha256 = ?').get(sha) as { first_seen: string } | undefined)?.first_seen ?? at;
     this.stmt(`INSERT INTO report_versions (report_id, version, url, snapshot_sha, parse_run_id, first_seen, figures_changed, changes)
-      VALUES (@reportId, (SELECT ifnull(max(version), 0) + 1 FROM report_versions WHERE report_id = @reportId), @url, @sha, @run, @seen, @n, @changes)`).run({
-      reportId, url, sha, run: parseRunId, seen, n, changes: list,
-    });
+      VALUES (@reportId, (SELECT ifnull(max(version), 0) + 1 FROM report_versions WHERE report_id = @reportId), @url, @sha, @run, @seen, @n, @changes)`).run(
+      {
+        reportId,
+        url,
+        sha,
+        run: parseRunId,
+        seen,
+        n,
+        changes: list,
+      },
+    );
   }
 
   /** A merged report's versions follow its sources, numbered after the surviving report's own. */
   private moveVersions(from: number, into: number): void {
-    const { top } = this.stmt('SELECT ifnull(max(version), 0) AS top FROM report_versions WHERE report_id = ?').get(into) as { top: number };
+    const { top } = this.stmt('SELECT ifnull(max(version), 0) AS top FROM report_versions WHERE report_id = ?').get(into) as {
+      top: number;
+    };
     this.stmt('UPDATE report_versions SET report_id = @into, version = version + @top WHERE report_id = @from').run({ from, into, top });
   }
 
   /** Keeps the report's row of the full-text index on its current primary parse (contentless: text not stored). */
   private indexForSearch(reportId: number, primary: ParseResult): void {
-    const text = [primary.title, primary.body ?? (primary.sections ?? []).map((s) => `${s.title}\n${s.text}`).join('\n')].filter(Boolean).join('\n');
+    const text = [primary.title, primary.body ?? (primary.sections ?? []).map((s) => `${s.title}\n${s.text}`).join('\n')]
+      .filter(Boolean)
+      .join('\n');
     this.stmt('DELETE FROM report_search WHERE rowid = ?').run(reportId);
     this.stmt('INSERT INTO report_search (rowid, body) VALUES (?, ?)').run(reportId, text);
   }
@@ -801,15 +1019,20 @@ export class Archive {
           diff = JSON.stringify(cmp.diff);
         }
       }
-      this.stmt('UPDATE report_sources SET is_primary = ?, agrees = ?, diff = ? WHERE url_key = ?').run(s === primary ? 1 : 0, agrees, diff, s.url_key);
+      this.stmt('UPDATE report_sources SET is_primary = ?, agrees = ?, diff = ? WHERE url_key = ?').run(
+        s === primary ? 1 : 0,
+        agrees,
+        diff,
+        s.url_key,
+      );
     }
-    const results = [primary, ...ordered.slice(1).sort((x, y) => (x.role === y.role ? 0 : x.role === 'page' ? -1 : 1))].map(
-      (s) => this.parseResultOf(s.parse_run_id),
+    const results = [primary, ...ordered.slice(1).sort((x, y) => (x.role === y.role ? 0 : x.role === 'page' ? -1 : 1))].map((s) =>
+      this.parseResultOf(s.parse_run_id),
     );
     const pick = <T>(get: (r: ParseResult) => T | null | undefined, skip?: (v: T) => boolean): T | null => {
       for (const r of results) {
         const v = get(r);
-        if (v !== null && v !== undefined && !(skip && skip(v))) return v;
+        if (v !== null && v !== undefined && !(skip?.(v))) return v;
       }
       return null;
     };
@@ -820,16 +1043,25 @@ export class Archive {
       region_name: pick((r) => r.region.name),
       issuer: pick((r) => r.issuer),
       published_at: pick((r) => r.publishedAt),
-      format: pick((r) => r.format, (f) => f === 'unknown') ?? results[0].format,
+      format:
+        pick(
+          (r) => r.format,
+          (f) => f === 'unknown',
+        ) ?? results[0].format,
       status: 'report',
     };
     this.stmt(`UPDATE reports SET snapshot_sha = @sha, latest_parse_run_id = @run, title = @title, year = @year, region_code = @region_code,
       region_name = @region_name, issuer = @issuer, published_at = @published_at, format = @format, status = @status WHERE id = @id`).run({
-      ...meta, sha: primary.snapshot_sha, run: primary.parse_run_id, id: reportId,
+      ...meta,
+      sha: primary.snapshot_sha,
+      run: primary.parse_run_id,
+      id: reportId,
     });
-    this.stmt('UPDATE parse_runs SET report_id = ? WHERE id IN (SELECT parse_run_id FROM report_sources WHERE report_id = ?)').run(reportId, reportId);
+    this.stmt('UPDATE parse_runs SET report_id = ? WHERE id IN (SELECT parse_run_id FROM report_sources WHERE report_id = ?)').run(
+      reportId,
+      reportId,
+    );
     this.indexForSearch(reportId, results[0]);
     return this.getReport(reportId)!;
   }
 }
-

@@ -45,9 +45,14 @@ export function checkExistingFile(file: string, shown: string): void {
   }
   // Migrating would add our tables to somebody else's database.
   if (names.length > 0 && !names.includes('_migrations')) {
-    throw new ArchiveError('not_archive', shown, `is an SQLite database but not a nianbao archive (tables: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); it was not modified`, {
-      suggestion: 'pass the path of a nianbao archive, or a new path to create one',
-    });
+    throw new ArchiveError(
+      'not_archive',
+      shown,
+      `is an SQLite database but not a nianbao archive (tables: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); it was not modified`,
+      {
+        suggestion: 'pass the path of a nianbao archive, or a new path to create one',
+      },
+    );
   }
 }
 
@@ -55,7 +60,9 @@ export function recreateViews(db: Database.Database, file: string): void {
   const sql = readFileSync(VIEWS_FILE, 'utf8');
   try {
     db.transaction(() => {
-      const views = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'v\\_%' ESCAPE '\\'").all() as { name: string }[];
+      const views = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'v\\_%' ESCAPE '\\'").all() as {
+        name: string;
+      }[];
       for (const v of views) db.exec(`DROP VIEW IF EXISTS "${v.name}"`);
       db.exec(sql);
     })();

@@ -48,7 +48,12 @@ const checksumMatches = (m: Migration, recorded: string) =>
  * row, so a failure leaves the file at the last good migration and a rerun is a no-op.
  * Returns the names applied now.
  */
-export function migrate(db: Database.Database, file: string, migrations: Migration[] = loadMigrations(), now = () => new Date().toISOString()): string[] {
+export function migrate(
+  db: Database.Database,
+  file: string,
+  migrations: Migration[] = loadMigrations(),
+  now = () => new Date().toISOString(),
+): string[] {
   // A migration file must not manage its own transaction: it runs inside ours.
   registerSqlFunctions(db);
   db.exec(`CREATE TABLE IF NOT EXISTS _migrations (
@@ -58,7 +63,10 @@ export function migrate(db: Database.Database, file: string, migrations: Migrati
     applied_at TEXT NOT NULL
   )`);
   const applied = new Map(
-    (db.prepare('SELECT id, name, checksum FROM _migrations').all() as { id: number; name: string; checksum: string }[]).map((r) => [r.id, r]),
+    (db.prepare('SELECT id, name, checksum FROM _migrations').all() as { id: number; name: string; checksum: string }[]).map((r) => [
+      r.id,
+      r,
+    ]),
   );
   const known = new Set(migrations.map((m) => m.id));
   for (const row of applied.values()) {
@@ -89,11 +97,18 @@ export function migrate(db: Database.Database, file: string, migrations: Migrati
         // failed migration gets them back) so a migration may rebuild or rename tables they read.
         dropViews(db);
         db.exec(m.sql);
-        db.prepare('INSERT INTO _migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(m.id, m.name, checksum(m.sql), now());
+        db.prepare('INSERT INTO _migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
+          m.id,
+          m.name,
+          checksum(m.sql),
+          now(),
+        );
         appliedNow = true;
       }).immediate();
     } catch (cause) {
-      throw new ArchiveError('migration_failed', file, `migration ${m.name} failed and was rolled back: ${(cause as Error).message}`, { cause });
+      throw new ArchiveError('migration_failed', file, `migration ${m.name} failed and was rolled back: ${(cause as Error).message}`, {
+        cause,
+      });
     }
     if (appliedNow) done.push(m.name);
   }
@@ -109,6 +124,8 @@ export function pendingMigrations(db: Database.Database, migrations: Migration[]
 
 /** Drops the v_* views (views.sql owns them; recreateViews puts them back). */
 export function dropViews(db: Database.Database): void {
-  const views = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'v\\_%' ESCAPE '\\'").all() as { name: string }[];
+  const views = db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'v\\_%' ESCAPE '\\'").all() as {
+    name: string;
+  }[];
   for (const v of views) db.exec(`DROP VIEW IF EXISTS "${v.name}"`);
 }

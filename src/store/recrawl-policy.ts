@@ -36,7 +36,12 @@ export function recrawlDecision(
 ): RecrawlDecision {
   if (!last || policy.full) return { action: 'fetch' };
   const ageMs = now.getTime() - new Date(last.fetchedAt).getTime();
-  if ((kind === 'report' || kind === 'attachment') && policy.reportIntervalDays > 0 && ageMs >= 0 && ageMs < policy.reportIntervalDays * DAY_MS) {
+  if (
+    (kind === 'report' || kind === 'attachment') &&
+    policy.reportIntervalDays > 0 &&
+    ageMs >= 0 &&
+    ageMs < policy.reportIntervalDays * DAY_MS
+  ) {
     return { action: 'reuse', sha256: last.sha256 };
   }
   if (!last.etag && !last.lastModified) return { action: 'fetch' };
@@ -48,7 +53,12 @@ export function recrawlDecision(
  * archive does not know yet means the pages after it (older entries) hold nothing new either. A full walk
  * is due every `fullWalkEveryDays` since the last one, and always with `--full`.
  */
-export function listWalkMayStop(newLinksOnPage: number, lastFullWalkAt: string | null, now: Date, policy: RecrawlPolicy = DEFAULT_RECRAWL_POLICY): boolean {
+export function listWalkMayStop(
+  newLinksOnPage: number,
+  lastFullWalkAt: string | null,
+  now: Date,
+  policy: RecrawlPolicy = DEFAULT_RECRAWL_POLICY,
+): boolean {
   if (policy.full || newLinksOnPage > 0 || !lastFullWalkAt) return false;
   return now.getTime() - new Date(lastFullWalkAt).getTime() < policy.fullWalkEveryDays * DAY_MS;
 }

@@ -36,7 +36,9 @@ export function diffFigures(before: Record<string, number>, after: Record<string
 export function compareFigures(primary: Record<string, number>, other: Record<string, number>) {
   const common = Object.keys(primary).filter((k) => k in other);
   if (common.length === 0) return null;
-  const conflicts = Object.fromEntries(common.filter((k) => primary[k] !== other[k]).map((k) => [k, { primary: primary[k], source: other[k] }]));
+  const conflicts = Object.fromEntries(
+    common.filter((k) => primary[k] !== other[k]).map((k) => [k, { primary: primary[k], source: other[k] }]),
+  );
   return {
     agrees: Object.keys(conflicts).length === 0,
     diff: {

@@ -69,7 +69,9 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): Worker<ArchiveJ
     }
   };
   const worker = new Worker<ArchiveJob>('archive', processor, workerOptions({ ...opts, concurrency: 1 }));
-  worker.on('failed', (job, err) => log.warn({ kind: job?.data.kind, attempts: job?.attemptsMade, err: err.message }, 'archive job failed'));
+  worker.on('failed', (job, err) =>
+    log.warn({ kind: job?.data.kind, attempts: job?.attemptsMade, err: err.message }, 'archive job failed'),
+  );
   worker.on('error', (err) => log.error({ err: err.message }, 'archive writer error'));
   return worker;
 }
@@ -77,9 +79,13 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): Worker<ArchiveJ
 function recordFailure(archive: Archive, job: Job<ArchiveJob>, err: Error): void {
   const d = job.data;
   const url =
-    d.kind === 'snapshot' ? d.snapshot.requestedUrl :
-    d.kind === 'parse-result' ? d.source.url :
-    d.kind === 'url' ? d.url.url : d.error.url ?? null;
+    d.kind === 'snapshot'
+      ? d.snapshot.requestedUrl
+      : d.kind === 'parse-result'
+        ? d.source.url
+        : d.kind === 'url'
+          ? d.url.url
+          : (d.error.url ?? null);
   try {
     archive.recordError({
       stage: 'archive',

@@ -43,18 +43,16 @@ export async function publishCrawlRun(
 }
 
 export class CrawlContextUnknownError extends Error {
-  constructor(readonly siteId: string, readonly crawlRunId: number) {
+  constructor(
+    readonly siteId: string,
+    readonly crawlRunId: number,
+  ) {
     super(`crawl run ${crawlRunId} has no settings for site "${siteId}" in Redis (was it started with another queue prefix?)`);
     this.name = 'CrawlContextUnknownError';
   }
 }
 
-export async function loadCrawlContext(
-  client: Redis,
-  siteId: string,
-  crawlRunId: number,
-  prefix = DEFAULT_PREFIX,
-): Promise<CrawlContext> {
+export async function loadCrawlContext(client: Redis, siteId: string, crawlRunId: number, prefix = DEFAULT_PREFIX): Promise<CrawlContext> {
   const [settingsJson, siteJson] = await client.hmget(runKey(prefix, crawlRunId), 'settings', `site:${siteId}`);
   if (!settingsJson || !siteJson) throw new CrawlContextUnknownError(siteId, crawlRunId);
   const settings = JSON.parse(settingsJson) as CrawlRunSettings;

@@ -24,7 +24,13 @@ export interface CrawlSink {
 
 // The archive's URL kinds have no 'api': a JSON/XML list endpoint is list data.
 const URL_KIND: Record<FetchedSnapshot['kind'], UrlKind> = {
-  page: 'page', list: 'list', report: 'report', attachment: 'attachment', robots: 'robots', api: 'list', asset: 'asset',
+  page: 'page',
+  list: 'list',
+  report: 'report',
+  attachment: 'attachment',
+  robots: 'robots',
+  api: 'list',
+  asset: 'asset',
 };
 
 export function snapshotToArchiveInput(s: FetchedSnapshot, crawlRunId: number | null) {
@@ -146,18 +152,21 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
           const state = old ? await old.getState() : null;
           if (state === 'completed' || state === 'failed') await old!.remove().catch(() => {});
         }
-        await enqueueParse({ parse: opts.parseQueue }, {
-          sha256: d.sha256,
-          url: d.url,
-          siteId,
-          contentType: d.contentType,
-          role: d.role,
-          parentUrl: d.parentUrl,
-          linkText: d.linkText,
-          bodyGzipBase64: gzipBase64(d.body),
-          crawlRunId,
-          charset: ctx.site.charset ?? null,
-        });
+        await enqueueParse(
+          { parse: opts.parseQueue },
+          {
+            sha256: d.sha256,
+            url: d.url,
+            siteId,
+            contentType: d.contentType,
+            role: d.role,
+            parentUrl: d.parentUrl,
+            linkText: d.linkText,
+            bodyGzipBase64: gzipBase64(d.body),
+            crawlRunId,
+            charset: ctx.site.charset ?? null,
+          },
+        );
       },
       onError: (e: CrawlError) =>
         opts.sink.error({
@@ -173,7 +182,10 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
       // A partial crawl must not count as done: the job is retried (by this or another worker) later.
       throw new Error(`crawl of ${siteId} interrupted after ${stats.requests} requests`);
     }
-    siteLog.info({ pages: stats.pagesFetched, requests: stats.requests, candidates: stats.candidates, errors: stats.errors }, 'crawl finished');
+    siteLog.info(
+      { pages: stats.pagesFetched, requests: stats.requests, candidates: stats.candidates, errors: stats.errors },
+      'crawl finished',
+    );
     return stats;
   };
 
@@ -183,7 +195,14 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
     const final = job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1));
     if (final) {
       opts.sink
-        .error({ stage: 'crawl', code: 'crawl_failed', message: err.message, siteId: job.data.siteId, crawlRunId: job.data.crawlRunId, url: null })
+        .error({
+          stage: 'crawl',
+          code: 'crawl_failed',
+          message: err.message,
+          siteId: job.data.siteId,
+          crawlRunId: job.data.crawlRunId,
+          url: null,
+        })
         .catch(() => {});
     }
   });

@@ -63,7 +63,12 @@ export async function processParseJob(
   const parse = opts.parse ?? (await loadParse());
   let result: ParseResult;
   try {
-    result = await parse(new Uint8Array(bytes), { filename: filenameOf(source.url), url: source.url, contentType: source.contentType, ...(source.charset ? { charset: source.charset } : {}) });
+    result = await parse(new Uint8Array(bytes), {
+      filename: filenameOf(source.url),
+      url: source.url,
+      contentType: source.contentType,
+      ...(source.charset ? { charset: source.charset } : {}),
+    });
   } catch (err) {
     const e = err as Error & { code?: string };
     const permanent = e.name === 'DocumentError' && PERMANENT_DOCUMENT_CODES.has(String(e.code));

@@ -50,13 +50,21 @@ export const defaultParseConcurrency = () => Math.max(2, Math.min(4, os.availabl
 export function startPipeline(opts: PipelineOptions): Pipeline {
   const connection = { url: opts.redisUrl };
   const queues = openQueues({ connection, prefix: opts.prefix });
-  const base = { connection, prefix: queues.prefix, lockDurationMs: opts.lockDurationMs, stalledIntervalMs: opts.stalledIntervalMs, maxStalledCount: opts.maxStalledCount };
+  const base = {
+    connection,
+    prefix: queues.prefix,
+    lockDurationMs: opts.lockDurationMs,
+    stalledIntervalMs: opts.stalledIntervalMs,
+    maxStalledCount: opts.maxStalledCount,
+  };
   const crawlAbort = new AbortController();
   // Every in-flight request of every crawl listens on it: dozens of listeners is the normal case.
   setMaxListeners(0, crawlAbort.signal);
   const workers: Partial<Record<QueueName, Worker>> = {};
   const finished: Record<QueueName, { done: number; failed: number }> = {
-    crawl: { done: 0, failed: 0 }, parse: { done: 0, failed: 0 }, archive: { done: 0, failed: 0 },
+    crawl: { done: 0, failed: 0 },
+    parse: { done: 0, failed: 0 },
+    archive: { done: 0, failed: 0 },
   };
 
   if (opts.roles.archive) {
@@ -113,7 +121,10 @@ export function startPipeline(opts: PipelineOptions): Pipeline {
       await waitForDrain(queues, {
         signal: d.signal,
         intervalMs: d.intervalMs,
-        onTick: d.onTick ? (pending) => d.onTick!(Object.fromEntries(QUEUE_NAMES.map((n) => [n, { ...finished[n], pending: pending[n] }])) as ProgressSnapshot) : undefined,
+        onTick: d.onTick
+          ? (pending) =>
+              d.onTick!(Object.fromEntries(QUEUE_NAMES.map((n) => [n, { ...finished[n], pending: pending[n] }])) as ProgressSnapshot)
+          : undefined,
       });
     },
     close() {

@@ -16,8 +16,7 @@ const part = (s: string | number) => String(s).replace(/:/g, '-');
 
 export const crawlJobId = (siteId: string, crawlRunId: number) => `crawl:${part(siteId)}:${part(crawlRunId)}`;
 /** Same document bytes + same parser = same job: re-crawls and re-parses never parse twice. */
-export const parseJobId = (sha256: string, parserVersion: string = PARSER_VERSION) =>
-  `parse:${part(sha256)}:${part(parserVersion)}`;
+export const parseJobId = (sha256: string, parserVersion: string = PARSER_VERSION) => `parse:${part(sha256)}:${part(parserVersion)}`;
 export const archiveJobId = (kind: string, key: string) => `archive:${part(kind)}:${part(key)}`;
 
 export const DEFAULT_JOB_OPTIONS = {

@@ -104,13 +104,20 @@ const WATCHDOG = 'redis-server "$@" & r=$!; read _ignored; kill -TERM $r 2>/dev/
 
 async function spawnRedis(binary: string, port: number, dir: string, timeoutMs: number): Promise<RedisHandle> {
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', 'yes',
-    '--dir', dir,
-    '--daemonize', 'no',
-    '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
   ];
   const child = spawn('/bin/sh', ['-c', WATCHDOG.replace('redis-server', quote(binary)), 'nianbao-redis', ...args], {
     // Its own process group: a Ctrl-C in the terminal must reach nianbao (which shuts workers down

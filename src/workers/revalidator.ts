@@ -31,11 +31,25 @@ export function archiveRevalidator(archive: Archive, policy: Partial<RecrawlPoli
  * holds these bytes, the stored result is saved for it (a page corrected to bytes archived elsewhere, a
  * copy at a new address), exactly as a parse job's result would be.
  */
-export function reuseParse(archive: Archive, doc: { sha256: string; url: string; siteId: string; pageUrl: string | null }, parserVersion: string): void {
-  const current = archive.db.prepare('SELECT snapshot_sha FROM report_sources WHERE url_key = ?').get(urlKey(doc.url)) as { snapshot_sha: string } | undefined;
+export function reuseParse(
+  archive: Archive,
+  doc: { sha256: string; url: string; siteId: string; pageUrl: string | null },
+  parserVersion: string,
+): void {
+  const current = archive.db.prepare('SELECT snapshot_sha FROM report_sources WHERE url_key = ?').get(urlKey(doc.url)) as
+    | { snapshot_sha: string }
+    | undefined;
   if (current?.snapshot_sha === doc.sha256) return;
   const run = archive.getParseRun(doc.sha256, parserVersion);
   if (!run || (!run.parsed.isReport && !current)) return;
   // The parse itself is the stored one: its row keeps its own time.
-  archive.saveParse({ snapshotSha: doc.sha256, parserVersion, result: run.parsed, url: doc.url, pageUrl: doc.pageUrl, siteId: doc.siteId, parsedAt: run.parsed_at });
+  archive.saveParse({
+    snapshotSha: doc.sha256,
+    parserVersion,
+    result: run.parsed,
+    url: doc.url,
+    pageUrl: doc.pageUrl,
+    siteId: doc.siteId,
+    parsedAt: run.parsed_at,
+  });
 }

@@ -54,7 +54,9 @@ const LOST_AFTER_MS = 10 * 60_000;
 
 /** The scheduled run still going, if any: the next firing must not start another. */
 export function runningScheduledRun(archive: Archive): number | null {
-  const row = archive.db.prepare(`SELECT id FROM crawl_runs WHERE status = 'running' AND ${SCHEDULED} ORDER BY id LIMIT 1`).get() as { id: number } | undefined;
+  const row = archive.db.prepare(`SELECT id FROM crawl_runs WHERE status = 'running' AND ${SCHEDULED} ORDER BY id LIMIT 1`).get() as
+    | { id: number }
+    | undefined;
   return row?.id ?? null;
 }
 
@@ -78,7 +80,18 @@ export async function startScheduledRun(
     undefined,
     `${os.hostname()}:${process.pid}`,
   );
-  await publishCrawlRun(redisUrl, crawlRunId, { defaults, proxyUrl: cfg.proxyUrl ?? null, extraAllowHosts: cfg.extraAllowHosts ?? [], ...(cfg.recrawl ? { recrawl: cfg.recrawl } : {}) }, sites, queues.prefix);
+  await publishCrawlRun(
+    redisUrl,
+    crawlRunId,
+    {
+      defaults,
+      proxyUrl: cfg.proxyUrl ?? null,
+      extraAllowHosts: cfg.extraAllowHosts ?? [],
+      ...(cfg.recrawl ? { recrawl: cfg.recrawl } : {}),
+    },
+    sites,
+    queues.prefix,
+  );
   for (const s of sites) await enqueueCrawl(queues, { siteId: s.id, crawlRunId });
   log.info({ run: crawlRunId, sites: sites.length }, 'scheduled crawl started');
   return { crawlRunId, sites: sites.length };
@@ -88,11 +101,18 @@ export async function startScheduledRun(
  * Finishes scheduled runs whose crawl jobs have all ended and whose documents have all been parsed and
  * archived (parse and archive queues empty). Returns the runs finished now.
  */
-export async function finishScheduledRuns(archive: Archive, queues: Pick<NianbaoQueues, 'crawl' | 'parse' | 'archive'>): Promise<{ id: number; status: CrawlRunStatus }[]> {
-  const runs = archive.db.prepare(`SELECT id, args, started_at FROM crawl_runs WHERE status = 'running' AND ${SCHEDULED}`).all() as { id: number; args: string; started_at: string }[];
+export async function finishScheduledRuns(
+  archive: Archive,
+  queues: Pick<NianbaoQueues, 'crawl' | 'parse' | 'archive'>,
+): Promise<{ id: number; status: CrawlRunStatus }[]> {
+  const runs = archive.db.prepare(`SELECT id, args, started_at FROM crawl_runs WHERE status = 'running' AND ${SCHEDULED}`).all() as {
+    id: number;
+    args: string;
+    started_at: string;
+  }[];
   const done: { id: number; status: CrawlRunStatus }[] = [];
   for (const run of runs) {
-    const siteIds = ((JSON.parse(run.args) as { sites?: string[] }).sites ?? []);
+    const siteIds = (JSON.parse(run.args) as { sites?: string[] }).sites ?? [];
     let ok = 0;
     let failed = 0;
     const stats = { requests: 0, pagesFetched: 0, candidates: 0, errors: 0 };
@@ -101,7 +121,8 @@ export async function finishScheduledRuns(archive: Archive, queues: Pick<Nianbao
       const state = job ? await job.getState() : 'unknown';
       if (state === 'completed') {
         ok++;
-        for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += (job!.returnvalue as Record<string, number> | null)?.[k] ?? 0;
+        for (const k of Object.keys(stats) as (keyof typeof stats)[])
+          stats[k] += (job!.returnvalue as Record<string, number> | null)?.[k] ?? 0;
       } else if (state === 'failed') failed++;
       // A job not (yet) in Redis: the run is still being enqueued, unless that was long ago (job lost).
       else if (state === 'unknown' && Date.now() - Date.parse(run.started_at) > LOST_AFTER_MS) failed++;

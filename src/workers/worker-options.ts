@@ -42,7 +42,8 @@ export function workerOptions(opts: BaseWorkerOptions, overrides: Partial<Worker
     prefix: opts.prefix ?? DEFAULT_PREFIX,
     concurrency: opts.concurrency ?? 1,
     lockDuration,
-    stalledInterval: opts.stalledIntervalMs ?? envInt('NIANBAO_STALLED_MS') ?? Math.min(DEFAULT_STALLED_MS, Math.max(1_000, Math.round(lockDuration / 2))),
+    stalledInterval:
+      opts.stalledIntervalMs ?? envInt('NIANBAO_STALLED_MS') ?? Math.min(DEFAULT_STALLED_MS, Math.max(1_000, Math.round(lockDuration / 2))),
     maxStalledCount: opts.maxStalledCount ?? envInt('NIANBAO_MAX_STALLED') ?? DEFAULT_MAX_STALLED,
     ...overrides,
   };

@@ -62,10 +62,16 @@ describe('nianbao demo', () => {
       expect(one('SELECT count(*) AS n FROM fetches')).toBeGreaterThan(100);
       // Every answered request kept its body, and every body it points at is stored.
       expect(one('SELECT count(*) AS n FROM fetches WHERE status BETWEEN 200 AND 299 AND sha256 IS NULL')).toBe(0);
-      expect(one('SELECT count(*) AS n FROM fetches f LEFT JOIN snapshots s ON s.sha256 = f.sha256 WHERE f.sha256 IS NOT NULL AND s.sha256 IS NULL')).toBe(0);
+      expect(
+        one(
+          'SELECT count(*) AS n FROM fetches f LEFT JOIN snapshots s ON s.sha256 = f.sha256 WHERE f.sha256 IS NOT NULL AND s.sha256 IS NULL',
+        ),
+      ).toBe(0);
       // Every URL the crawler fetched successfully points at a stored snapshot.
-      expect(one(`SELECT count(*) AS n FROM urls u LEFT JOIN snapshots s ON s.sha256 = u.last_snapshot_sha
-                  WHERE u.last_status BETWEEN 200 AND 299 AND s.sha256 IS NULL`)).toBe(0);
+      expect(
+        one(`SELECT count(*) AS n FROM urls u LEFT JOIN snapshots s ON s.sha256 = u.last_snapshot_sha
+                  WHERE u.last_status BETWEEN 200 AND 299 AND s.sha256 IS NULL`),
+      ).toBe(0);
       expect(one("SELECT count(*) AS n FROM crawl_runs WHERE status = 'ok'")).toBe(1);
       expect(one("SELECT count(*) AS n FROM reports WHERE status = 'report'")).toBeGreaterThanOrEqual(found);
     } finally {

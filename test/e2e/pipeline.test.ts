@@ -33,14 +33,28 @@ const reportRows = (archive: Archive) =>
   archive.db.prepare("SELECT id, url FROM reports WHERE status = 'report' ORDER BY id").all() as { id: number; url: string }[];
 
 describe('crawl → parse → archive through BullMQ', () => {
-  it('nianbao crawl archives every manifest report of the crawled sites exactly once; a re-crawl adds no duplicates', { timeout: 300_000 }, async () => {
+  it('nianbao crawl archives every manifest report of the crawled sites exactly once; a re-crawl adds no duplicates', {
+    timeout: 300_000,
+  }, async () => {
     const config = path.join(tmp.dir, 'sites.sim.yaml');
     writeFileSync(config, simSitesYaml(sim.sites));
     const file = path.join(tmp.dir, 'pipeline.sqlite');
     const prefix = uniquePrefix();
     prefixes.push(prefix);
     const crawl = async () => {
-      const args = ['crawl', '--config', config, '--proxy', sim.proxyUrl, '--archive', file, '--prefix', prefix, '--no-browser', ...SITES.flatMap((s) => ['--site', s])];
+      const args = [
+        'crawl',
+        '--config',
+        config,
+        '--proxy',
+        sim.proxyUrl,
+        '--archive',
+        file,
+        '--prefix',
+        prefix,
+        '--no-browser',
+        ...SITES.flatMap((s) => ['--site', s]),
+      ];
       // REDIS_URL: the test's Redis, so this test's queues can be inspected and removed afterwards.
       const saved = process.env.REDIS_URL;
       process.env.REDIS_URL = redis.url;
@@ -72,7 +86,9 @@ describe('crawl → parse → archive through BullMQ', () => {
       reports = reportRows(archive);
       expect(reports.length).toBe(score.expected);
       // Every response the crawler got is in the archive, bodies included.
-      const missingBodies = archive.db.prepare('SELECT count(*) AS n FROM fetches WHERE status BETWEEN 200 AND 299 AND sha256 IS NULL').get() as { n: number };
+      const missingBodies = archive.db
+        .prepare('SELECT count(*) AS n FROM fetches WHERE status BETWEEN 200 AND 299 AND sha256 IS NULL')
+        .get() as { n: number };
       expect(missingBodies.n).toBe(0);
       snapshotsBefore = archive.stats().snapshots;
       parseRunsBefore = archive.stats().parseRuns;
@@ -91,14 +107,18 @@ describe('crawl → parse → archive through BullMQ', () => {
       // sha:version already exists; a re-parse would have rewritten parsed_at).
       // The frontier's order depends on timing, so run 2 may visit a page run 1 left for later; only
       // such newly visited URLs may add snapshots. A URL fetched in both runs got the same bytes: no new body.
-      const newBodies = archive.db.prepare(`SELECT DISTINCT f2.requested_url AS url FROM fetches f2
-        WHERE f2.crawl_run_id = 2 AND f2.sha256 NOT IN (SELECT sha256 FROM fetches WHERE crawl_run_id = 1 AND sha256 IS NOT NULL)`).all() as { url: string }[];
+      const newBodies = archive.db
+        .prepare(`SELECT DISTINCT f2.requested_url AS url FROM fetches f2
+        WHERE f2.crawl_run_id = 2 AND f2.sha256 NOT IN (SELECT sha256 FROM fetches WHERE crawl_run_id = 1 AND sha256 IS NOT NULL)`)
+        .all() as { url: string }[];
       const fetchedInRun1 = archive.db.prepare('SELECT 1 FROM fetches WHERE crawl_run_id = 1 AND requested_url = ?');
       expect(newBodies.filter((r) => fetchedInRun1.get(r.url) !== undefined)).toEqual([]);
       expect(archive.stats().snapshots).toBe(snapshotsBefore + newBodies.length);
       expect(archive.stats().parseRuns).toBe(parseRunsBefore);
       expect((archive.db.prepare('SELECT max(parsed_at) AS t FROM parse_runs').get() as { t: string }).t).toBe(lastParsedAt);
-      const runs = archive.db.prepare('SELECT crawl_run_id, count(*) AS n FROM fetches GROUP BY crawl_run_id ORDER BY 1').all() as { n: number }[];
+      const runs = archive.db.prepare('SELECT crawl_run_id, count(*) AS n FROM fetches GROUP BY crawl_run_id ORDER BY 1').all() as {
+        n: number;
+      }[];
       expect(runs).toHaveLength(2);
     } finally {
       archive.close();
@@ -122,22 +142,25 @@ describe('crawl → parse → archive through BullMQ', () => {
     const children: ChildProcess[] = [];
     const startWorker = (n: number) => {
       const log = openSync(path.join(tmp.dir, `worker-${n}.log`), 'w');
-      const child = spawn(
-        process.execPath,
-        ['bin/nianbao.js', 'work', '--crawl', '--parse', '--prefix', prefix, '--no-browser'],
-        {
-          cwd: path.resolve(import.meta.dirname, '../..'),
-          env: { ...process.env, REDIS_URL: redis.url, NIANBAO_LOCK_MS: String(tuning.lockDurationMs), NIANBAO_STALLED_MS: String(tuning.stalledIntervalMs), LOG_LEVEL: 'info' },
-          stdio: ['ignore', log, log],
+      const child = spawn(process.execPath, ['bin/nianbao.js', 'work', '--crawl', '--parse', '--prefix', prefix, '--no-browser'], {
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        env: {
+          ...process.env,
+          REDIS_URL: redis.url,
+          NIANBAO_LOCK_MS: String(tuning.lockDurationMs),
+          NIANBAO_STALLED_MS: String(tuning.stalledIntervalMs),
+          LOG_LEVEL: 'info',
         },
-      );
+        stdio: ['ignore', log, log],
+      });
       children.push(child);
       return child;
     };
     try {
       await enqueueCrawl(writer.queues, { siteId: site.id, crawlRunId });
       const first = startWorker(1);
-      const fetches = () => (archive.db.prepare('SELECT count(*) AS n FROM fetches WHERE crawl_run_id = ?').get(crawlRunId) as { n: number }).n;
+      const fetches = () =>
+        (archive.db.prepare('SELECT count(*) AS n FROM fetches WHERE crawl_run_id = ?').get(crawlRunId) as { n: number }).n;
       const deadline = Date.now() + 90_000;
       while (fetches() < 8 && Date.now() < deadline) await sleep(100);
       expect(fetches()).toBeGreaterThanOrEqual(8);
@@ -160,7 +183,11 @@ describe('crawl → parse → archive through BullMQ', () => {
       expect(score.missing).toEqual([]);
       expect(score.duplicates).toBe(0);
       expect(reportRows(archive).length).toBe(score.expected);
-      const dupParses = archive.db.prepare('SELECT count(*) AS n FROM (SELECT snapshot_sha FROM parse_runs GROUP BY snapshot_sha, parser_version HAVING count(*) > 1)').get() as { n: number };
+      const dupParses = archive.db
+        .prepare(
+          'SELECT count(*) AS n FROM (SELECT snapshot_sha FROM parse_runs GROUP BY snapshot_sha, parser_version HAVING count(*) > 1)',
+        )
+        .get() as { n: number };
       expect(dupParses.n).toBe(0);
       const failed = await writer.queues.parse.getJobCounts('failed');
       expect(failed.failed).toBe(0);

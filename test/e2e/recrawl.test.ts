@@ -35,8 +35,12 @@ afterAll(async () => {
 
 /** Body bytes that crossed the wire in a crawl run: every response except 304s (which carry none). */
 const transferred = (a: Archive, run: number) =>
-  (a.db.prepare(`SELECT ifnull(sum(s.size), 0) AS n FROM fetches f JOIN snapshots s ON s.sha256 = f.sha256
-    WHERE f.crawl_run_id = ? AND f.status IS NOT 304`).get(run) as { n: number }).n;
+  (
+    a.db
+      .prepare(`SELECT ifnull(sum(s.size), 0) AS n FROM fetches f JOIN snapshots s ON s.sha256 = f.sha256
+    WHERE f.crawl_run_id = ? AND f.status IS NOT 304`)
+      .get(run) as { n: number }
+  ).n;
 const count = (a: Archive, sql: string, ...args: unknown[]) => (a.db.prepare(sql).get(...args) as { n: number }).n;
 
 describe('incremental re-crawl (conditional GET)', () => {
@@ -44,9 +48,16 @@ describe('incremental re-crawl (conditional GET)', () => {
     const archive = Archive.open(path.join(tmp.dir, 'recrawl.sqlite'));
     const list = simSiteList(world.manifest.sites);
     const sites = list.sites.filter((s) => s.id === SITE);
-    const crawl = () => runCrawl({
-      archive, redisUrl: redis.url, prefix, sites, defaults: list.defaults, proxyUrl: `http://127.0.0.1:${server.port}`, browser: false,
-    });
+    const crawl = () =>
+      runCrawl({
+        archive,
+        redisUrl: redis.url,
+        prefix,
+        sites,
+        defaults: list.defaults,
+        proxyUrl: `http://127.0.0.1:${server.port}`,
+        browser: false,
+      });
     try {
       const first = await crawl();
       expect(first.status).toBe('ok');
@@ -59,19 +70,27 @@ describe('incremental re-crawl (conditional GET)', () => {
       expect(second.status).toBe('ok');
       const bytes2 = transferred(archive, second.crawlRunId);
       const notModified = count(archive, 'SELECT count(*) AS n FROM fetches WHERE crawl_run_id = ? AND status = 304', second.crawlRunId);
-      console.log(`re-crawl of ${SITE}: first ${bytes1} bytes, second ${bytes2} bytes (${((100 * bytes2) / bytes1).toFixed(1)} %), ${notModified} answers 304`);
+      console.log(
+        `re-crawl of ${SITE}: first ${bytes1} bytes, second ${bytes2} bytes (${((100 * bytes2) / bytes1).toFixed(1)} %), ${notModified} answers 304`,
+      );
       expect(bytes2).toBeLessThanOrEqual(0.1 * bytes1);
       expect(notModified).toBeGreaterThan(0);
       // No snapshot of a URL the first crawl fetched is added (nothing changed). A best-first crawl may
       // reach a page the first one left for later (pipeline.test.ts): that one is new, not a change.
-      const added = archive.db.prepare(`SELECT f.requested_url FROM snapshots s JOIN fetches f ON f.sha256 = s.sha256
-        WHERE s.first_seen >= (SELECT started_at FROM crawl_runs WHERE id = ?)`).all(second.crawlRunId) as { requested_url: string }[];
+      const added = archive.db
+        .prepare(`SELECT f.requested_url FROM snapshots s JOIN fetches f ON f.sha256 = s.sha256
+        WHERE s.first_seen >= (SELECT started_at FROM crawl_runs WHERE id = ?)`)
+        .all(second.crawlRunId) as { requested_url: string }[];
       const knownBefore = archive.db.prepare('SELECT 1 FROM fetches WHERE requested_url = ? AND crawl_run_id = ?');
       expect(added.filter((r) => knownBefore.get(r.requested_url, first.crawlRunId))).toEqual([]);
-      console.log(`snapshots: ${snapshots1} after the first crawl; the second added ${added.length} (${added.map((r) => r.requested_url).join(', ') || 'none'})`);
+      console.log(
+        `snapshots: ${snapshots1} after the first crawl; the second added ${added.length} (${added.map((r) => r.requested_url).join(', ') || 'none'})`,
+      );
       expect(count(archive, 'SELECT count(*) AS n FROM reports')).toBe(reports1);
       // Every 304 points at the snapshot it confirms.
-      expect(count(archive, 'SELECT count(*) AS n FROM fetches WHERE crawl_run_id = ? AND status = 304 AND sha256 IS NULL', second.crawlRunId)).toBe(0);
+      expect(
+        count(archive, 'SELECT count(*) AS n FROM fetches WHERE crawl_run_id = ? AND status = 304 AND sha256 IS NULL', second.crawlRunId),
+      ).toBe(0);
 
       // The county corrects one report page (other bytes, other figures) and publishes a new report.
       const site = world.sites.find((s) => s.info.id === SITE)!;
@@ -87,7 +106,9 @@ describe('incremental re-crawl (conditional GET)', () => {
       let linked = 0;
       for (const r of site.routes.values()) {
         if (r.kind !== 'page' || r.html === route(template.url).html) continue;
-        const anchor = new RegExp(`<a([^>]*)href="([^"]*${templatePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})"([^>]*)>([\\s\\S]*?)</a>`).exec(r.html);
+        const anchor = new RegExp(
+          `<a([^>]*)href="([^"]*${templatePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})"([^>]*)>([\\s\\S]*?)</a>`,
+        ).exec(r.html);
         if (!anchor) continue;
         const [, before, href, after, text] = anchor;
         const copy = `<a${before.replaceAll(oldYear, '2011')}href="${href.replace(templatePath, newPath)}"${after.replaceAll(oldYear, '2011')}>${text.replaceAll(oldYear, '2011')}</a>`;
@@ -98,8 +119,10 @@ describe('incremental re-crawl (conditional GET)', () => {
 
       const third = await crawl();
       expect(third.status).toBe('ok');
-      const versions = archive.db.prepare(`SELECT v.version, v.figures_changed FROM report_versions v JOIN report_sources rs ON rs.report_id = v.report_id
-        WHERE rs.url = ? ORDER BY v.version`).all(changed.url) as { version: number; figures_changed: number }[];
+      const versions = archive.db
+        .prepare(`SELECT v.version, v.figures_changed FROM report_versions v JOIN report_sources rs ON rs.report_id = v.report_id
+        WHERE rs.url = ? ORDER BY v.version`)
+        .all(changed.url) as { version: number; figures_changed: number }[];
       expect(versions.map((v) => v.version)).toEqual([1, 2]);
       expect(versions[1].figures_changed).toBeGreaterThan(0);
       expect(archive.findReportByUrl(newUrl)).toMatchObject({ year: 2011 });

@@ -15,10 +15,15 @@ export function dashboardCommand(ctx: CommandContext): Command {
     .option('--port <n>', 'port to listen on', positiveInt('--port'), 3000)
     .option('--host <addr>', 'address to listen on (anything but loopback exposes job controls without a login)', '127.0.0.1')
     .option('--prefix <prefix>', 'queue key prefix in Redis (as given to crawl/work)')
-    .option('--archive <path>', 'without REDIS_URL: show the queues a private Redis kept beside this archive (no other nianbao may be running on it)')
+    .option(
+      '--archive <path>',
+      'without REDIS_URL: show the queues a private Redis kept beside this archive (no other nianbao may be running on it)',
+    )
     .action(async (opts: DashboardOpts) => {
       if (!process.env.REDIS_URL && !opts.archive) {
-        throw new CliError('dashboard needs REDIS_URL (the Redis the workers use), or --archive FILE for the queues a private Redis kept beside it');
+        throw new CliError(
+          'dashboard needs REDIS_URL (the Redis the workers use), or --archive FILE for the queues a private Redis kept beside it',
+        );
       }
       const { ensureRedis } = await import('../../workers/redis.ts');
       const redis = await ensureRedis({

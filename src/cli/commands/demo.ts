@@ -47,9 +47,11 @@ export function scoreAgainstManifest(archive: Archive, manifest: Manifest, siteI
     if (owner !== undefined) urlsOf(r).forEach((u) => keyToExpected.set(urlKey(u), owner));
   }
 
-  const archived = (archive.db
-    .prepare(`SELECT * FROM reports WHERE status = 'report' AND (site_id IS NULL OR site_id IN (${[...siteIds].map(() => '?').join(',') || "''"}))`)
-    .all(...siteIds) as ReportRow[]);
+  const archived = archive.db
+    .prepare(
+      `SELECT * FROM reports WHERE status = 'report' AND (site_id IS NULL OR site_id IN (${[...siteIds].map(() => '?').join(',') || "''"}))`,
+    )
+    .all(...siteIds) as ReportRow[];
   const sourcesOf = archive.db.prepare('SELECT url FROM report_sources WHERE report_id = ?');
   const matchedBy = new Map<number, ReportRow>(); // expected index → first archived report
   let duplicates = 0;
@@ -101,7 +103,11 @@ export function demoCommand(ctx: CommandContext): Command {
     .description('crawl the simulated county web (loopback only) into an archive and score the result against the truth')
     .option('--archive <path>', 'the SQLite archive', DEFAULT_DEMO_ARCHIVE)
     .option('--seed <n>', 'seed of the simulated web', (v) => Number.parseInt(v, 10), 1)
-    .option('--sites <n>', 'a national simulated web of N county sites (every CMS family, built lazily) instead of the 14 demo sites', positiveInt('--sites'))
+    .option(
+      '--sites <n>',
+      'a national simulated web of N county sites (every CMS family, built lazily) instead of the 14 demo sites',
+      positiveInt('--sites'),
+    )
     .option('--site <id>', 'only this simulated site (repeatable)', collect)
     .option('--concurrency <n>', 'sites crawled at once', positiveInt('--concurrency'))
     .option('--no-browser', 'never start headless Chromium for script-built lists')
@@ -145,12 +151,17 @@ export function demoCommand(ctx: CommandContext): Command {
           }
           const ids = new Set(sites.map((s) => s.id));
           // a national manifest's full report list would build every site: only the crawled ones
-          const manifest = opts.sites ? { seed: opts.seed, sites: sites.map((s) => sim.sites.find((i) => i.id === s.id)!), ...sim.truth(ids) } : sim.manifest;
+          const manifest = opts.sites
+            ? { seed: opts.seed, sites: sites.map((s) => sim.sites.find((i) => i.id === s.id)!), ...sim.truth(ids) }
+            : sim.manifest;
           const score = scoreAgainstManifest(archive!, manifest, ids);
           if (opts.json) {
             writeLine(ctx.stdout, JSON.stringify({ crawl: { ...result, progress: undefined }, stats: archive!.stats(), score }, null, 2));
           } else {
-            writeLine(ctx.stdout, `nianbao demo: seed ${opts.seed}, ${sites.length} simulated sites via ${sim.proxyUrl}, archive ${opts.archive}`);
+            writeLine(
+              ctx.stdout,
+              `nianbao demo: seed ${opts.seed}, ${sites.length} simulated sites via ${sim.proxyUrl}, archive ${opts.archive}`,
+            );
             writeLine(ctx.stdout, crawlSummaryLines(archive!, result));
             writeLine(ctx.stdout, 'against the simulation manifest');
             writeLine(ctx.stdout, formatScore(score));
@@ -166,7 +177,10 @@ export function demoCommand(ctx: CommandContext): Command {
 export function formatScore(s: DemoScore): string {
   const rows: [string, string | number][] = [
     ['recall', `${s.found}/${s.expected} reports found (${pct(s.found, s.expected)})`],
-    ['precision', `${s.matched - s.duplicates}/${s.archived} archived reports are distinct manifest reports (${pct(s.matched - s.duplicates, s.archived)})`],
+    [
+      'precision',
+      `${s.matched - s.duplicates}/${s.archived} archived reports are distinct manifest reports (${pct(s.matched - s.duplicates, s.archived)})`,
+    ],
     ['duplicates', s.duplicates],
     ['decoys archived', `${s.decoysArchived.length} of ${s.decoys} decoys`],
     ['other non-reports', s.falsePositives.length - s.decoysArchived.length],
@@ -177,4 +191,3 @@ export function formatScore(s: DemoScore): string {
   for (const u of s.falsePositives.slice(0, 10)) rows.push(['  not a report', u]);
   return formatRows(rows);
 }
-

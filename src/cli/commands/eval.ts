@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { evaluate, evalPassed, formatTotals, EvalInputError, type CaseOutcome } from '../../eval/index.ts';
+import { type CaseOutcome, EvalInputError, type EvalTotals, evalPassed, evaluate, formatTotals } from '../../eval/index.ts';
 import { CliError, writeLine, type CommandContext } from './common.ts';
 
 const MAX_PROBLEMS_SHOWN = 60;
@@ -8,17 +8,23 @@ const MAX_PROBLEMS_SHOWN = 60;
 export function evalCommand(ctx: CommandContext): Command {
   return new Command('eval')
     .description('score the parser against hand-checked reports: every *.expected.json (or expected/*.json) in the folders named')
-    .argument('<dirs...>', 'folders holding reports and their expected files (e.g. test/fixtures/reports/seeds test/fixtures/reports/corpus)')
+    .argument(
+      '<dirs...>',
+      'folders holding reports and their expected files (e.g. test/fixtures/reports/seeds test/fixtures/reports/corpus)',
+    )
     .option('--verbose', 'list every difference under its report')
     .option('--ext <ext>', 'only reports whose file has this extension (pdf, html, txt)')
     .action(async (dirs: string[], opts: { verbose?: boolean; ext?: string }) => {
       const line = (outcome: CaseOutcome) => {
         const s = outcome.score;
         const status = s.problems.length ? 'DIFF ' : 'OK   ';
-        writeLine(ctx.stdout, `${status} ${outcome.name}  ${s.right}/${s.cells} cells${s.problems.length ? `  (${s.problems.length} problems)` : ''}`);
+        writeLine(
+          ctx.stdout,
+          `${status} ${outcome.name}  ${s.right}/${s.cells} cells${s.problems.length ? `  (${s.problems.length} problems)` : ''}`,
+        );
         if (opts.verbose) for (const p of s.problems.slice(0, MAX_PROBLEMS_SHOWN)) writeLine(ctx.stdout, `        ${p}`);
       };
-      let totals;
+      let totals: EvalTotals;
       try {
         ({ totals } = await evaluate(dirs, { ext: opts.ext, onCase: line }));
       } catch (e) {

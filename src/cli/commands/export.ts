@@ -3,7 +3,16 @@ import { Command } from 'commander';
 import { openForReading } from './open-archive.ts';
 import { CliError, DEFAULT_ARCHIVE, writeLine, type CommandContext } from './common.ts';
 
-type ExportOpts = { archive: string; format?: string; wide?: boolean; out?: string; warc?: string; year?: number; region?: string; site?: string };
+type ExportOpts = {
+  archive: string;
+  format?: string;
+  wide?: boolean;
+  out?: string;
+  warc?: string;
+  year?: number;
+  region?: string;
+  site?: string;
+};
 
 const year = (v: string): number => {
   const n = Number(v);
@@ -29,7 +38,8 @@ export function exportCommand(ctx: CommandContext): Command {
       if (opts.out && opts.format !== 'csv' && opts.format !== 'jsonl') {
         throw new CliError(`--format must be csv or jsonl, got ${opts.format === undefined ? 'nothing' : `"${opts.format}"`}`);
       }
-      if (opts.region !== undefined && !/^\d{2,6}$/.test(opts.region)) throw new CliError(`--region must be 2 to 6 digits of a GB/T 2260 code, got "${opts.region}"`);
+      if (opts.region !== undefined && !/^\d{2,6}$/.test(opts.region))
+        throw new CliError(`--region must be 2 to 6 digits of a GB/T 2260 code, got "${opts.region}"`);
       // Read-only: works on a file the user may not write, touches nothing, leaves no -wal/-shm files.
       const archive = await openForReading(opts.archive);
       try {
@@ -45,7 +55,10 @@ export function exportCommand(ctx: CommandContext): Command {
         if (opts.warc) {
           const { exportWarc } = await import('../export/warc.ts');
           const r = await exportWarc(archive, opts.warc, { siteId: opts.site });
-          writeLine(ctx.stdout, `${r.responses} responses, ${r.revisits} revisits, ${r.requests} requests written to ${opts.warc} (${r.bytes} bytes)`);
+          writeLine(
+            ctx.stdout,
+            `${r.responses} responses, ${r.revisits} revisits, ${r.requests} requests written to ${opts.warc} (${r.bytes} bytes)`,
+          );
         }
       } finally {
         archive.close();

@@ -65,8 +65,19 @@ export function reparseCommand(ctx: CommandContext): Command {
               }
               totals.figuresChanged += s.figuresChanged;
               if (s.reportId !== null && s.figureChanges.length > 0) {
-                const old = s.previousParseRunId === null ? null : ((parserOf.get(s.previousParseRunId) as { parser_version: string } | undefined)?.parser_version ?? null);
-                for (const c of s.figureChanges) diffRows.push({ reportId: s.reportId, key: c.key, before: c.before, after: c.after, oldParser: old, newParser: job.parserVersion });
+                const old =
+                  s.previousParseRunId === null
+                    ? null
+                    : ((parserOf.get(s.previousParseRunId) as { parser_version: string } | undefined)?.parser_version ?? null);
+                for (const c of s.figureChanges)
+                  diffRows.push({
+                    reportId: s.reportId,
+                    key: c.key,
+                    before: c.before,
+                    after: c.after,
+                    oldParser: old,
+                    newParser: job.parserVersion,
+                  });
               }
               if (!job.result.isReport && s.reportId !== null) totals.noLongerReports++;
             };
@@ -123,7 +134,10 @@ export function reparseCommand(ctx: CommandContext): Command {
         writeLine(
           ctx.stdout,
           formatRows([
-            ['snapshots', `${all.length} report/attachment snapshots, ${bySha.size} to parse${opts.force ? '' : ` (${new Set(all.map((i) => i.sha256)).size - bySha.size} already read by this version)`}`],
+            [
+              'snapshots',
+              `${all.length} report/attachment snapshots, ${bySha.size} to parse${opts.force ? '' : ` (${new Set(all.map((i) => i.sha256)).size - bySha.size} already read by this version)`}`,
+            ],
             ['reports changed', `${totals.reportsChanged}${totals.reportsNew ? ` (+${totals.reportsNew} new)` : ''}`],
             ['figures changed', totals.figuresChanged],
             ['no longer reports', totals.noLongerReports],
@@ -135,7 +149,10 @@ export function reparseCommand(ctx: CommandContext): Command {
           const { writeFileSync } = await import('node:fs');
           const { csvLine } = await import('../csv.ts');
           const header = csvLine(['report_id', 'key', 'old_value', 'new_value', 'old_parser_version', 'new_parser_version']);
-          writeFileSync(opts.diff, header + diffRows.map((r) => csvLine([r.reportId, r.key, r.before, r.after, r.oldParser, r.newParser])).join(''));
+          writeFileSync(
+            opts.diff,
+            header + diffRows.map((r) => csvLine([r.reportId, r.key, r.before, r.after, r.oldParser, r.newParser])).join(''),
+          );
           writeLine(ctx.stdout, `${diffRows.length} changed figures written to ${opts.diff}`);
         }
       });

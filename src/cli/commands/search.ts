@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import type { SearchHit } from '../../store/types.ts';
 import { openForReading } from './open-archive.ts';
 import { CliError, DEFAULT_ARCHIVE, positiveInt, writeLine, type CommandContext } from './common.ts';
 
@@ -24,17 +25,27 @@ export function searchCommand(ctx: CommandContext): Command {
       // Read-only: works on a file the user may not write, touches nothing, leaves no -wal/-shm files.
       const archive = await openForReading(opts.archive);
       try {
-        let hits;
+        let hits: SearchHit[];
         try {
           hits = archive.search(text, { year, siteId: opts.site, regionCode: opts.region, limit: opts.limit });
         } catch (err) {
-          if (err instanceof ArchiveError && err.code === 'invalid_input') throw new CliError(`search "${text}": the index matches three characters or more`);
+          if (err instanceof ArchiveError && err.code === 'invalid_input')
+            throw new CliError(`search "${text}": the index matches three characters or more`);
           throw err;
         }
         for (const h of hits) {
-          writeLine(ctx.stdout, opts.json ? JSON.stringify(h) : `#${h.reportId}\t${h.year ?? '????'}\t${h.regionName ?? ''}\t${h.title ?? ''}\t${h.url}\n\t…${h.snippet}…`);
+          writeLine(
+            ctx.stdout,
+            opts.json
+              ? JSON.stringify(h)
+              : `#${h.reportId}\t${h.year ?? '????'}\t${h.regionName ?? ''}\t${h.title ?? ''}\t${h.url}\n\t…${h.snippet}…`,
+          );
         }
-        if (!opts.json) writeLine(ctx.stdout, `${hits.length} report${hits.length === 1 ? '' : 's'}${hits.length === opts.limit ? ` (first ${opts.limit}; --limit for more)` : ''}`);
+        if (!opts.json)
+          writeLine(
+            ctx.stdout,
+            `${hits.length} report${hits.length === 1 ? '' : 's'}${hits.length === opts.limit ? ` (first ${opts.limit}; --limit for more)` : ''}`,
+          );
       } finally {
         archive.close();
       }

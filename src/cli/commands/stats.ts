@@ -22,9 +22,9 @@ export function statsCommand(ctx: CommandContext): Command {
           writeLine(ctx.stdout, JSON.stringify(s, null, 2));
           return;
         }
-        const runs = archive.db
-          .prepare('SELECT id, status, started_at, finished_at FROM crawl_runs ORDER BY id DESC LIMIT 1')
-          .get() as { id: number; status: string; started_at: string; finished_at: string | null } | undefined;
+        const runs = archive.db.prepare('SELECT id, status, started_at, finished_at FROM crawl_runs ORDER BY id DESC LIMIT 1').get() as
+          | { id: number; status: string; started_at: string; finished_at: string | null }
+          | undefined;
         writeLine(ctx.stdout, `archive ${opts.archive}`);
         const rows = formatArchiveStats(s);
         if (runs) rows.splice(2, 0, ['last run', `#${runs.id} ${runs.status}, started ${runs.started_at}`]);

@@ -35,7 +35,11 @@ export function workCommand(ctx: CommandContext): Command {
     .option('--tz <zone>', 'time zone of the --schedule pattern', 'Asia/Shanghai')
     .option('--config <file>', 'the site list the scheduled crawl reads (re-read at every run)', DEFAULT_CONFIG)
     .option('--proxy <url>', 'scheduled crawls send every request through this HTTP proxy')
-    .option('--report-interval-days <n>', 'scheduled crawls reuse report pages and attachments fetched less than N days ago without a request', positiveInt('--report-interval-days'))
+    .option(
+      '--report-interval-days <n>',
+      'scheduled crawls reuse report pages and attachments fetched less than N days ago without a request',
+      positiveInt('--report-interval-days'),
+    )
     .action(async (opts: WorkOpts) => {
       if (opts.schedule && !opts.archive) {
         throw new CliError('--schedule needs --archive: the process that owns the archive starts the scheduled runs');
@@ -43,7 +47,9 @@ export function workCommand(ctx: CommandContext): Command {
       if (!opts.archive && !process.env.REDIS_URL) {
         // A private Redis is reachable by this process only: without the archive writer nothing would
         // ever consume what these workers produce.
-        throw new CliError('work without --archive needs REDIS_URL (the Redis of the process that owns the archive), e.g. REDIS_URL=redis://host:6379 nianbao work --crawl --parse');
+        throw new CliError(
+          'work without --archive needs REDIS_URL (the Redis of the process that owns the archive), e.g. REDIS_URL=redis://host:6379 nianbao work --crawl --parse',
+        );
       }
       const schedulePattern = opts.schedule?.trim();
       // No role flag: every role this process can take.
@@ -69,7 +75,9 @@ export function workCommand(ctx: CommandContext): Command {
         });
         let scheduler: { close(): Promise<void> } | undefined;
         let scheduleQueue: import('bullmq').Queue | undefined;
-        const names = Object.entries(roles).filter(([, on]) => on).map(([n]) => n);
+        const names = Object.entries(roles)
+          .filter(([, on]) => on)
+          .map(([n]) => n);
         try {
           if (schedulePattern) {
             const sched = await import('../../workers/schedule.ts');
@@ -95,7 +103,10 @@ export function workCommand(ctx: CommandContext): Command {
               },
             });
             const at = next?.timestamp !== undefined ? new Date(next.timestamp + (next.opts.delay ?? 0)).toISOString() : 'unknown';
-            writeLine(ctx.stdout, `nianbao work: crawl of every site in ${opts.config} scheduled "${schedulePattern}" (${opts.tz}); next run ${at}`);
+            writeLine(
+              ctx.stdout,
+              `nianbao work: crawl of every site in ${opts.config} scheduled "${schedulePattern}" (${opts.tz}); next run ${at}`,
+            );
           }
           log.info({ roles: names.join(','), prefix: pipeline.queues.prefix }, 'workers started');
           ctx.stdout.write(`nianbao work: ${names.join(', ')} workers running (Ctrl-C to stop)\n`);

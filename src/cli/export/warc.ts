@@ -20,7 +20,15 @@ const WIRE_HEADERS = new Set(['content-encoding', 'transfer-encoding', 'content-
 
 export type WarcExportStats = { responses: number; revisits: number; requests: number; bytes: number };
 
-type FetchRow = { id: number; requested_url: string; final_url: string | null; status: number; headers: string | null; fetched_at: string; sha256: string };
+type FetchRow = {
+  id: number;
+  requested_url: string;
+  final_url: string | null;
+  status: number;
+  headers: string | null;
+  fetched_at: string;
+  sha256: string;
+};
 
 function httpHeadersOf(json: string | null, bodyLength: number): Record<string, string> {
   const out: Record<string, string> = {};
@@ -47,15 +55,20 @@ export async function exportWarc(archive: Archive, file: string, opts: { siteId?
   };
   const stats: WarcExportStats = { responses: 0, revisits: 0, requests: 0, bytes: 0 };
   try {
-    const info = WARCRecord.createWARCInfo({ filename: file.split('/').pop(), warcVersion: WARC_VERSION }, {
-      software: 'nianbao',
-      format: 'WARC File Format 1.1',
-      description: 'Snapshots of a nianbao archive: government information-disclosure annual reports and the pages that lead to them',
-    });
+    const info = WARCRecord.createWARCInfo(
+      { filename: file.split('/').pop(), warcVersion: WARC_VERSION },
+      {
+        software: 'nianbao',
+        format: 'WARC File Format 1.1',
+        description: 'Snapshots of a nianbao archive: government information-disclosure annual reports and the pages that lead to them',
+      },
+    );
     await write(await WARCSerializer.serialize(info, { gzip, digest: DIGEST }));
-    const rows = archive.db.prepare(`SELECT id, requested_url, final_url, status, headers, fetched_at, sha256 FROM fetches
+    const rows = archive.db
+      .prepare(`SELECT id, requested_url, final_url, status, headers, fetched_at, sha256 FROM fetches
       WHERE sha256 IS NOT NULL AND status IS NOT NULL AND status <> 304 AND (@site IS NULL OR site_id = @site)
-      ORDER BY fetched_at, id`).iterate({ site: opts.siteId ?? null }) as IterableIterator<FetchRow>;
+      ORDER BY fetched_at, id`)
+      .iterate({ site: opts.siteId ?? null }) as IterableIterator<FetchRow>;
     const first = new Map<string, { url: string; date: string; digest: string }>();
     for (const f of rows) {
       const url = f.final_url ?? f.requested_url;
@@ -68,8 +81,14 @@ export async function exportWarc(archive: Archive, file: string, opts: { siteId?
         const size = archive.db.prepare('SELECT size FROM snapshots WHERE sha256 = ?').get(f.sha256) as { size: number };
         record = WARCRecord.create(
           {
-            url, date, type: 'revisit', warcVersion: WARC_VERSION, statusline, httpHeaders: httpHeadersOf(f.headers, size.size),
-            refersToUrl: seen.url, refersToDate: seen.date,
+            url,
+            date,
+            type: 'revisit',
+            warcVersion: WARC_VERSION,
+            statusline,
+            httpHeaders: httpHeadersOf(f.headers, size.size),
+            refersToUrl: seen.url,
+            refersToDate: seen.date,
             warcHeaders: { 'WARC-Record-ID': responseId, 'WARC-Profile': REVISIT_PROFILE, 'WARC-Payload-Digest': seen.digest },
           },
           once1(new Uint8Array(0)),
@@ -78,7 +97,15 @@ export async function exportWarc(archive: Archive, file: string, opts: { siteId?
       } else {
         const body = archive.getSnapshotBody(f.sha256)!;
         record = WARCRecord.create(
-          { url, date, type: 'response', warcVersion: WARC_VERSION, statusline, httpHeaders: httpHeadersOf(f.headers, body.length), warcHeaders: { 'WARC-Record-ID': responseId } },
+          {
+            url,
+            date,
+            type: 'response',
+            warcVersion: WARC_VERSION,
+            statusline,
+            httpHeaders: httpHeadersOf(f.headers, body.length),
+            warcHeaders: { 'WARC-Record-ID': responseId },
+          },
           once1(body),
         );
         stats.responses++;
@@ -89,8 +116,13 @@ export async function exportWarc(archive: Archive, file: string, opts: { siteId?
       const u = new URL(url);
       const request = WARCRecord.create(
         {
-          url, date, type: 'request', warcVersion: WARC_VERSION, statusline: `GET ${u.pathname}${u.search} HTTP/1.1`,
-          httpHeaders: { Host: u.host }, warcHeaders: { 'WARC-Concurrent-To': responseId },
+          url,
+          date,
+          type: 'request',
+          warcVersion: WARC_VERSION,
+          statusline: `GET ${u.pathname}${u.search} HTTP/1.1`,
+          httpHeaders: { Host: u.host },
+          warcHeaders: { 'WARC-Concurrent-To': responseId },
         },
         once1(new Uint8Array(0)),
       );

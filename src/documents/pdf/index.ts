@@ -41,13 +41,17 @@ export function readPdfGeometry(bytes: Uint8Array, opts: PdfReadOptions): Promis
       fn();
       void worker.terminate();
     };
-    const timer = setTimeout(() => done(() => reject(new DocumentError('timeout', name, `PDF not read within ${opts.timeoutMs} ms`))), opts.timeoutMs);
+    const timer = setTimeout(
+      () => done(() => reject(new DocumentError('timeout', name, `PDF not read within ${opts.timeoutMs} ms`))),
+      opts.timeoutMs,
+    );
     worker.on('message', (m: { ok: true; result: RawPdf } | { ok: false; name: string; message: string }) => {
       if (m.ok) done(() => resolve(m.result));
       else done(() => reject(mapPdfError(m.name, m.message, name)));
     });
     worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') done(() => reject(new DocumentError('too_large', name, `PDF needs more than ${opts.maxHeapMb} MB to read`, { cause: e })));
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
+        done(() => reject(new DocumentError('too_large', name, `PDF needs more than ${opts.maxHeapMb} MB to read`, { cause: e })));
       else done(() => reject(new DocumentError('unsupported', name, `PDF reader failed: ${e.message}`, { cause: e })));
     });
     worker.on('exit', (code) => done(() => reject(new DocumentError('unsupported', name, `PDF reader exited (${code})`))));

@@ -14,9 +14,12 @@ const { OPS } = pdfjs;
 const DrawOPS = { moveTo: 0, lineTo: 1, curveTo: 2, quadraticCurveTo: 3, closePath: 4 };
 
 const mul = (m, n) => [
-  m[0] * n[0] + m[2] * n[1], m[1] * n[0] + m[3] * n[1],
-  m[0] * n[2] + m[2] * n[3], m[1] * n[2] + m[3] * n[3],
-  m[0] * n[4] + m[2] * n[5] + m[4], m[1] * n[4] + m[3] * n[5] + m[5],
+  m[0] * n[0] + m[2] * n[1],
+  m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3],
+  m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4],
+  m[1] * n[4] + m[3] * n[5] + m[5],
 ];
 const apply = (m, x, y) => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
@@ -41,14 +44,25 @@ function collectSegments(opList, viewportTransform) {
       if (paintOp === OPS.endPath) continue; // clipping paths are not drawn
       const path = args[1]?.[0];
       if (!path || typeof path.length !== 'number') continue;
-      const filled = paintOp === OPS.fill || paintOp === OPS.eoFill || paintOp === OPS.fillStroke ||
-        paintOp === OPS.eoFillStroke || paintOp === OPS.closeFillStroke || paintOp === OPS.closeEOFillStroke;
+      const filled =
+        paintOp === OPS.fill ||
+        paintOp === OPS.eoFill ||
+        paintOp === OPS.fillStroke ||
+        paintOp === OPS.eoFillStroke ||
+        paintOp === OPS.closeFillStroke ||
+        paintOp === OPS.closeEOFillStroke;
       const pts = [];
       const flush = () => {
-        if (pts.length < 2) { pts.length = 0; return; }
+        if (pts.length < 2) {
+          pts.length = 0;
+          return;
+        }
         const xs = pts.map((p) => p[0]);
         const ys = pts.map((p) => p[1]);
-        const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+        const x0 = Math.min(...xs),
+          x1 = Math.max(...xs),
+          y0 = Math.min(...ys),
+          y1 = Math.max(...ys);
         // A thin filled box is how WPS/Word draw a cell border: keep it as one line.
         if (filled && pts.length >= 4 && (x1 - x0 < 3 || y1 - y0 < 3)) {
           if (x1 - x0 < y1 - y0) segs.push([(x0 + x1) / 2, y0, (x0 + x1) / 2, y1]);
@@ -62,21 +76,33 @@ function collectSegments(opList, viewportTransform) {
         pts.length = 0;
         pts.closed = false;
       };
-      for (let k = 0; k < path.length;) {
+      for (let k = 0; k < path.length; ) {
         const op = path[k++];
-        if (op === DrawOPS.moveTo) { flush(); pts.push(apply(ctm, path[k], path[k + 1])); k += 2; }
-        else if (op === DrawOPS.lineTo) { pts.push(apply(ctm, path[k], path[k + 1])); k += 2; }
-        else if (op === DrawOPS.curveTo) { flush(); k += 6; }
-        else if (op === DrawOPS.quadraticCurveTo) { flush(); k += 4; }
-        else if (op === DrawOPS.closePath) { pts.closed = true; flush(); }
-        else break;
+        if (op === DrawOPS.moveTo) {
+          flush();
+          pts.push(apply(ctm, path[k], path[k + 1]));
+          k += 2;
+        } else if (op === DrawOPS.lineTo) {
+          pts.push(apply(ctm, path[k], path[k + 1]));
+          k += 2;
+        } else if (op === DrawOPS.curveTo) {
+          flush();
+          k += 6;
+        } else if (op === DrawOPS.quadraticCurveTo) {
+          flush();
+          k += 4;
+        } else if (op === DrawOPS.closePath) {
+          pts.closed = true;
+          flush();
+        } else break;
       }
       flush();
     }
     if (segs.length > 200000) break;
   }
   // Only axis-parallel pieces can be table rules.
-  return segs.filter(([x1, y1, x2, y2]) => Math.abs(x1 - x2) < 1 || Math.abs(y1 - y2) < 1)
+  return segs
+    .filter(([x1, y1, x2, y2]) => Math.abs(x1 - x2) < 1 || Math.abs(y1 - y2) < 1)
     .map((s) => s.map((v) => Math.round(v * 100) / 100));
 }
 

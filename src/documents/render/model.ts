@@ -46,7 +46,8 @@ function fromSpec(spec: RenderTableSpec): GridTable {
     let c = 0;
     for (const cell of row) {
       while (taken[r][c]) c++;
-      const rs = Math.max(1, cell.rowspan ?? 1), cs = Math.max(1, cell.colspan ?? 1);
+      const rs = Math.max(1, cell.rowspan ?? 1),
+        cs = Math.max(1, cell.colspan ?? 1);
       const r1 = Math.min(spec.rows.length - 1, r + rs - 1);
       for (let rr = r; rr <= r1; rr++) {
         taken[rr] ??= [];

@@ -31,7 +31,13 @@ export type PdfRenderOptions = {
 
 export function renderPdf(report: RenderableReport, opts: PdfRenderOptions = {}): Promise<Buffer> {
   if (!existsSync(CJK_FONT_PATH)) return Promise.reject(new MissingFontError(CJK_FONT_PATH));
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, compress: opts.compress ?? true, info: { Title: report.title, CreationDate: FIXED_DATE } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    bufferPages: true,
+    compress: opts.compress ?? true,
+    info: { Title: report.title, CreationDate: FIXED_DATE },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -86,15 +92,17 @@ function drawTable(doc: Doc, t: GridTable, width: number, ruleStyle: 'stroke' | 
   for (let i = 0; i < t.cols; i++) need[i] = Math.max(need[i], min[i]);
   const total = need.reduce((s, v) => s + v, 0);
   const minTotal = min.reduce((s, v) => s + v, 0);
-  const colW = total <= width
-    ? need.map((v) => (v / total) * width)
-    : need.map((v, i) => min[i] + ((v - min[i]) * Math.max(0, width - minTotal)) / Math.max(1e-6, total - minTotal));
+  const colW =
+    total <= width
+      ? need.map((v) => (v / total) * width)
+      : need.map((v, i) => min[i] + ((v - min[i]) * Math.max(0, width - minTotal)) / Math.max(1e-6, total - minTotal));
   const colX = [MARGIN];
   for (const w of colW) colX.push(colX[colX.length - 1] + w);
   const spanW = (c0: number, c1: number) => colX[c1 + 1] - colX[c0];
   // Row heights: each cell's text must fit in the rows it spans; single-row cells decide first.
   const rowH = new Array(t.rows).fill(CELL_SIZE + 2 * CELL_PAD + 4);
-  const textH = (c: (typeof t.cells)[number]) => doc.heightOfString(c.text || ' ', { width: spanW(c.c0, c.c1) - 2 * CELL_PAD }) + 2 * CELL_PAD;
+  const textH = (c: (typeof t.cells)[number]) =>
+    doc.heightOfString(c.text || ' ', { width: spanW(c.c0, c.c1) - 2 * CELL_PAD }) + 2 * CELL_PAD;
   for (const c of t.cells) if (c.r0 === c.r1) rowH[c.r0] = Math.max(rowH[c.r0], textH(c));
   for (const c of t.cells) {
     if (c.r0 === c.r1) continue;
@@ -110,10 +118,17 @@ function drawTable(doc: Doc, t: GridTable, width: number, ruleStyle: 'stroke' | 
   const firstRows = Math.min(t.rows, 4);
   let headH = 0;
   for (let r = 0; r < firstRows; r++) headH += rowH[r];
-  if (y + headH > bottomLimit()) { doc.addPage(); y = doc.y; }
+  if (y + headH > bottomLimit()) {
+    doc.addPage();
+    y = doc.y;
+  }
   let page = doc.bufferedPageRange().start + doc.bufferedPageRange().count - 1;
   for (let r = 0; r < t.rows; r++) {
-    if (y + rowH[r] > bottomLimit()) { doc.addPage(); page++; y = doc.page.margins.top; }
+    if (y + rowH[r] > bottomLimit()) {
+      doc.addPage();
+      page++;
+      y = doc.page.margins.top;
+    }
     place.push({ page, y });
     y += rowH[r];
   }
@@ -130,17 +145,29 @@ function drawTable(doc: Doc, t: GridTable, width: number, ruleStyle: 'stroke' | 
       const top = place[r].y;
       const h = place[r2].y + rowH[r2] - top;
       doc.switchToPage(pg);
-      const x = colX[c.c0], w = spanW(c.c0, c.c1);
+      const x = colX[c.c0],
+        w = spanW(c.c0, c.c1);
       if (ruleStyle === 'stroke') doc.rect(x, top, w, h).stroke();
       else if (ruleStyle === 'fill') {
         const k = 0.6;
-        doc.rect(x, top, w, k).fill('black').rect(x, top + h - k, w, k).fill('black')
-          .rect(x, top, k, h).fill('black').rect(x + w - k, top, k, h).fill('black');
+        doc
+          .rect(x, top, w, k)
+          .fill('black')
+          .rect(x, top + h - k, w, k)
+          .fill('black')
+          .rect(x, top, k, h)
+          .fill('black')
+          .rect(x + w - k, top, k, h)
+          .fill('black');
       }
       if (first && c.text) {
         const th = doc.heightOfString(c.text, { width: w - 2 * CELL_PAD });
         const numeric = /^[-+]?[\d.,]+$/.test(c.text);
-        doc.text(c.text, x + CELL_PAD, top + Math.max(CELL_PAD, (h - th) / 2), { width: w - 2 * CELL_PAD, align: numeric ? 'center' : 'left', lineBreak: true });
+        doc.text(c.text, x + CELL_PAD, top + Math.max(CELL_PAD, (h - th) / 2), {
+          width: w - 2 * CELL_PAD,
+          align: numeric ? 'center' : 'left',
+          lineBreak: true,
+        });
       }
       first = false;
       r = r2 + 1;

@@ -16,7 +16,10 @@ export type ScanOptions = {
 };
 
 /** Page images (PNG) of a PDF, first page first. */
-export async function rasterisePdf(pdf: Uint8Array, opts: { dpi?: number; firstPage?: number; lastPage?: number; gray?: boolean; format?: 'png' | 'pgm'; timeoutMs?: number } = {}): Promise<Buffer[]> {
+export async function rasterisePdf(
+  pdf: Uint8Array,
+  opts: { dpi?: number; firstPage?: number; lastPage?: number; gray?: boolean; format?: 'png' | 'pgm'; timeoutMs?: number } = {},
+): Promise<Buffer[]> {
   const dir = await mkdtemp(join(tmpdir(), 'nianbao-raster-'));
   try {
     const input = join(dir, 'in.pdf');

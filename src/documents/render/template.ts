@@ -1,7 +1,13 @@
 // The national template tables (docs/report-formats.md §2) filled from a figures record, with the template's
 // merged cells. Used by scripts/make-documents.ts, tests and the bench to build documents at run time.
 import {
-  ACTIVE_2019, ACTIVE_2021, APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS, REVIEW_SUFFIXES,
+  ACTIVE_2019,
+  ACTIVE_2021,
+  APPLICANT_COLUMNS,
+  APPLICATION_ROWS_2019,
+  APPLICATION_ROWS_2021,
+  REVIEW_GROUPS,
+  REVIEW_SUFFIXES,
 } from '../../schema/figure-keys.ts';
 import type { RenderCell, RenderTableSpec, RenderableReport } from './model.ts';
 
@@ -34,12 +40,22 @@ export const APPLICATION_LABELS: Record<string, string> = {
   carried_over: '二、上年结转政府信息公开申请数量',
   granted: '（一）予以公开',
   partial: '（二）部分公开（区分处理的，只计这一情形，不计其他情形）',
-  denied_secret: '1.属于国家秘密', denied_law: '2.其他法律行政法规禁止公开', denied_safety: '3.危及“三安全一稳定”',
-  denied_third_party: '4.保护第三方合法权益', denied_internal: '5.属于三类内部事务信息', denied_process: '6.属于四类过程性信息',
-  denied_enforcement: '7.属于行政执法案卷', denied_query: '8.属于行政查询事项',
-  unable_not_held: '1.本机关不掌握相关政府信息', unable_create: '2.没有现成信息需要另行制作', unable_unclear: '3.补正后申请内容仍不明确',
-  rejected_petition: '1.信访举报投诉类申请', rejected_repeat: '2.重复申请', rejected_publication: '3.要求提供公开出版物',
-  rejected_excessive: '4.无正当理由大量反复申请', rejected_confirm: '5.要求行政机关确认或重新出具已获取信息',
+  denied_secret: '1.属于国家秘密',
+  denied_law: '2.其他法律行政法规禁止公开',
+  denied_safety: '3.危及“三安全一稳定”',
+  denied_third_party: '4.保护第三方合法权益',
+  denied_internal: '5.属于三类内部事务信息',
+  denied_process: '6.属于四类过程性信息',
+  denied_enforcement: '7.属于行政执法案卷',
+  denied_query: '8.属于行政查询事项',
+  unable_not_held: '1.本机关不掌握相关政府信息',
+  unable_create: '2.没有现成信息需要另行制作',
+  unable_unclear: '3.补正后申请内容仍不明确',
+  rejected_petition: '1.信访举报投诉类申请',
+  rejected_repeat: '2.重复申请',
+  rejected_publication: '3.要求提供公开出版物',
+  rejected_excessive: '4.无正当理由大量反复申请',
+  rejected_confirm: '5.要求行政机关确认或重新出具已获取信息',
   other: '（六）其他处理',
   other_no_correction: '1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请',
   other_unpaid: '2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请',
@@ -47,7 +63,12 @@ export const APPLICATION_LABELS: Record<string, string> = {
   total: '（七）总计',
   carried_forward: '四、结转下年度继续办理',
 };
-const GROUPS: Record<string, string> = { denied: '（三）不予公开', unable: '（四）无法提供', rejected: '（五）不予处理', other: '（六）其他处理' };
+const GROUPS: Record<string, string> = {
+  denied: '（三）不予公开',
+  unable: '（四）无法提供',
+  rejected: '（五）不予处理',
+  other: '（六）其他处理',
+};
 
 const h = (text: string, colspan?: number, rowspan?: number): RenderCell => ({ text, colspan, rowspan });
 const fmt = (v: number | undefined) => (v === undefined ? '' : String(v));
@@ -136,7 +157,12 @@ export function specToGrid(spec: RenderTableSpec): string[][] {
 }
 
 /** A complete report of the given format: title, prose sections and the three tables. */
-export function templateReport(opts: { title: string; figures: Record<string, number>; format: '2019' | '2021'; prose?: string[] }): RenderableReport {
+export function templateReport(opts: {
+  title: string;
+  figures: Record<string, number>;
+  format: '2019' | '2021';
+  prose?: string[];
+}): RenderableReport {
   const specs = [activeTable(opts.figures, opts.format), applicationsTable(opts.figures, opts.format), reviewTable(opts.figures)];
   const intro = opts.prose ?? [
     '本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定编制。报告所列数据的统计期限自1月1日起至12月31日止。如对本报告有疑问，请与本机关政务公开办公室联系。',
@@ -144,7 +170,10 @@ export function templateReport(opts: { title: string; figures: Record<string, nu
   const blocks: RenderableReport['blocks'] = [
     ...intro.map((text) => ({ kind: 'paragraph' as const, text })),
     { kind: 'heading', text: '一、总体情况' },
-    { kind: 'paragraph', text: '本年度，我单位认真贯彻落实《条例》各项规定，持续推进政府信息公开工作，依法保障人民群众知情权、参与权、表达权和监督权。' },
+    {
+      kind: 'paragraph',
+      text: '本年度，我单位认真贯彻落实《条例》各项规定，持续推进政府信息公开工作，依法保障人民群众知情权、参与权、表达权和监督权。',
+    },
     { kind: 'heading', text: '二、主动公开政府信息情况' },
     { kind: 'table', index: 0 },
     { kind: 'heading', text: '三、收到和处理政府信息公开申请情况' },

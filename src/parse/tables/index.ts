@@ -61,8 +61,11 @@ export function readTables(body: string, opts: { collapsed?: boolean } = {}): Ta
     warnings.push(...part.warnings);
   }
   // Cells holding a value that could not be read or placed (glued digits, a PDF value between two columns).
-  const unread = [active, apps, review].flatMap((p) => p?.unread ?? []).filter((k) => isFigureKey(k) && !joined.warnings.some((w) => w.includes(k)));
-  if (unread.length) warnings.push(`cells_unplaced: ${unread.join(', ')}: a value is printed but its column cannot be told with certainty; left out`);
+  const unread = [active, apps, review]
+    .flatMap((p) => p?.unread ?? [])
+    .filter((k) => isFigureKey(k) && !joined.warnings.some((w) => w.includes(k)));
+  if (unread.length)
+    warnings.push(`cells_unplaced: ${unread.join(', ')}: a value is printed but its column cannot be told with certainty; left out`);
   if (format === '2019') {
     for (const p of ['regulations', 'normative_docs'] as const) {
       const pub = figures[`active.${p}.published`];
@@ -75,7 +78,9 @@ export function readTables(body: string, opts: { collapsed?: boolean } = {}): Ta
   const found = { active: !!active?.found, applications: !!apps?.found, review: !!review?.found };
   if (!found.active && !found.applications && !found.review) warnings.push('tables_missing: no template table found');
   else {
-    const missing = Object.entries(found).filter(([, f]) => !f).map(([t]) => t);
+    const missing = Object.entries(found)
+      .filter(([, f]) => !f)
+      .map(([t]) => t);
     if (missing.length) warnings.push(`tables_missing: ${missing.join(', ')}`);
   }
 

@@ -5,8 +5,21 @@
 // table 三 (new + carried_over = total + carried_forward; total = sum of the outcome rows). A cell is read only
 // when every cut that survives gives it the same value; the others are left out with a warning naming them.
 // Runs before the table readers, rewriting such lines as tab rows (an unread cell is UNREAD_CELL).
-import { APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS, REVIEW_SUFFIXES } from '../../schema/figure-keys.ts';
-import { matchActiveRow, matchApplicationRows, matchReviewGroup, reviewColumnsInText, stripNumbering, type ActiveRowKey } from './labels.ts';
+import {
+  APPLICANT_COLUMNS,
+  APPLICATION_ROWS_2019,
+  APPLICATION_ROWS_2021,
+  REVIEW_GROUPS,
+  REVIEW_SUFFIXES,
+} from '../../schema/figure-keys.ts';
+import {
+  matchActiveRow,
+  matchApplicationRows,
+  matchReviewGroup,
+  reviewColumnsInText,
+  stripNumbering,
+  type ActiveRowKey,
+} from './labels.ts';
 import { UNREAD_CELL } from './records.ts';
 
 export type ColumnKind = 'count' | 'signed' | 'money';
@@ -70,18 +83,56 @@ type JoinedRow = {
 };
 
 const ACTIVE_2019: Partial<Record<ActiveRowKey, Array<[string, ColumnKind]>>> = {
-  regulations: [['made', 'count'], ['published', 'count'], ['total', 'count']],
-  normative_docs: [['made', 'count'], ['published', 'count'], ['total', 'count']],
-  licensing: [['prev_items', 'count'], ['change', 'signed'], ['decisions', 'count']],
-  other_services: [['prev_items', 'count'], ['change', 'signed'], ['decisions', 'count']],
-  penalty: [['prev_items', 'count'], ['change', 'signed'], ['decisions', 'count']],
-  coercion: [['prev_items', 'count'], ['change', 'signed'], ['decisions', 'count']],
-  fees: [['prev_items', 'count'], ['change', 'signed']],
-  procurement: [['projects', 'count'], ['amount_yuan', 'money']],
+  regulations: [
+    ['made', 'count'],
+    ['published', 'count'],
+    ['total', 'count'],
+  ],
+  normative_docs: [
+    ['made', 'count'],
+    ['published', 'count'],
+    ['total', 'count'],
+  ],
+  licensing: [
+    ['prev_items', 'count'],
+    ['change', 'signed'],
+    ['decisions', 'count'],
+  ],
+  other_services: [
+    ['prev_items', 'count'],
+    ['change', 'signed'],
+    ['decisions', 'count'],
+  ],
+  penalty: [
+    ['prev_items', 'count'],
+    ['change', 'signed'],
+    ['decisions', 'count'],
+  ],
+  coercion: [
+    ['prev_items', 'count'],
+    ['change', 'signed'],
+    ['decisions', 'count'],
+  ],
+  fees: [
+    ['prev_items', 'count'],
+    ['change', 'signed'],
+  ],
+  procurement: [
+    ['projects', 'count'],
+    ['amount_yuan', 'money'],
+  ],
 };
 const ACTIVE_2021: Partial<Record<ActiveRowKey, Array<[string, ColumnKind]>>> = {
-  regulations: [['issued', 'count'], ['repealed', 'count'], ['in_force', 'count']],
-  normative_docs: [['issued', 'count'], ['repealed', 'count'], ['in_force', 'count']],
+  regulations: [
+    ['issued', 'count'],
+    ['repealed', 'count'],
+    ['in_force', 'count'],
+  ],
+  normative_docs: [
+    ['issued', 'count'],
+    ['repealed', 'count'],
+    ['in_force', 'count'],
+  ],
   licensing: [['decisions', 'count']],
   penalty: [['decisions', 'count']],
   coercion: [['decisions', 'count']],
@@ -111,7 +162,13 @@ function cutCount(chunks: string[], kinds: ColumnKind[]): number {
 }
 
 /** A glued row of table 三, 二 or 四 on one line, or null. */
-function joinedRowOf(line: string, i: number, lines: string[], hints: ReturnType<typeof formatHints>, collapsed: boolean): JoinedRow | null {
+function joinedRowOf(
+  line: string,
+  i: number,
+  lines: string[],
+  hints: ReturnType<typeof formatHints>,
+  collapsed: boolean,
+): JoinedRow | null {
   if (line.includes('\t') || line.trim().startsWith('|')) return null;
   const t = line.trim();
   // A row of digits alone (table 四's values under its header) has no label.
@@ -138,11 +195,23 @@ function joinedRowOf(line: string, i: number, lines: string[], hints: ReturnType
   // Table 四 first: its header text (…尚未审结总计) would otherwise read as table 三's （七）总计 row.
   const group = matchReviewGroup(label);
   if (group && reviewColumnsInText(label).length < 5) {
-    return make('review', group, REVIEW_SUFFIXES.map((s) => `${group}.${s}`), REVIEW_SUFFIXES.map(() => 'count'), groupsOfFiveAddUp);
+    return make(
+      'review',
+      group,
+      REVIEW_SUFFIXES.map((s) => `${group}.${s}`),
+      REVIEW_SUFFIXES.map(() => 'count'),
+      groupsOfFiveAddUp,
+    );
   }
   const headerAbove = [label, ...lines.slice(Math.max(0, i - 3), i)].some((t) => reviewColumnsInText(t).length >= 5);
   if (headerAbove && digits.replace(/\D/g, '').length >= 15) {
-    return make('review', 'all', REVIEW_KEYS, REVIEW_KEYS.map(() => 'count'), groupsOfFiveAddUp);
+    return make(
+      'review',
+      'all',
+      REVIEW_KEYS,
+      REVIEW_KEYS.map(() => 'count'),
+      groupsOfFiveAddUp,
+    );
   }
   if (reviewColumnsInText(label).length >= 5) return null;
 
@@ -156,14 +225,25 @@ function joinedRowOf(line: string, i: number, lines: string[], hints: ReturnType
       if (row === 'other_other' && !hints.apps2021) row = 'other';
       if (row === 'other' && hints.apps2021) return null; // the （六） group header of a 2021 table
       const keys = APPLICANT_COLUMNS.map((c) => `applications.${row}.${c}`);
-      return make('applications', row, keys, APPLICANT_COLUMNS.map(() => 'count'), rowTotalAddsUp);
+      return make(
+        'applications',
+        row,
+        keys,
+        APPLICANT_COLUMNS.map(() => 'count'),
+        rowTotalAddsUp,
+      );
     }
   }
   const activeRow = matchActiveRow(label);
   if (activeRow) {
     const spec = hints.active === '2021' ? ACTIVE_2021[activeRow] : hints.active === '2019' ? ACTIVE_2019[activeRow] : undefined;
     if (!spec) return null;
-    return make('active', activeRow, spec.map(([c]) => `active.${activeRow}.${c}`), spec.map(([, k]) => k));
+    return make(
+      'active',
+      activeRow,
+      spec.map(([c]) => `active.${activeRow}.${c}`),
+      spec.map(([, k]) => k),
+    );
   }
   return null;
 }
@@ -173,7 +253,12 @@ type Identity = Array<[string, number]>; // [row, coefficient]: Σ coef × value
 function applicationIdentities(rows: readonly string[]): Identity[] {
   const outcomes = rows.filter((r) => !['new', 'carried_over', 'total', 'carried_forward'].includes(r));
   return [
-    [['new', 1], ['carried_over', 1], ['total', -1], ['carried_forward', -1]],
+    [
+      ['new', 1],
+      ['carried_over', 1],
+      ['total', -1],
+      ['carried_forward', -1],
+    ],
     [['total', 1], ...outcomes.map((r): [string, number] => [r, -1])],
   ];
 }
@@ -230,7 +315,7 @@ export function expandJoinedCells(lines: string[], opts: { collapsed?: boolean }
   const apps = found.filter((r) => r.table === 'applications' && r.candidates);
   const byRow = new Map<string, number[][]>();
   const twice = new Set<string>();
-  for (const r of apps) (byRow.has(r.row) ? twice.add(r.row) : byRow.set(r.row, r.candidates!));
+  for (const r of apps) byRow.has(r.row) ? twice.add(r.row) : byRow.set(r.row, r.candidates!);
   for (const r of twice) byRow.delete(r);
   if (apps.some((r) => r.candidates!.length > 1) && byRow.size > 2) {
     const trial = new Map([...byRow].map(([k, v]) => [k, [...v]]));
@@ -238,7 +323,9 @@ export function expandJoinedCells(lines: string[], opts: { collapsed?: boolean }
     if (propagate(trial, applicationIdentities(rowList), APPLICANT_COLUMNS.length)) {
       for (const r of apps) if (trial.has(r.row) && !twice.has(r.row)) r.candidates = trial.get(r.row)!;
     } else {
-      warnings.push('cells_joined: the table-三 identities do not hold for the joined rows; only each row\'s own total was used to cut them');
+      warnings.push(
+        "cells_joined: the table-三 identities do not hold for the joined rows; only each row's own total was used to cut them",
+      );
     }
   }
 
@@ -257,9 +344,14 @@ export function expandJoinedCells(lines: string[], opts: { collapsed?: boolean }
       }
     }
     if (lost.length) {
-      const why = r.candidates === null ? 'too many ways to cut them'
-        : r.candidates.length === 0 ? (r.table === 'active' ? 'no well-formed cut' : 'no cut satisfies the identities')
-          : `${r.candidates.length} cuts fit`;
+      const why =
+        r.candidates === null
+          ? 'too many ways to cut them'
+          : r.candidates.length === 0
+            ? r.table === 'active'
+              ? 'no well-formed cut'
+              : 'no cut satisfies the identities'
+            : `${r.candidates.length} cuts fit`;
       warnings.push(`cells_joined_ambiguous: ${lost.join(', ')}: cells printed with no separator ("${r.digits}"), ${why}; left out`);
     }
     const rows = [...new Set(r.keys.map((k) => `${k.replace(/\.[^.]+$/, '')}.*`))].join(', ');

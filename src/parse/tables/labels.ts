@@ -3,8 +3,21 @@
 
 /** Characters OCR and broken text layers swap; a token char matches any of its class. */
 const CONFUSIONS: Record<string, string> = {
-  自: '自日', 日: '自日', 结: '结知', 知: '结知', 予: '予于子', 于: '予于子', 子: '予于子',
-  已: '已己巳', 己: '已己巳', 未: '未末', 末: '未末', 处: '处外', 外: '处外', 人: '人入', 入: '人入',
+  自: '自日',
+  日: '自日',
+  结: '结知',
+  知: '结知',
+  予: '予于子',
+  于: '予于子',
+  子: '予于子',
+  已: '已己巳',
+  己: '已己巳',
+  未: '未末',
+  末: '未末',
+  处: '处外',
+  外: '处外',
+  人: '人入',
+  入: '人入',
 };
 
 /** A token regex where each character also accepts its OCR look-alikes. */
@@ -41,7 +54,6 @@ export function stripNumbering(text: string): string {
 
 // ---------------------------------------------------------------------------------------------------------
 // Table 三 rows
-
 
 /** Row key → tokens (any one identifies the row). Order matters only for readability. */
 const APPLICATION_ROW_TOKENS: Array<[string, string[]]> = [
@@ -154,7 +166,14 @@ export function applicantColumnsInText(text: string): ApplicantColumnKey[] {
 // Table 二
 
 export type ActiveRowKey =
-  | 'regulations' | 'normative_docs' | 'licensing' | 'other_services' | 'penalty' | 'coercion' | 'fees' | 'procurement';
+  | 'regulations'
+  | 'normative_docs'
+  | 'licensing'
+  | 'other_services'
+  | 'penalty'
+  | 'coercion'
+  | 'fees'
+  | 'procurement';
 
 const ACTIVE_ROWS: Array<[ActiveRowKey, RegExp]> = [
   ['regulations', /^规章$/],
@@ -175,8 +194,18 @@ export function matchActiveRow(text: string): ActiveRowKey | null {
 }
 
 export type ActiveColumnKey =
-  | 'made' | 'published' | 'total' | 'prev_items' | 'change' | 'decisions' | 'projects' | 'amount'
-  | 'issued' | 'repealed' | 'in_force' | 'amount_wan';
+  | 'made'
+  | 'published'
+  | 'total'
+  | 'prev_items'
+  | 'change'
+  | 'decisions'
+  | 'projects'
+  | 'amount'
+  | 'issued'
+  | 'repealed'
+  | 'in_force'
+  | 'amount_wan';
 
 const ACTIVE_COLUMNS: Array<[ActiveColumnKey, RegExp]> = [
   ['made', /新制作|制作数/],

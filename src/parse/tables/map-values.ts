@@ -13,7 +13,11 @@ export type HeaderGrid = {
 
 export type Mapped =
   | {
-      ok: true; values: Record<string, number>; blanks: string[]; notes: string[]; money: Record<string, '元' | '万元' | null>;
+      ok: true;
+      values: Record<string, number>;
+      blanks: string[];
+      notes: string[];
+      money: Record<string, '元' | '万元' | null>;
       /** Columns whose cell holds a value that could not be read (UNREAD_CELL): absent, to be named in a warning. */
       unread: string[];
     }
@@ -77,14 +81,21 @@ export function mapValues(record: ValueRecord, columns: string[], grid: HeaderGr
   const numericDebris = r.debris.some((d) => /\d/.test(d));
   const joinedNote = r.joined ? ['a number split by a space was joined'] : [];
   if (nums.length === W && !r.multi && !numericDebris) {
-    return build(columns.map((c, k) => [c, nums[k]]), defects.length ? [...joinedNote, `read in order despite ${defects.join(', ')}`] : joinedNote);
+    return build(
+      columns.map((c, k) => [c, nums[k]]),
+      defects.length ? [...joinedNote, `read in order despite ${defects.join(', ')}`] : joinedNote,
+    );
   }
   if (defects.length) return { ok: false, reason: `${nums.length} of ${W} values and ${defects.join(', ')}` };
 
   // Unread cells keep their column's place; build() leaves them out.
   const slots = r.slots.filter((s) => s.reading.kind !== 'text' || isUnread(s.text));
   // Space-laid-out text keeps only explicit blank marks (`—`), so a full count there is aligned too.
-  if ((hasCells(r) || r.mode === 'space') && slots.length === W) return build(columns.map((c, k) => [c, slots[k]]), []);
+  if ((hasCells(r) || r.mode === 'space') && slots.length === W)
+    return build(
+      columns.map((c, k) => [c, slots[k]]),
+      [],
+    );
 
   if (grid && (r.mode === 'tab' || r.mode === 'pipe') && r.cellCount === grid.cellCount) {
     const pairs: Array<[string, (typeof slots)[number]]> = [];
@@ -102,7 +113,11 @@ export function mapValues(record: ValueRecord, columns: string[], grid: HeaderGr
   if (hasCells(r)) {
     let end = slots.length;
     while (end > 0 && slots[end - 1].reading.kind === 'blank' && slots[end - 1].text === '') end--;
-    if (end === W) return build(columns.map((c, k) => [c, slots[k]]), []);
+    if (end === W)
+      return build(
+        columns.map((c, k) => [c, slots[k]]),
+        [],
+      );
   }
   return { ok: false, reason: `${nums.length} values for ${W} columns` };
 }

@@ -29,25 +29,52 @@ const ALLOWED: Record<ActiveRowKey, ActiveColumnKey[]> = {
 
 const TEMPLATE: Record<'2019' | '2021', Partial<Record<ActiveRowKey, ActiveColumnKey[]>>> = {
   '2019': {
-    regulations: ['made', 'published', 'total'], normative_docs: ['made', 'published', 'total'],
-    licensing: ['prev_items', 'change', 'decisions'], other_services: ['prev_items', 'change', 'decisions'],
-    penalty: ['prev_items', 'change', 'decisions'], coercion: ['prev_items', 'change', 'decisions'],
-    fees: ['prev_items', 'change'], procurement: ['projects', 'amount'],
+    regulations: ['made', 'published', 'total'],
+    normative_docs: ['made', 'published', 'total'],
+    licensing: ['prev_items', 'change', 'decisions'],
+    other_services: ['prev_items', 'change', 'decisions'],
+    penalty: ['prev_items', 'change', 'decisions'],
+    coercion: ['prev_items', 'change', 'decisions'],
+    fees: ['prev_items', 'change'],
+    procurement: ['projects', 'amount'],
   },
   '2021': {
-    regulations: ['issued', 'repealed', 'in_force'], normative_docs: ['issued', 'repealed', 'in_force'],
-    licensing: ['decisions'], penalty: ['decisions'], coercion: ['decisions'], fees: ['amount_wan'],
+    regulations: ['issued', 'repealed', 'in_force'],
+    normative_docs: ['issued', 'repealed', 'in_force'],
+    licensing: ['decisions'],
+    penalty: ['decisions'],
+    coercion: ['decisions'],
+    fees: ['amount_wan'],
   },
 };
 
 const FORMAT_OF: Partial<Record<ActiveColumnKey, '2019' | '2021'>> = {
-  made: '2019', published: '2019', total: '2019', prev_items: '2019', change: '2019', projects: '2019', amount: '2019',
-  issued: '2021', repealed: '2021', in_force: '2021', amount_wan: '2021',
+  made: '2019',
+  published: '2019',
+  total: '2019',
+  prev_items: '2019',
+  change: '2019',
+  projects: '2019',
+  amount: '2019',
+  issued: '2021',
+  repealed: '2021',
+  in_force: '2021',
+  amount_wan: '2021',
 };
 
 const keyOf = (row: ActiveRowKey, col: ActiveColumnKey) => `active.${row}.${col === 'amount' ? 'amount_yuan' : col}`;
 
-const ROW_NAMES = ['其他对外管理服务事项', '行政规范性文件', '行政事业性收费', '政府集中采购', '规范性文件', '行政许可', '行政处罚', '行政强制', '规章'];
+const ROW_NAMES = [
+  '其他对外管理服务事项',
+  '行政规范性文件',
+  '行政事业性收费',
+  '政府集中采购',
+  '规范性文件',
+  '行政许可',
+  '行政处罚',
+  '行政强制',
+  '规章',
+];
 
 /** A header row glued to the first data row by a text joiner: `信息内容 本年制发件数 … 现行有效件数规章`. */
 function splitGluedHeader(label: string): { row: ActiveRowKey; header: string } | null {
@@ -66,7 +93,7 @@ function splitGluedHeader(label: string): { row: ActiveRowKey; header: string } 
  */
 function placeUnlabeled(reads: Array<{ row: ActiveRowKey | null; header: Header }>, out: ActiveResult): void {
   if (!reads.some((r) => !r.row)) return;
-  const order = (Object.keys(TEMPLATE[out.format ?? '2019']) as ActiveRowKey[]);
+  const order = Object.keys(TEMPLATE[out.format ?? '2019']) as ActiveRowKey[];
   const idx = (r: ActiveRowKey) => order.indexOf(r);
   let lo = -1;
   let pending: typeof reads = [];
@@ -79,7 +106,10 @@ function placeUnlabeled(reads: Array<{ row: ActiveRowKey | null; header: Header 
         p.row = gap[k];
         out.warnings.push(`row_placed_by_position: active.${gap[k]} (label missing)`);
       });
-    } else out.warnings.push(`table_damaged: active: ${pending.length} unlabeled row(s) where ${gap.length} template row(s) are missing; dropped`);
+    } else
+      out.warnings.push(
+        `table_damaged: active: ${pending.length} unlabeled row(s) where ${gap.length} template row(s) are missing; dropped`,
+      );
     pending = [];
   };
   for (const r of reads) {
@@ -146,7 +176,11 @@ export function readActive(lines: string[], from: number, to: number): ActiveRes
       }
       cols = fallback.map((key) => ({ key, unit: null }));
     }
-    const m = mapValues(rec, cols.map((c) => c.key), null);
+    const m = mapValues(
+      rec,
+      cols.map((c) => c.key),
+      null,
+    );
     if (!m.ok) {
       out.warnings.push(`table_damaged: active.${row}: ${m.reason} (${cols.map((c) => c.key).join(', ')}); row absent`);
       continue;

@@ -2,9 +2,7 @@
 // no readable label fill the one gap in the sequence they sit in, or are dropped with a warning.
 import { APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021 } from '../../schema/figure-keys.ts';
 import type { SubtotalGroup, StatedValue } from '../checks.ts';
-import {
-  applicantColumnsInText, matchApplicantColumn, matchApplicationRows, matchGroup, squash, stripNumbering,
-} from './labels.ts';
+import { applicantColumnsInText, matchApplicantColumn, matchApplicationRows, matchGroup, squash, stripNumbering } from './labels.ts';
 import { mapValues, type HeaderGrid } from './map-values.ts';
 import { walkLines, type ValueRecord, type TextLine } from './records.ts';
 
@@ -26,8 +24,15 @@ export type ApplicationsResult = {
 type Labeled = { rec: ValueRecord; row: string | null; kind: 'row' | 'subtotal' | 'group'; group: string | null; via: string };
 
 const GROUP_OF = (row: string): SubtotalGroup | null =>
-  row.startsWith('denied_') ? 'denied' : row.startsWith('unable_') ? 'unable' : row.startsWith('rejected_') ? 'rejected'
-    : row === 'other' || row.startsWith('other_') ? 'other' : null;
+  row.startsWith('denied_')
+    ? 'denied'
+    : row.startsWith('unable_')
+      ? 'unable'
+      : row.startsWith('rejected_')
+        ? 'rejected'
+        : row === 'other' || row.startsWith('other_')
+          ? 'other'
+          : null;
 
 /** Header grid of a tab/pipe table: which cell position holds which applicant column. */
 function headerGrid(texts: TextLine[]): { grid: HeaderGrid | null; order: string[] | null; hasOrgSubtotal: boolean } {
@@ -83,14 +88,25 @@ function labelFromPreText(pre: string[]): { rows: string[]; group: string | null
 
 export function readApplications(lines: string[], from: number, to: number): ApplicationsResult {
   const out: ApplicationsResult = {
-    found: false, layout: null, singleOtherRow: false, figures: {}, blanks: [], subtotals: {}, orgSubtotal: {},
-    groupOnly: {}, unread: [], warnings: [],
+    found: false,
+    layout: null,
+    singleOtherRow: false,
+    figures: {},
+    blanks: [],
+    subtotals: {},
+    orgSubtotal: {},
+    groupOnly: {},
+    unread: [],
+    warnings: [],
   };
   const walk = walkLines(lines, from, to);
   const regionText = squash(lines.slice(from, to).join('\n'));
   const firstRecordLine = walk.records[0]?.line ?? to;
   const head = headerGrid(walk.texts.filter((t) => t.line < firstRecordLine));
-  const headText = walk.texts.filter((t) => t.line < firstRecordLine).map((t) => t.text).join('');
+  const headText = walk.texts
+    .filter((t) => t.line < firstRecordLine)
+    .map((t) => t.text)
+    .join('');
   const hasOrgSubtotal = head.hasOrgSubtotal || applicantColumnsInText(headText).includes('org_subtotal');
   const columns: string[] = head.order ?? [...APPLICANT_COLUMNS];
   if (hasOrgSubtotal && !head.order) {
@@ -109,7 +125,9 @@ export function readApplications(lines: string[], from: number, to: number): App
     for (const t of rec.preText) group = matchGroup(t) ?? group;
     // One or two loose numbers among label lines are debris (a lost cell's value, a footnote), not a row.
     if (rec.mode === 'plain' && rec.slots.length < 3) {
-      out.warnings.push(`table_damaged: applications: stray value(s) ${rec.slots.map((s) => s.text).join(' ')} at line ${rec.line + 1} ignored`);
+      out.warnings.push(
+        `table_damaged: applications: stray value(s) ${rec.slots.map((s) => s.text).join(' ')} at line ${rec.line + 1} ignored`,
+      );
       continue;
     }
     const own = matchApplicationRows(rec.label);
@@ -130,7 +148,8 @@ export function readApplications(lines: string[], from: number, to: number): App
     } else if (rows.length === 0 && m.group && m.group !== 'other') {
       labeled.push({ rec, row: null, kind: 'group', group: m.group, via });
     } else {
-      if (rows.length > 1) out.warnings.push(`table_damaged: applications: line ${rec.line + 1} label names several rows (${rows.join(', ')})`);
+      if (rows.length > 1)
+        out.warnings.push(`table_damaged: applications: line ${rec.line + 1} label names several rows (${rows.join(', ')})`);
       labeled.push({ rec, row: null, kind: 'row', group, via: 'none' });
     }
   }
@@ -138,8 +157,9 @@ export function readApplications(lines: string[], from: number, to: number): App
   out.found = true;
 
   // 2. Layout: the three （六） items (2021) or one （六）其他处理 row (2019).
-  const has2021Items = labeled.some((l) => l.row && ['other_no_correction', 'other_unpaid', 'other_other'].includes(l.row))
-    || /逾期不补正|收费通知|缴纳费用/.test(regionText);
+  const has2021Items =
+    labeled.some((l) => l.row && ['other_no_correction', 'other_unpaid', 'other_other'].includes(l.row)) ||
+    /逾期不补正|收费通知|缴纳费用/.test(regionText);
   const rows: string[] = has2021Items ? [...APPLICATION_ROWS_2021] : [...APPLICATION_ROWS_2019];
   out.layout = has2021Items ? '2021' : labeled.some((l) => l.row === 'other' || l.row === 'other_other') ? '2019' : null;
   for (const l of labeled) {
@@ -174,7 +194,9 @@ export function readApplications(lines: string[], from: number, to: number): App
   const anchors = anchorsIn.filter((_, k) => keep.has(k));
   for (const l of anchorsIn) {
     if (!anchors.includes(l)) {
-      out.warnings.push(`table_damaged: applications: label "${l.rec.label || l.rec.preText.slice(-1)[0]}" out of template order; placed by position if possible`);
+      out.warnings.push(
+        `table_damaged: applications: label "${l.rec.label || l.rec.preText.slice(-1)[0]}" out of template order; placed by position if possible`,
+      );
       l.row = null;
       l.via = 'none';
     }
@@ -285,14 +307,21 @@ function readTransposed(walk: ReturnType<typeof walkLines>, out: ApplicationsRes
   // `(七)总计`, `3.其他`, `2.其他法律…` name both a row and a column: only labels naming no row count here.
   const byType = walk.records.filter((r) => {
     const col = matchApplicantColumn(r.label);
-    return col && col !== 'org_subtotal' && (matchApplicationRows(r.label).rows.length === 0 || /^(其他|总计|合计)$/.test(stripNumbering(r.label)));
+    return (
+      col &&
+      col !== 'org_subtotal' &&
+      (matchApplicationRows(r.label).rows.length === 0 || /^(其他|总计|合计)$/.test(stripNumbering(r.label)))
+    );
   });
   // A 自然人 row is the mark of a transposed table: the template never labels a row by applicant type.
   if (byType.length < 3 || !byType.some((r) => matchApplicantColumn(r.label) === 'natural')) return null;
   let header: string[] = [];
   for (const t of walk.texts) {
     if (t.line > byType[0].line) break;
-    const rows = t.cells.map((c) => matchApplicationRows(c).rows).filter((r) => r.length === 1).map((r) => r[0]);
+    const rows = t.cells
+      .map((c) => matchApplicationRows(c).rows)
+      .filter((r) => r.length === 1)
+      .map((r) => r[0]);
     if (rows.length > header.length) header = rows;
   }
   if (header.length < 5 || new Set(header).size !== header.length) return null;

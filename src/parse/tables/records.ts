@@ -76,8 +76,16 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
       if (isNum) {
         if (!run) {
           run = {
-            line: i, mode: 'plain', label: '', labelCells: [], preText: pre, slots: [], cellCount: 0,
-            debris: [], multi: false, dupLabel: false,
+            line: i,
+            mode: 'plain',
+            label: '',
+            labelCells: [],
+            preText: pre,
+            slots: [],
+            cellCount: 0,
+            debris: [],
+            multi: false,
+            dupLabel: false,
           };
           pre = [];
         }
@@ -101,7 +109,10 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
       if (mark > 0 && label && after) firstValue = mark;
     }
     if (firstValue < 0) {
-      const text = cells.map((c) => c.text).filter(Boolean).join(' ');
+      const text = cells
+        .map((c) => c.text)
+        .filter(Boolean)
+        .join(' ');
       if (text) {
         pre.push(text);
         texts.push({ line: i, mode, text, cells: cells.map((c) => c.text) });
@@ -113,7 +124,10 @@ export function walkLines(lines: string[], from = 0, to = lines.length): Walk {
     // No label at all: leading empty cells are most likely the label columns, not blank values; a row that
     // really starts with a blank value cannot be told apart and is left to fail alignment.
     if (lastLabel < 0) while (lastLabel + 1 < firstValue && cells[lastLabel + 1].text === '') lastLabel++;
-    const labelCells = cells.slice(0, lastLabel + 1).map((c) => c.text).filter(Boolean);
+    const labelCells = cells
+      .slice(0, lastLabel + 1)
+      .map((c) => c.text)
+      .filter(Boolean);
     const slots = cells.slice(lastLabel + 1).map((c, k) => ({ reading: c.reading, text: c.text, pos: lastLabel + 1 + k }));
     records.push({
       line: i,

@@ -39,7 +39,9 @@ const isValueToken = (t: string) => {
  * (CJK labels carry stray spaces: `不予 公开`, `4.无正当理由大量反复 申请`).
  */
 function splitSpaced(line: string): Cell[] {
-  const tokens = glueSpacedValues(line.trim()).split(/[ \u3000\u00a0]+/).filter(Boolean);
+  const tokens = glueSpacedValues(line.trim())
+    .split(/[ \u3000\u00a0]+/)
+    .filter(Boolean);
   const out: Cell[] = [];
   let label: string[] = [];
   const flush = () => {

@@ -13,7 +13,11 @@ import type { ArticleToPublish, Builder, Family, ListEntry, PublishedArticle } f
 export const PAGER_TARGET = 'ctl00$ContentPlaceHolder1$AspNetPager1';
 
 function parseForm(body: string): URLSearchParams {
-  try { return new URLSearchParams(body); } catch { return new URLSearchParams(); }
+  try {
+    return new URLSearchParams(body);
+  } catch {
+    return new URLSearchParams();
+  }
 }
 
 const STATE_ERROR = `<html><head><title>状态信息对此页无效，可能已损坏。</title></head><body>
@@ -31,7 +35,10 @@ export function splitBody(html: string): [string, string] | null {
 }
 
 export function createAspnet(secret: string): Family {
-  const lists = new Map<number, { entries: ListEntry[]; pageSize: number; name: string; breadcrumb: [string, string | null][]; sidebar: string }>();
+  const lists = new Map<
+    number,
+    { entries: ListEntry[]; pageSize: number; name: string; breadcrumb: [string, string | null][]; sidebar: string }
+  >();
   let splitDone = false;
 
   const mac = (lmid: number, page: number) => hashString(`${secret}:${lmid}:${page}`).toString(16);
@@ -50,10 +57,17 @@ export function createAspnet(secret: string): Family {
     const post = (n: number, text: string) => `<a href="javascript:__doPostBack('${PAGER_TARGET}','${n}')">${text}</a>`;
     const nav = [
       page > 1 ? `${post(1, '首页')} ${post(page - 1, '上一页')}` : '<a disabled="disabled">首页</a> <a disabled="disabled">上一页</a>',
-      Array.from({ length: pages }, (_, i) => (i + 1 === page ? `<span class="cpb">${i + 1}</span>` : post(i + 1, String(i + 1)))).join(' '),
-      page < pages ? `${post(page + 1, '下一页')} ${post(pages, '尾页')}` : '<a disabled="disabled">下一页</a> <a disabled="disabled">尾页</a>',
+      Array.from({ length: pages }, (_, i) => (i + 1 === page ? `<span class="cpb">${i + 1}</span>` : post(i + 1, String(i + 1)))).join(
+        ' ',
+      ),
+      page < pages
+        ? `${post(page + 1, '下一页')} ${post(pages, '尾页')}`
+        : '<a disabled="disabled">下一页</a> <a disabled="disabled">尾页</a>',
     ].join(' ');
-    const rows = slice.map((e) => `<tr><td class="dot">·</td><td><a href="${new URL(e.href).pathname}" target="_blank">${escapeHtml(e.title)}</a></td><td class="date">${e.date}</td></tr>`);
+    const rows = slice.map(
+      (e) =>
+        `<tr><td class="dot">·</td><td><a href="${new URL(e.href).pathname}" target="_blank">${escapeHtml(e.title)}</a></td><td class="date">${e.date}</td></tr>`,
+    );
     const main = `${l.sidebar}<form name="aspnetForm" method="post" action="./List_zlm.aspx?lmid=${lmid}" id="aspnetForm">
 <div><input type="hidden" name="__EVENTTARGET" id="__EVENTTARGET" value="" />
 <input type="hidden" name="__EVENTARGUMENT" id="__EVENTARGUMENT" value="" />
@@ -77,19 +91,21 @@ ${rows.join('\n')}
     return b.page({ title: l.name, breadcrumb: l.breadcrumb, main });
   };
 
-  const handler = (b: Builder, lmid: number) => (req: SimRequest): Route => {
-    if (req.method !== 'POST') return { kind: 'page', html: listPage(b, lmid, 1) };
-    const form = parseForm(req.body);
-    const current = readState(lmid, form.get('__VIEWSTATE'));
-    if (current === null || form.get('__EVENTVALIDATION') !== eventValidation(lmid)) {
-      return { kind: 'raw', status: 500, contentType: 'text/html; charset=utf-8', body: STATE_ERROR };
-    }
-    const l = lists.get(lmid)!;
-    const pages = Math.max(1, Math.ceil(l.entries.length / l.pageSize));
-    // a postback from another control re-renders the page the state was on
-    const wanted = form.get('__EVENTTARGET') === PAGER_TARGET ? Number(form.get('__EVENTARGUMENT')) : current;
-    return { kind: 'page', html: listPage(b, lmid, Math.min(pages, Math.max(1, Number.isFinite(wanted) ? wanted : 1))) };
-  };
+  const handler =
+    (b: Builder, lmid: number) =>
+    (req: SimRequest): Route => {
+      if (req.method !== 'POST') return { kind: 'page', html: listPage(b, lmid, 1) };
+      const form = parseForm(req.body);
+      const current = readState(lmid, form.get('__VIEWSTATE'));
+      if (current === null || form.get('__EVENTVALIDATION') !== eventValidation(lmid)) {
+        return { kind: 'raw', status: 500, contentType: 'text/html; charset=utf-8', body: STATE_ERROR };
+      }
+      const l = lists.get(lmid)!;
+      const pages = Math.max(1, Math.ceil(l.entries.length / l.pageSize));
+      // a postback from another control re-renders the page the state was on
+      const wanted = form.get('__EVENTTARGET') === PAGER_TARGET ? Number(form.get('__EVENTARGUMENT')) : current;
+      return { kind: 'page', html: listPage(b, lmid, Math.min(pages, Math.max(1, Number.isFinite(wanted) ? wanted : 1))) };
+    };
 
   const splitPages = (b: Builder, a: ArticleToPublish): PublishedArticle | null => {
     if (splitDone || a.role !== 'report' || a.model?.format === 'legacy' || a.o.attachments?.length) return null;
@@ -100,8 +116,24 @@ ${rows.join('\n')}
     const name = (u: string) => u.slice(u.lastIndexOf('/') + 1);
     const nav1 = `<div class="page_nav">共2页 <span>1</span> <a href="${name(url2)}">2</a> <a href="${name(url2)}">下一页</a></div>`;
     const nav2 = `<div class="page_nav">共2页 <a href="${name(a.url)}">上一页</a> <a href="${name(a.url)}">1</a> <span>2</span></div>`;
-    b.register(a.url, { kind: 'page', html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main: articleMain({ ...a.o, bodyHtml: `${parts[0]}\n${nav1}` }), meta: articleMeta(a.o) }) });
-    b.register(url2, { kind: 'page', html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main: articleMain({ ...a.o, bodyHtml: `${parts[1]}\n${nav2}` }), meta: articleMeta(a.o) }) });
+    b.register(a.url, {
+      kind: 'page',
+      html: b.page({
+        title: a.o.title,
+        breadcrumb: a.breadcrumb,
+        main: articleMain({ ...a.o, bodyHtml: `${parts[0]}\n${nav1}` }),
+        meta: articleMeta(a.o),
+      }),
+    });
+    b.register(url2, {
+      kind: 'page',
+      html: b.page({
+        title: a.o.title,
+        breadcrumb: a.breadcrumb,
+        main: articleMain({ ...a.o, bodyHtml: `${parts[1]}\n${nav2}` }),
+        meta: articleMeta(a.o),
+      }),
+    });
     return { parts: [a.url, url2] };
   };
 
@@ -123,7 +155,10 @@ ${rows.join('\n')}
     publishArticle(b: Builder, a: ArticleToPublish): PublishedArticle {
       const split = splitPages(b, a);
       if (split) return split;
-      b.register(a.url, { kind: 'page', html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main: articleMain(a.o), meta: articleMeta(a.o) }) });
+      b.register(a.url, {
+        kind: 'page',
+        html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main: articleMain(a.o), meta: articleMeta(a.o) }),
+      });
       return {};
     },
   };

@@ -18,7 +18,12 @@ interface Detail {
   attachments: { attachname: string; attachurl: string }[];
 }
 
-const json = (body: unknown, status = 200): Route => ({ kind: 'raw', status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+const json = (body: unknown, status = 200): Route => ({
+  kind: 'raw',
+  status,
+  contentType: 'application/json; charset=utf-8',
+  body: JSON.stringify(body),
+});
 
 // One shell for every article: nothing in it depends on the article.
 const SHELL_SCRIPT = `<script src="/js/webBuilderCommon.js"></script>
@@ -60,18 +65,19 @@ export function createEpoint(siteGuid: string): Family {
     return json({ custom: d, status: { code: 200, text: '' } });
   };
 
-  const shellPage = (b: Builder, breadcrumb: ArticleToPublish['breadcrumb']) => b.page({
-    title: '信息公开',
-    breadcrumb: [...breadcrumb.slice(0, -1), ['正文', null]],
-    main: `<div class="ewb-article">
+  const shellPage = (b: Builder, breadcrumb: ArticleToPublish['breadcrumb']) =>
+    b.page({
+      title: '信息公开',
+      breadcrumb: [...breadcrumb.slice(0, -1), ['正文', null]],
+      main: `<div class="ewb-article">
 <table class="xxgk-table" border="1" cellspacing="0"><tr><th>索引号：</th><td id="info-index"></td></tr></table>
 <h1 id="info-title" class="article-title"></h1>
 <div id="info-date" class="article-info"></div>
 <div id="info-content" class="ewb-article-info"></div>
 <div id="info-attach" class="attachments"></div>
 </div>`,
-    bodyEnd: SHELL_SCRIPT,
-  });
+      bodyEnd: SHELL_SCRIPT,
+    });
 
   return {
     ...list,
@@ -95,7 +101,12 @@ export function createEpoint(siteGuid: string): Family {
       // nothing in the shell names the article: only the API tells articles apart
       b.register(a.url, { kind: 'page', html: shellPage(b, a.breadcrumb) });
       return {
-        bodyVia: { url: `${url.origin}${DETAIL_API_PATH}`, method: 'POST', contentType: 'application/json;charset=UTF-8', body: JSON.stringify({ siteGuid, infoGuid: guid }) },
+        bodyVia: {
+          url: `${url.origin}${DETAIL_API_PATH}`,
+          method: 'POST',
+          contentType: 'application/json;charset=UTF-8',
+          body: JSON.stringify({ siteGuid, infoGuid: guid }),
+        },
       };
     },
   };

@@ -30,7 +30,12 @@ interface Content {
 }
 
 const unix = (date: string, time = '09:00') => Math.floor(Date.parse(`${date}T${time}:00+08:00`) / 1000);
-const json = (body: unknown, status = 200): Route => ({ kind: 'raw', status, contentType: 'application/json;charset=UTF-8', body: JSON.stringify(body) });
+const json = (body: unknown, status = 200): Route => ({
+  kind: 'raw',
+  status,
+  contentType: 'application/json;charset=UTF-8',
+  body: JSON.stringify(body),
+});
 
 // The SPA a browser runs: category tree from the API, list of the category in the hash, pager in the hash.
 const APP_JS = `(function () {
@@ -71,25 +76,38 @@ export function createGkmlpt(sid: string): Family {
 
   const sidOk = (req: SimRequest) => req.url.searchParams.get('sid') === sid;
 
-  const listApi = (catId: number) => (req: SimRequest): Route => {
-    if (!sidOk(req)) return json({ code: 400, msg: 'sid参数错误' }, 400);
-    // 0 = every category; a parent (法定主动公开内容) lists its children
-    const all = catId === 0 || !categories.has(catId)
-      ? [...categories.values()].filter((c) => catId === 0 || c.parent === catId).flatMap((c) => c.entries).sort((a, z) => z.date.localeCompare(a.date) || a.href.localeCompare(z.href))
-      : categories.get(catId)!.entries;
-    const size = categories.get(catId)?.pageSize ?? 20;
-    const page = Math.max(1, Number(req.url.searchParams.get('page')) || 1);
-    const slice = all.slice((page - 1) * size, page * size);
-    return json({
-      total: all.length,
-      page,
-      articles: slice.map((e) => {
-        const id = Number(/post_(\d+)\.html$/.exec(e.href)?.[1] ?? 0);
-        const c = contents.get(id);
-        return { id, title: e.title, url: e.href, create_time: unix(e.date), publisher: c?.publisher ?? '', identifier: c?.identifier ?? '' };
-      }),
-    });
-  };
+  const listApi =
+    (catId: number) =>
+    (req: SimRequest): Route => {
+      if (!sidOk(req)) return json({ code: 400, msg: 'sid参数错误' }, 400);
+      // 0 = every category; a parent (法定主动公开内容) lists its children
+      const all =
+        catId === 0 || !categories.has(catId)
+          ? [...categories.values()]
+              .filter((c) => catId === 0 || c.parent === catId)
+              .flatMap((c) => c.entries)
+              .sort((a, z) => z.date.localeCompare(a.date) || a.href.localeCompare(z.href))
+          : categories.get(catId)!.entries;
+      const size = categories.get(catId)?.pageSize ?? 20;
+      const page = Math.max(1, Number(req.url.searchParams.get('page')) || 1);
+      const slice = all.slice((page - 1) * size, page * size);
+      return json({
+        total: all.length,
+        page,
+        articles: slice.map((e) => {
+          const id = Number(/post_(\d+)\.html$/.exec(e.href)?.[1] ?? 0);
+          const c = contents.get(id);
+          return {
+            id,
+            title: e.title,
+            url: e.href,
+            create_time: unix(e.date),
+            publisher: c?.publisher ?? '',
+            identifier: c?.identifier ?? '',
+          };
+        }),
+      });
+    };
 
   const categoriesApi = (req: SimRequest): Route => {
     if (!sidOk(req)) return json({ code: 400, msg: 'sid参数错误' }, 400);
@@ -104,12 +122,22 @@ export function createGkmlpt(sid: string): Family {
     });
   };
 
-  const contentApi = (id: number) => (req: SimRequest): Route => {
-    if (!sidOk(req)) return json({ code: 400, msg: 'sid参数错误' }, 400);
-    const c = contents.get(id);
-    if (!c) return json({ code: 404, msg: '文章不存在' }, 404);
-    return json({ id: c.id, title: c.title, content: c.content, publisher: c.publisher, create_time: unix(c.date), identifier: c.identifier, attachments: c.attachments });
-  };
+  const contentApi =
+    (id: number) =>
+    (req: SimRequest): Route => {
+      if (!sidOk(req)) return json({ code: 400, msg: 'sid参数错误' }, 400);
+      const c = contents.get(id);
+      if (!c) return json({ code: 404, msg: '文章不存在' }, 404);
+      return json({
+        id: c.id,
+        title: c.title,
+        content: c.content,
+        publisher: c.publisher,
+        create_time: unix(c.date),
+        identifier: c.identifier,
+        attachments: c.attachments,
+      });
+    };
 
   const spaShell = (b: Builder, title: string, defaultCat: number) => {
     const main = `<div class="gkml-wrap"><div class="gkml-left"><h3>政府信息公开目录</h3><ul id="gkml-tree"></ul></div>
@@ -117,7 +145,10 @@ export function createGkmlpt(sid: string): Family {
 <div id="gkml-pager" class="pagination"></div></div></div>`;
     return b.page({
       title,
-      breadcrumb: [['首页', `${b.ctx.homeBase}/`], [title, null]],
+      breadcrumb: [
+        ['首页', `${b.ctx.homeBase}/`],
+        [title, null],
+      ],
       main,
       bodyEnd: `<script>window.GKMLPT = { SID: '${sid}', ROOT: '/gkmlpt', DEFAULT_CAT: '${defaultCat}' };</script>\n<script src="/gkmlpt/static/js/app.js"></script>`,
     });
@@ -179,7 +210,12 @@ export function createGkmlpt(sid: string): Family {
       const apiUrl = `${base}${GKMLPT_API}/content/${id}?sid=${sid}`;
       const content = bodyOf(a.o);
       contents.set(id, {
-        id, title: a.o.title, content, publisher: a.o.publisher, date: a.o.date, identifier: a.o.indexNo,
+        id,
+        title: a.o.title,
+        content,
+        publisher: a.o.publisher,
+        date: a.o.date,
+        identifier: a.o.indexNo,
         attachments: (a.o.attachments ?? []).map((x) => ({ name: x.text, url: new URL(x.href, a.url).href })),
       });
       b.register(`${base}${GKMLPT_API}/content/${id}`, { kind: 'dynamic', handle: contentApi(id) });
@@ -189,12 +225,16 @@ export function createGkmlpt(sid: string): Family {
       // a shell: the page has title and metadata, the body arrives from the content API
       const fill = `<script>fetch('${GKMLPT_API}/content/${id}?sid=${sid}').then(function (r) { return r.json(); }).then(function (d) { document.getElementById('zoom').innerHTML = d.content; });</script>`;
       const shown = shell ? { ...a.o, bodyHtml: '', attachments: [] } : a.o;
-      const main = articleMain(shown).replace('<div class="article-tools">', `<div class="article-tools"><a href="${new URL(mpost).pathname}">手机版</a> `);
-      b.register(a.url, { kind: 'page', html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main, meta, head, bodyEnd: shell ? fill : undefined }) });
+      const main = articleMain(shown).replace(
+        '<div class="article-tools">',
+        `<div class="article-tools"><a href="${new URL(mpost).pathname}">手机版</a> `,
+      );
+      b.register(a.url, {
+        kind: 'page',
+        html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main, meta, head, bodyEnd: shell ? fill : undefined }),
+      });
       b.register(mpost, { kind: 'page', html: mobilePage(a.o.title, a.o.date, a.o.publisher, shell ? '' : content, shell ? fill : '') });
-      return shell
-        ? { aliases: [mpost, apiUrl], bodyVia: { url: apiUrl, method: 'GET' } }
-        : { aliases: [mpost] };
+      return shell ? { aliases: [mpost, apiUrl], bodyVia: { url: apiUrl, method: 'GET' } } : { aliases: [mpost] };
     },
   };
 }

@@ -17,7 +17,11 @@ const XXGK_PAGE = 15;
 const rel = (href: string) => new URL(href).pathname;
 
 function parseForm(body: string): URLSearchParams {
-  try { return new URLSearchParams(body); } catch { return new URLSearchParams(); }
+  try {
+    return new URLSearchParams(body);
+  } catch {
+    return new URLSearchParams();
+  }
 }
 
 // Browser side of the xxgk module: walk the area's pages and keep this column's rows.
@@ -44,14 +48,17 @@ export function createHanwebXxgk(webid: number, webname: string, area: string): 
   const search = (req: SimRequest): Route => {
     const form = req.method === 'POST' ? parseForm(req.body) : req.url.searchParams;
     // the module ignores infotypeId: it answers every column of the area, newest first
-    const all = form.get('area') === area
-      ? [...columns.entries()].flatMap(([, c]) => c.entries).sort((a, z) => z.date.localeCompare(a.date) || a.href.localeCompare(z.href))
-      : [];
+    const all =
+      form.get('area') === area
+        ? [...columns.entries()].flatMap(([, c]) => c.entries).sort((a, z) => z.date.localeCompare(a.date) || a.href.localeCompare(z.href))
+        : [];
     const pages = Math.max(1, Math.ceil(all.length / XXGK_PAGE));
     const n = Math.min(pages, Math.max(1, Number(form.get('currpage')) || 1));
-    const rows = all.slice((n - 1) * XXGK_PAGE, n * XXGK_PAGE).map((e) => `<tr>
+    const rows = all.slice((n - 1) * XXGK_PAGE, n * XXGK_PAGE).map(
+      (e) => `<tr>
 <td class="title"><a href="${rel(e.href)}" target="_blank" title="${escapeHtml(e.title)}">${escapeHtml(e.title)}</a></td>
-<td class="date">${e.date}</td></tr>`);
+<td class="date">${e.date}</td></tr>`,
+    );
     return {
       kind: 'raw',
       contentType: 'text/html; charset=utf-8',
@@ -74,7 +81,10 @@ export function createHanwebXxgk(webid: number, webname: string, area: string): 
       b.register(`${col.base}/col/col${col.colId}/index.html`, {
         kind: 'page',
         html: b.page({
-          title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name },
+          title: col.name,
+          breadcrumb: col.breadcrumb,
+          main,
+          meta: { ColumnName: col.name },
           bodyEnd: `<script>window.XXGK = { infotypeId: '${col.colId}', area: '${area}', webid: '${webid}' };</script>\n<script src="/module/xxgk/xxgk.js"></script>`,
         }),
       });
@@ -101,7 +111,9 @@ export function createJpaas(webid: number, webname: string, tplSetId: string): F
   const unitHtml = (entries: ListEntry[], pageNo: number, pageSize: number) => {
     const slice = entries.slice((pageNo - 1) * pageSize, pageNo * pageSize);
     const pages = Math.max(1, Math.ceil(entries.length / pageSize));
-    const links = Array.from({ length: pages }, (_, i) => (i + 1 === pageNo ? `<span class="current">${i + 1}</span>` : `<a href="javascript:;" data-page="${i + 1}">${i + 1}</a>`)).join(' ');
+    const links = Array.from({ length: pages }, (_, i) =>
+      i + 1 === pageNo ? `<span class="current">${i + 1}</span>` : `<a href="javascript:;" data-page="${i + 1}">${i + 1}</a>`,
+    ).join(' ');
     return `<ul class="list">
 ${slice.map((e) => `<li><a href="${rel(e.href)}" target="_blank" title="${escapeHtml(e.title)}">${escapeHtml(e.title)}</a><span>${e.date}</span></li>`).join('\n')}
 </ul>
@@ -111,12 +123,25 @@ ${slice.map((e) => `<li><a href="${rel(e.href)}" target="_blank" title="${escape
   const unit = (req: SimRequest): Route => {
     const q = req.url.searchParams;
     const col = q.get('webId') === String(webid) && q.get('tplSetId') === tplSetId ? columns.get(Number(q.get('pageId'))) : undefined;
-    if (!col) return { kind: 'raw', contentType: 'application/json;charset=UTF-8', body: JSON.stringify({ success: false, code: 500, message: '页面不存在', data: null }) };
+    if (!col)
+      return {
+        kind: 'raw',
+        contentType: 'application/json;charset=UTF-8',
+        body: JSON.stringify({ success: false, code: 500, message: '页面不存在', data: null }),
+      };
     let param: { pageNo?: unknown; pageSize?: unknown } = {};
-    try { param = JSON.parse(q.get('paramJson') ?? '{}') as typeof param; } catch { /* a bad paramJson shows page 1, as the gateway does */ }
+    try {
+      param = JSON.parse(q.get('paramJson') ?? '{}') as typeof param;
+    } catch {
+      /* a bad paramJson shows page 1, as the gateway does */
+    }
     const pageSize = Math.min(100, Math.max(1, Number(param.pageSize) || col.pageSize));
     const pageNo = Math.max(1, Number(param.pageNo) || 1);
-    return { kind: 'raw', contentType: 'application/json;charset=UTF-8', body: JSON.stringify({ success: true, code: 200, data: { html: unitHtml(col.entries, pageNo, pageSize) } }) };
+    return {
+      kind: 'raw',
+      contentType: 'application/json;charset=UTF-8',
+      body: JSON.stringify({ success: true, code: 200, data: { html: unitHtml(col.entries, pageNo, pageSize) } }),
+    };
   };
 
   return {
@@ -127,7 +152,11 @@ ${slice.map((e) => `<li><a href="${rel(e.href)}" target="_blank" title="${escape
       if (!served.has(col.base)) {
         served.add(col.base);
         b.register(`${col.base}${JPAAS_UNIT_PATH}`, { kind: 'dynamic', handle: unit });
-        b.register(`${col.base}/static/jpaas/unit.js`, { kind: 'raw', contentType: 'application/javascript; charset=utf-8', body: JPAAS_JS });
+        b.register(`${col.base}/static/jpaas/unit.js`, {
+          kind: 'raw',
+          contentType: 'application/javascript; charset=utf-8',
+          body: JPAAS_JS,
+        });
       }
       const queryData = JSON.stringify({ webId: String(webid), pageId: String(col.colId), tplSetId, tagId: '当前栏目_list', pageSize });
       const main = `${sidebar ?? ''}<div class="list-right"><div class="list-title">${escapeHtml(col.name)}</div>
@@ -136,7 +165,13 @@ ${unitHtml(entries, 1, pageSize)}
 </div></div>`;
       b.register(`${col.base}/col/col${col.colId}/index.html`, {
         kind: 'page',
-        html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name }, bodyEnd: '<script src="/static/jpaas/unit.js"></script>' }),
+        html: b.page({
+          title: col.name,
+          breadcrumb: col.breadcrumb,
+          main,
+          meta: { ColumnName: col.name },
+          bodyEnd: '<script src="/static/jpaas/unit.js"></script>',
+        }),
       });
       b.register(`${col.base}/col/col${col.colId}/`, { kind: 'redirect', location: `/col/col${col.colId}/index.html`, status: 302 });
     },

@@ -3,7 +3,7 @@
 import type { Rng } from '../random.ts';
 import { escapeHtml } from '../reports/render-html.ts';
 import type { Route, SimRequest } from '../sites/types.ts';
-import type { Column, Family, ListEntry } from './types.ts';
+import type { Family, ListEntry } from './types.ts';
 
 export const DATAPROXY_PATH = '/module/web/jpage/dataproxy.jsp';
 
@@ -38,7 +38,11 @@ const JPAGE_JS = `(function () {
 })();`;
 
 function parseForm(body: string): URLSearchParams {
-  try { return new URLSearchParams(body); } catch { return new URLSearchParams(); }
+  try {
+    return new URLSearchParams(body);
+  } catch {
+    return new URLSearchParams();
+  }
 }
 
 export function createHanweb(webid: number, webname: string): Family {
@@ -54,7 +58,12 @@ export function createHanweb(webid: number, webname: string): Family {
     const colId = get('columnid') ?? unitToColumn.get(get('unitid') ?? '');
     const col = colId ? columns.get(colId) : undefined;
     if (!col) {
-      return { kind: 'raw', status: 200, contentType: 'text/xml; charset=utf-8', body: '<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>0</totalrecord><totalpage>0</totalpage><recordset></recordset></datastore>' };
+      return {
+        kind: 'raw',
+        status: 200,
+        contentType: 'text/xml; charset=utf-8',
+        body: '<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>0</totalrecord><totalpage>0</totalpage><recordset></recordset></datastore>',
+      };
     }
     const perpage = Math.min(300, Math.max(1, Number(get('perpage') ?? col.perpage) || col.perpage));
     let start: number, end: number;
@@ -102,7 +111,11 @@ ${slice.map((e) => recordXml(e, col.base)).join('\n')}
       if (!registeredProxy.has(col.base)) {
         registeredProxy.add(col.base);
         b.register(`${col.base}${DATAPROXY_PATH}`, { kind: 'dynamic', handle: dataproxy });
-        b.register(`${col.base}/module/web/jpage/jpage.js`, { kind: 'raw', contentType: 'application/javascript; charset=utf-8', body: JPAGE_JS });
+        b.register(`${col.base}/module/web/jpage/jpage.js`, {
+          kind: 'raw',
+          contentType: 'application/javascript; charset=utf-8',
+          body: JPAGE_JS,
+        });
       }
       const first = entries.slice(0, pageSize);
       const nextgroup = `<a href="${DATAPROXY_PATH}?page=2&appid=1&webid=${webid}&path=/&columnid=${col.colId}&unitid=${unitid}&webname=${encodeURIComponent(webname)}&permissiontype=0"></a>`;
@@ -116,7 +129,10 @@ var unitid = '${unitid}'; var webid = '${webid}'; var columnid = '${col.colId}';
 var proxyUrl = '${DATAPROXY_PATH}';
 HanwebPager({ boxId: '${unitid}', proxyUrl: proxyUrl, columnid: columnid, unitid: unitid, webid: webid, webname: '${webname}', perpage: perpage, totalRecord: totalRecord });
 </script></div>`;
-      b.register(`${col.base}/col/col${col.colId}/index.html`, { kind: 'page', html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name } }) });
+      b.register(`${col.base}/col/col${col.colId}/index.html`, {
+        kind: 'page',
+        html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name } }),
+      });
       b.register(`${col.base}/col/col${col.colId}/`, { kind: 'redirect', location: `/col/col${col.colId}/index.html`, status: 302 });
     },
     article: { hanwebMarkers: true, bodyClass: 'bt-article', infoStyle: 'table' },

@@ -9,7 +9,9 @@ import type { ArticleToPublish, Builder, Column, Family, PublishedArticle } from
 
 const bare = (title: string, body: string, meta: Record<string, string> = {}) => `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-${Object.entries(meta).map(([k, v]) => `<meta name="${k}" content="${escapeHtml(v)}">`).join('\n')}
+${Object.entries(meta)
+  .map(([k, v]) => `<meta name="${k}" content="${escapeHtml(v)}">`)
+  .join('\n')}
 <link rel="stylesheet" href="/css/style.css"></head>
 <body class="frame">
 ${body}
@@ -52,7 +54,10 @@ ${slice.map((e) => `<li><a href="${e.href}" target="_top" title="${escapeHtml(e.
       }
       const main = `${sidebar ?? ''}<div class="list-right"><div class="list-title">${escapeHtml(col.name)}</div>
 ${frame(`${listDir}list.html`, 'listFrame', 900)}</div>`;
-      b.register(`${col.base}${dir(col)}index.html`, { kind: 'page', html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name } }) });
+      b.register(`${col.base}${dir(col)}index.html`, {
+        kind: 'page',
+        html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name } }),
+      });
     },
     article: { bodyClass: 'TRS_Editor', infoStyle: 'table' },
     publishArticle(b: Builder, a: ArticleToPublish): PublishedArticle {
@@ -61,7 +66,10 @@ ${frame(`${listDir}list.html`, 'listFrame', 900)}</div>`;
       b.register(inner, { kind: 'page', html: bare(a.o.title, articleMain(a.o), articleMeta(a.o)) });
       // the outer page names the column, not the article: its <title> is the only hint
       const main = `<div class="article-frame">${frame(`/iframe/content/${id}.html`, 'contentFrame', 1600)}</div>`;
-      b.register(a.url, { kind: 'page', html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main, meta: { ColumnName: a.o.columnName } }) });
+      b.register(a.url, {
+        kind: 'page',
+        html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main, meta: { ColumnName: a.o.columnName } }),
+      });
       return { url: inner, framedIn: a.url };
     },
   };

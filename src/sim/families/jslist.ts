@@ -32,7 +32,12 @@ export function createEpointList(siteGuid: string, id: 'jslist' | 'epoint'): Fam
       const parsed = JSON.parse(req.body || '{}') as Record<string, unknown>;
       params = (parsed.params as Record<string, unknown>) ?? parsed;
     } catch {
-      return { kind: 'raw', status: 400, contentType: 'application/json; charset=utf-8', body: '{"status":{"code":400,"text":"bad json"}}' };
+      return {
+        kind: 'raw',
+        status: 400,
+        contentType: 'application/json; charset=utf-8',
+        body: '{"status":{"code":400,"text":"bad json"}}',
+      };
     }
     const entries = categories.get(String(params.categorynum ?? '')) ?? [];
     const size = Math.min(100, Math.max(1, Number(params.pageSize) || 10));
@@ -46,7 +51,11 @@ export function createEpointList(siteGuid: string, id: 'jslist' | 'epoint'): Fam
       realtitle: e.title,
       infodate: e.date,
     }));
-    return { kind: 'raw', contentType: 'application/json; charset=utf-8', body: JSON.stringify({ custom: { data, total: entries.length }, status: { code: 200, text: '' } }) };
+    return {
+      kind: 'raw',
+      contentType: 'application/json; charset=utf-8',
+      body: JSON.stringify({ custom: { data, total: entries.length }, status: { code: 200, text: '' } }),
+    };
   };
 
   return {
@@ -96,7 +105,10 @@ export function createEpointList(siteGuid: string, id: 'jslist' | 'epoint'): Fam
   });
 })();
 </script>`;
-      b.register(`${col.base}/xxgk/${col.slug}/index.html`, { kind: 'page', html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name } }) });
+      b.register(`${col.base}/xxgk/${col.slug}/index.html`, {
+        kind: 'page',
+        html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name } }),
+      });
     },
     article: { bodyClass: 'ewb-article-info', infoStyle: 'table' },
   };

@@ -24,7 +24,12 @@ interface CatalogNode {
   parentId: number;
 }
 
-const json = (body: unknown, status = 200): Route => ({ kind: 'raw', status, contentType: 'application/json;charset=UTF-8', body: JSON.stringify(body) });
+const json = (body: unknown, status = 200): Route => ({
+  kind: 'raw',
+  status,
+  contentType: 'application/json;charset=UTF-8',
+  body: JSON.stringify(body),
+});
 
 // the catalogue every bureau and township is given; only 政府信息公开年报 holds anything here
 const UNIT_CATALOG = ['机构信息', '政府信息公开指南', '法定主动公开内容', '政府信息公开年报'] as const;
@@ -79,7 +84,14 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
       total: entries.length,
       pageCount: Math.ceil(entries.length / size),
       pageIndex: index,
-      data: entries.slice((index - 1) * size, index * size).map((e) => ({ id: Number(/\/(\d+)\.html$/.exec(e.href)?.[1]), title: e.title, link: new URL(e.href).pathname, publishDate: e.date })),
+      data: entries
+        .slice((index - 1) * size, index * size)
+        .map((e) => ({
+          id: Number(/\/(\d+)\.html$/.exec(e.href)?.[1]),
+          title: e.title,
+          link: new URL(e.href).pathname,
+          publishDate: e.date,
+        })),
     });
   };
   const organTree = (req: SimRequest): Route => {
@@ -91,7 +103,13 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
     const organId = Number(req.url.searchParams.get('organId'));
     const nodes = catalogs.get(organId);
     if (!nodes) return json({ status: 0, desc: '单位不存在' }, 404);
-    return json(nodes.map((n) => ({ ...n, organId, url: new URL(listUrl(platformBase, organId, n.catId)).pathname + new URL(listUrl(platformBase, organId, n.catId)).search })));
+    return json(
+      nodes.map((n) => ({
+        ...n,
+        organId,
+        url: new URL(listUrl(platformBase, organId, n.catId)).pathname + new URL(listUrl(platformBase, organId, n.catId)).search,
+      })),
+    );
   };
   const content = (req: SimRequest): Route => {
     const c = contents.get(Number(req.url.searchParams.get('infoId')));
@@ -119,9 +137,8 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
   return {
     id: 'lonsun',
     homePath: '/index.html',
-    columnUrl: (col) => (col.key === 'platform'
-      ? `${col.base}/public/column/${rootOrgan}?type=4&action=index`
-      : listUrl(col.base, organOf(col), col.colId)),
+    columnUrl: (col) =>
+      col.key === 'platform' ? `${col.base}/public/column/${rootOrgan}?type=4&action=index` : listUrl(col.base, organOf(col), col.colId),
     articleUrl: (col, _date, id) => `${col.base}/public/${organOf(col)}/${id}.html`,
     attachment(articleUrl: string, date: string, id: number, ext: string, _showname: string, rng: Rng) {
       const origin = new URL(articleUrl).origin;
@@ -136,14 +153,21 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
       if (organId === rootOrgan) {
         const fdzd = ['work_report', 'statistics', 'budget', 'website_report', 'rule_of_law'].includes(col.key);
         if (fdzd) addNode(rootOrgan, { catId: rootOrgan + 1, name: '法定主动公开内容', parentId: 0 });
-        addNode(rootOrgan, { catId: col.colId, name: col.key === 'nb-bj' ? '政府信息公开年报' : col.name, parentId: fdzd ? rootOrgan + 1 : 0 });
+        addNode(rootOrgan, {
+          catId: col.colId,
+          name: col.key === 'nb-bj' ? '政府信息公开年报' : col.name,
+          parentId: fdzd ? rootOrgan + 1 : 0,
+        });
       }
       const main = `${sidebar ?? ''}<div class="list-right"><div class="list-title">${escapeHtml(col.name)}</div>
 <ul id="public_list" class="list"></ul><div id="public_pager" class="pagination"></div></div>`;
       b.register(listUrl(col.base, organId, col.colId), {
         kind: 'page',
         html: b.page({
-          title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name },
+          title: col.name,
+          breadcrumb: col.breadcrumb,
+          main,
+          meta: { ColumnName: col.name },
           bodyEnd: `<script>window.LONSUN = { siteId: ${siteId}, organId: ${organId}, catId: ${col.colId}, pageSize: ${pageSize} };</script>\n<script src="/public/js/public_list.js"></script>`,
         }),
       });
@@ -155,7 +179,9 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
         const organId = organOf(col);
         if (organId === rootOrgan) continue;
         organs.set(organId, { organId, organName: col.name, type: group === '县直部门' ? 'dept' : 'town' });
-        UNIT_CATALOG.forEach((name, i) => addNode(organId, { catId: name === '政府信息公开年报' ? col.colId : organId * 10 + i, name, parentId: 0 }));
+        UNIT_CATALOG.forEach((name, i) =>
+          addNode(organId, { catId: name === '政府信息公开年报' ? col.colId : organId * 10 + i, name, parentId: 0 }),
+        );
       }
       // bureaus that publish nothing here still have an organ and an (empty) catalogue, as on the real platforms
       const named = new Set([...organs.values()].map((o) => o.organName));
@@ -171,7 +197,10 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
       b.register(listUrl(hub.base, rootOrgan, hub.colId), {
         kind: 'page',
         html: b.page({
-          title: hub.name, breadcrumb: hub.breadcrumb, main, meta: { ColumnName: hub.name },
+          title: hub.name,
+          breadcrumb: hub.breadcrumb,
+          main,
+          meta: { ColumnName: hub.name },
           bodyEnd: `<script>window.LONSUN = { siteId: ${siteId} };</script>\n<script src="/public/js/organ_tree.js"></script>`,
         }),
       });
@@ -187,7 +216,16 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
       const shell = a.role !== 'other' && a.rng.chance(0.4);
       const shown = shell ? { ...a.o, bodyHtml: '', attachments: [] } : a.o;
       const fill = `<script>fetch('${LONSUN_API}/content?infoId=${id}').then(function (r) { return r.json(); }).then(function (d) { document.getElementById('zoom').innerHTML = d.content; });</script>`;
-      b.register(a.url, { kind: 'page', html: b.page({ title: a.o.title, breadcrumb: a.breadcrumb, main: articleMain(shown), meta: articleMeta(a.o), bodyEnd: shell ? fill : undefined }) });
+      b.register(a.url, {
+        kind: 'page',
+        html: b.page({
+          title: a.o.title,
+          breadcrumb: a.breadcrumb,
+          main: articleMain(shown),
+          meta: articleMeta(a.o),
+          bodyEnd: shell ? fill : undefined,
+        }),
+      });
       const apiUrl = `${base}${LONSUN_API}/content?infoId=${id}`;
       return shell ? { aliases: [apiUrl], bodyVia: { url: apiUrl, method: 'GET' } } : {};
     },

@@ -21,7 +21,10 @@ export function createStatic(): Family {
       const pages = Math.max(1, Math.ceil(entries.length / pageSize));
       for (let k = 1; k <= pages; k++) {
         const slice = entries.slice((k - 1) * pageSize, k * pageSize);
-        const items = slice.map((e) => `<tr><td class="dot">·</td><td><a href="${new URL(e.href).pathname}" target="_blank">${escapeHtml(e.title)}</a></td><td class="date">[${e.date}]</td></tr>`);
+        const items = slice.map(
+          (e) =>
+            `<tr><td class="dot">·</td><td><a href="${new URL(e.href).pathname}" target="_blank">${escapeHtml(e.title)}</a></td><td class="date">[${e.date}]</td></tr>`,
+        );
         const nav = [
           k > 1 ? `<a href="${pageName(1)}">首页</a> <a href="${pageName(k - 1)}">上一页</a>` : '首页 上一页',
           k < pages ? `<a href="${pageName(k + 1)}">下一页</a> <a href="${pageName(pages)}">尾页</a>` : '下一页 尾页',

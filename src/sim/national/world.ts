@@ -30,7 +30,11 @@ export class NationalWorld {
   evictions = 0;
   buildMs = 0;
 
-  constructor(readonly seed: number, n: number, opts: NationalWorldOptions = {}) {
+  constructor(
+    readonly seed: number,
+    n: number,
+    opts: NationalWorldOptions = {},
+  ) {
     this.cacheSites = Math.max(1, opts.cacheSites ?? 96);
     this.sites = nationalSites(seed, n);
     this.infos = this.sites.map((s) => s.info);
@@ -110,7 +114,10 @@ export class NationalWorld {
 
   private buildNational(ns: NationalSite): BuiltSite {
     const b = buildSite(ns.county, this.seed, {
-      soft404: ns.soft404, robotsPrivate: false, nbLayout: ns.nbLayout, mix: ns.mix,
+      soft404: ns.soft404,
+      robotsPrivate: false,
+      nbLayout: ns.nbLayout,
+      mix: ns.mix,
       ...(ns.platformBase ? { platformBase: ns.platformBase } : {}),
     });
     // the configured info (allow-list, code) is the catalog's: the same fields, computed without building
@@ -120,7 +127,14 @@ export class NationalWorld {
     for (const path of ['/', '/index.html', '/index.shtml']) {
       const key = routeKey(new URL(`http://${info.host}${path}`));
       const home = b.routes.get(key);
-      if (home?.kind === 'page') b.routes.set(key, { ...home, html: home.html.replace('<div class="news"><h2>政务要闻</h2>', '<div class="news"><h2>政务要闻 <a class="more" href="/xwdt/index.html">更多</a></h2>') });
+      if (home?.kind === 'page')
+        b.routes.set(key, {
+          ...home,
+          html: home.html.replace(
+            '<div class="news"><h2>政务要闻</h2>',
+            '<div class="news"><h2>政务要闻 <a class="more" href="/xwdt/index.html">更多</a></h2>',
+          ),
+        });
     }
     return { ...b, info, quirks: ns.quirks, fallback: news };
   }
@@ -131,12 +145,27 @@ export class NationalWorld {
     if (p) return p;
     const items = list.map((s) => `<li><a href="/${s.info.id}/">${escapeHtml(s.info.name)}</a></li>`).join('');
     const routes = new Map<string, Route>([
-      [`${host}/`, { kind: 'page', html: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开平台</title></head><body><h1>政府信息公开平台</h1><ul>${items}</ul></body></html>` }],
+      [
+        `${host}/`,
+        {
+          kind: 'page',
+          html: `<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开平台</title></head><body><h1>政府信息公开平台</h1><ul>${items}</ul></body></html>`,
+        },
+      ],
       [`${host}/robots.txt`, { kind: 'raw', contentType: 'text/plain', body: 'User-agent: *\nDisallow: /search/\n' }],
     ]);
     p = {
-      info: list[0]!.info, hosts: [host], routes, reports: [], decoys: [],
-      notFound: { kind: 'raw', status: 404, contentType: 'text/html', body: '<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center></body></html>' },
+      info: list[0]!.info,
+      hosts: [host],
+      routes,
+      reports: [],
+      decoys: [],
+      notFound: {
+        kind: 'raw',
+        status: 404,
+        contentType: 'text/html',
+        body: '<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center></body></html>',
+      },
     };
     this.platforms.set(host, p);
     return p;
@@ -147,7 +176,18 @@ function fail(id: string): never {
   throw new Error(`sim: no national site ${id}`);
 }
 
-const NEWS_TOPICS = ['召开常务会议', '开展安全生产大检查', '推进乡村振兴工作', '召开防汛工作部署会', '举行重点项目集中开工仪式', '开展政务公开专题培训', '召开优化营商环境推进会', '部署森林防火工作', '召开民生实事推进会', '开展文明城市创建督查'];
+const NEWS_TOPICS = [
+  '召开常务会议',
+  '开展安全生产大检查',
+  '推进乡村振兴工作',
+  '召开防汛工作部署会',
+  '举行重点项目集中开工仪式',
+  '开展政务公开专题培训',
+  '召开优化营商环境推进会',
+  '部署森林防火工作',
+  '召开民生实事推进会',
+  '开展文明城市创建督查',
+];
 
 /** Dates of the news column, newest first: article i was published i × ~2 days before 2025-01-20. */
 function newsDate(i: number): string {
@@ -161,15 +201,22 @@ function newsColumn(ns: NationalSite, info: SimSiteInfo): (url: URL) => Route | 
   const homeBase = `http://${host}`;
   const ctx: SiteContext = { county: ns.county, info, platformBase: ns.platformBase ?? homeBase, homeBase };
   const nav: NavLinks = {
-    home: `${homeBase}/`, about: `${homeBase}/zjxx/index.html`, zwgk: `${homeBase}/zwgk/index.html`,
-    service: `${homeBase}/zwfw/index.html`, interact: `${homeBase}/hdjl/index.html`, sitemap: `${homeBase}/wzdt/index.html`,
+    home: `${homeBase}/`,
+    about: `${homeBase}/zjxx/index.html`,
+    zwgk: `${homeBase}/zwgk/index.html`,
+    service: `${homeBase}/zwfw/index.html`,
+    interact: `${homeBase}/hdjl/index.html`,
+    sitemap: `${homeBase}/wzdt/index.html`,
   };
   const total = ns.newsArticles;
   const pages = Math.max(1, Math.ceil(total / NEWS_PAGE_SIZE));
   const idOf = (i: number) => 1_000_000 + i * 17 + (hashString(`${info.id}:${i}`) % 17);
   const urlOf = (i: number) => `/xwdt/${newsDate(i).slice(0, 7).replace('-', '')}/${idOf(i)}.html`;
   const titleOf = (i: number) => `${shortName(ns.county.name)}${NEWS_TOPICS[hashString(`${info.id}:t${i}`) % NEWS_TOPICS.length]}`;
-  const crumb: [string, string | null][] = [['首页', nav.home], ['工作动态', null]];
+  const crumb: [string, string | null][] = [
+    ['首页', nav.home],
+    ['工作动态', null],
+  ];
   return (url: URL) => {
     if (url.hostname.toLowerCase() !== host) return undefined;
     const list = /^\/xwdt\/index(?:_(\d+))?\.html$/.exec(url.pathname);
@@ -178,9 +225,17 @@ function newsColumn(ns: NationalSite, info: SimSiteInfo): (url: URL) => Route | 
       if (k < 1 || k > pages || list[1] === '1') return undefined;
       const name = (n: number) => (n === 1 ? 'index.html' : `index_${n}.html`);
       const items = [];
-      for (let i = (k - 1) * NEWS_PAGE_SIZE; i < Math.min(total, k * NEWS_PAGE_SIZE); i++) items.push({ href: urlOf(i), text: titleOf(i), date: newsDate(i) });
+      for (let i = (k - 1) * NEWS_PAGE_SIZE; i < Math.min(total, k * NEWS_PAGE_SIZE); i++)
+        items.push({ href: urlOf(i), text: titleOf(i), date: newsDate(i) });
       const pager = `${k > 1 ? `<a href="${name(k - 1)}">上一页</a> ` : ''}${k < pages ? `<a href="${name(k + 1)}">下一页</a> ` : ''}共${total}条 第${k}/${pages}页`;
-      return { kind: 'page', html: layout(ctx, nav, { title: '工作动态', breadcrumb: crumb, main: `<div class="list-right"><div class="list-title">工作动态</div>${linkList(items)}<div class="pages">${pager}</div></div>` }) };
+      return {
+        kind: 'page',
+        html: layout(ctx, nav, {
+          title: '工作动态',
+          breadcrumb: crumb,
+          main: `<div class="list-right"><div class="list-title">工作动态</div>${linkList(items)}<div class="pages">${pager}</div></div>`,
+        }),
+      };
     }
     const art = /^\/xwdt\/(\d{6})\/(\d+)\.html$/.exec(url.pathname);
     if (!art) return undefined;
@@ -188,10 +243,20 @@ function newsColumn(ns: NationalSite, info: SimSiteInfo): (url: URL) => Route | 
     const i = Math.floor((id - 1_000_000) / 17);
     if (i < 0 || i >= total || idOf(i) !== id || urlOf(i) !== url.pathname) return undefined;
     const title = titleOf(i);
-    const body = [0, 1, 2, 3].map((p) => `<p>${escapeHtml(`${newsDate(i)}，${ns.county.name}${NEWS_TOPICS[(hashString(`${info.id}:${i}:${p}`) >>> 3) % NEWS_TOPICS.length]}，会议强调要抓好各项工作落实。`)}</p>`).join('');
+    const body = [0, 1, 2, 3]
+      .map(
+        (p) =>
+          `<p>${escapeHtml(`${newsDate(i)}，${ns.county.name}${NEWS_TOPICS[(hashString(`${info.id}:${i}:${p}`) >>> 3) % NEWS_TOPICS.length]}，会议强调要抓好各项工作落实。`)}</p>`,
+      )
+      .join('');
     return {
       kind: 'page',
-      html: layout(ctx, nav, { title, breadcrumb: [...crumb.slice(0, 1), ['工作动态', '/xwdt/index.html'], [title, null]], main: `<div class="article"><h1>${escapeHtml(title)}</h1><div class="info">发布时间：${newsDate(i)} 来源：${escapeHtml(ns.county.name)}人民政府办公室</div><div class="content">${body}</div></div>`, meta: { ArticleTitle: title, PubDate: newsDate(i), ColumnName: '工作动态' } }),
+      html: layout(ctx, nav, {
+        title,
+        breadcrumb: [...crumb.slice(0, 1), ['工作动态', '/xwdt/index.html'], [title, null]],
+        main: `<div class="article"><h1>${escapeHtml(title)}</h1><div class="info">发布时间：${newsDate(i)} 来源：${escapeHtml(ns.county.name)}人民政府办公室</div><div class="content">${body}</div></div>`,
+        meta: { ArticleTitle: title, PubDate: newsDate(i), ColumnName: '工作动态' },
+      }),
     };
   };
 }

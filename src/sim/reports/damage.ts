@@ -4,7 +4,14 @@ import * as OpenCC from 'opencc-js';
 import type { Rng } from '../random.ts';
 
 export type DamageKind = 'split_numbers' | 'drop_labels' | 'traditional' | 'pinyin' | 'fullwidth_digits' | 'spaced_cjk';
-export const DAMAGE_KINDS: readonly DamageKind[] = ['split_numbers', 'drop_labels', 'traditional', 'pinyin', 'fullwidth_digits', 'spaced_cjk'];
+export const DAMAGE_KINDS: readonly DamageKind[] = [
+  'split_numbers',
+  'drop_labels',
+  'traditional',
+  'pinyin',
+  'fullwidth_digits',
+  'spaced_cjk',
+];
 
 let toTraditional: ((s: string) => string) | undefined;
 export function traditional(text: string): string {
@@ -14,12 +21,66 @@ export function traditional(text: string): string {
 
 // Converter pages append the reading of some characters (seed 004: 索引號(hào), 東湖區(qū)).
 const PINYIN: Record<string, string> = {
-  號: 'hào', 务: 'wù', 務: 'wù', 發: 'fā', 构: 'gòu', 構: 'gòu', 开: 'kāi', 開: 'kāi', 动: 'dòng', 動: 'dòng',
-  报: 'bào', 報: 'bào', 据: 'jù', 據: 'jù', 国: 'guó', 國: 'guó', 请: 'qǐng', 請: 'qǐng', 区: 'qū', 區: 'qū',
-  领: 'lǐng', 領: 'lǐng', 导: 'dǎo', 導: 'dǎo', 办: 'bàn', 辦: 'bàn', 费: 'fèi', 費: 'fèi', 减: 'jiǎn', 減: 'jiǎn',
-  复: 'fù', 復: 'fù', 议: 'yì', 議: 'yì', 诉: 'sù', 訴: 'sù', 讼: 'sòng', 訟: 'sòng', 问: 'wèn', 問: 'wèn',
-  题: 'tí', 題: 'tí', 进: 'jìn', 進: 'jìn', 况: 'kuàng', 況: 'kuàng', 关: 'guān', 關: 'guān', 门: 'mén', 門: 'mén',
-  条: 'tiáo', 條: 'tiáo', 处: 'chǔ', 處: 'chǔ', 结: 'jié', 結: 'jié', 转: 'zhuǎn', 轉: 'zhuǎn', 计: 'jì', 計: 'jì',
+  號: 'hào',
+  务: 'wù',
+  務: 'wù',
+  發: 'fā',
+  构: 'gòu',
+  構: 'gòu',
+  开: 'kāi',
+  開: 'kāi',
+  动: 'dòng',
+  動: 'dòng',
+  报: 'bào',
+  報: 'bào',
+  据: 'jù',
+  據: 'jù',
+  国: 'guó',
+  國: 'guó',
+  请: 'qǐng',
+  請: 'qǐng',
+  区: 'qū',
+  區: 'qū',
+  领: 'lǐng',
+  領: 'lǐng',
+  导: 'dǎo',
+  導: 'dǎo',
+  办: 'bàn',
+  辦: 'bàn',
+  费: 'fèi',
+  費: 'fèi',
+  减: 'jiǎn',
+  減: 'jiǎn',
+  复: 'fù',
+  復: 'fù',
+  议: 'yì',
+  議: 'yì',
+  诉: 'sù',
+  訴: 'sù',
+  讼: 'sòng',
+  訟: 'sòng',
+  问: 'wèn',
+  問: 'wèn',
+  题: 'tí',
+  題: 'tí',
+  进: 'jìn',
+  進: 'jìn',
+  况: 'kuàng',
+  況: 'kuàng',
+  关: 'guān',
+  關: 'guān',
+  门: 'mén',
+  門: 'mén',
+  条: 'tiáo',
+  條: 'tiáo',
+  处: 'chǔ',
+  處: 'chǔ',
+  结: 'jié',
+  結: 'jié',
+  转: 'zhuǎn',
+  轉: 'zhuǎn',
+  计: 'jì',
+  計: 'jì',
 };
 
 const isNumericCell = (s: string) => /^\s*[-+]?[\d.]+\s*$/.test(s);

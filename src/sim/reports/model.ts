@@ -1,5 +1,10 @@
 import {
-  ACTIVE_2019, ACTIVE_2021, APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS,
+  ACTIVE_2019,
+  ACTIVE_2021,
+  APPLICANT_COLUMNS,
+  APPLICATION_ROWS_2019,
+  APPLICATION_ROWS_2021,
+  REVIEW_GROUPS,
   templateKeys,
 } from '../../schema/figure-keys.ts';
 import type { Rng } from '../random.ts';
@@ -67,15 +72,28 @@ export interface GenerateReportOptions {
 const SIX = APPLICANT_COLUMNS.filter((c) => c !== 'total');
 
 /** Mostly small, occasionally large: real counties report a handful of applications, a few hundreds. */
-const skewed = (rng: Rng, max: number, power = 2) => Math.floor(max * Math.pow(rng.next(), power));
+const skewed = (rng: Rng, max: number, power = 2) => Math.floor(max * rng.next() ** power);
 
 function outcomeWeights(format: '2019' | '2021'): Record<string, number> {
   const w: Record<string, number> = {
-    granted: 40, partial: 8,
-    denied_secret: 0.5, denied_law: 1, denied_safety: 0.5, denied_third_party: 1,
-    denied_internal: 2, denied_process: 2, denied_enforcement: 0.5, denied_query: 1,
-    unable_not_held: 20, unable_create: 3, unable_unclear: 2,
-    rejected_petition: 3, rejected_repeat: 3, rejected_publication: 1, rejected_excessive: 1, rejected_confirm: 1,
+    granted: 40,
+    partial: 8,
+    denied_secret: 0.5,
+    denied_law: 1,
+    denied_safety: 0.5,
+    denied_third_party: 1,
+    denied_internal: 2,
+    denied_process: 2,
+    denied_enforcement: 0.5,
+    denied_query: 1,
+    unable_not_held: 20,
+    unable_create: 3,
+    unable_unclear: 2,
+    rejected_petition: 3,
+    rejected_repeat: 3,
+    rejected_publication: 1,
+    rejected_excessive: 1,
+    rejected_confirm: 1,
   };
   if (format === '2019') w.other = 5;
   else Object.assign(w, { other_no_correction: 3, other_unpaid: 0.5, other_other: 3 });
@@ -148,7 +166,12 @@ function generateActive(rng: Rng, format: '2019' | '2021', kind: IssuerKind, val
     values['active.normative_docs.made'] = made;
     values['active.normative_docs.published'] = published;
     values['active.normative_docs.total'] = published + skewed(rng, 400 * k + 5, 1);
-    for (const [p, cap] of [['licensing', 5000], ['other_services', 2000], ['penalty', 3000], ['coercion', 300]] as const) {
+    for (const [p, cap] of [
+      ['licensing', 5000],
+      ['other_services', 2000],
+      ['penalty', 3000],
+      ['coercion', 300],
+    ] as const) {
       const prev = skewed(rng, cap * k + 3, 1.5);
       values[`active.${p}.prev_items`] = prev;
       values[`active.${p}.change`] = rng.chance(0.4) ? 0 : rng.int(-Math.floor(prev / 5), Math.floor(prev / 4) + 3);
@@ -188,18 +211,30 @@ function generateSummary(rng: Rng, kind: IssuerKind, values: Record<string, numb
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-export function reportTitle(o: { format: ReportFormat; year: number; regionName: string; issuer: string; issuerKind: IssuerKind }, rng: Rng): string {
+export function reportTitle(
+  o: { format: ReportFormat; year: number; regionName: string; issuer: string; issuerKind: IssuerKind },
+  rng: Rng,
+): string {
   const who = o.issuerKind === 'county' ? rng.pick([o.regionName, o.issuer]) : o.issuer;
   if (o.format === 'legacy') {
-    return rng.pick([`${who}${o.year}年度政府信息公开年度报告`, `${who}${o.year}年政府信息公开工作年度报告`, `${who}${o.year}年政府信息公开年报`]);
+    return rng.pick([
+      `${who}${o.year}年度政府信息公开年度报告`,
+      `${who}${o.year}年政府信息公开工作年度报告`,
+      `${who}${o.year}年政府信息公开年报`,
+    ]);
   }
-  return rng.pick([`${who}${o.year}年政府信息公开工作年度报告`, `${who}${o.year}年度政府信息公开工作年度报告`, `${who}${o.year}年政府信息公开年度报告`]);
+  return rng.pick([
+    `${who}${o.year}年政府信息公开工作年度报告`,
+    `${who}${o.year}年度政府信息公开工作年度报告`,
+    `${who}${o.year}年政府信息公开年度报告`,
+  ]);
 }
 
 /** A report with random but internally consistent figures (every identity of docs/report-formats.md §4). */
 export function generateReport(opts: GenerateReportOptions): ReportModel {
   const { rng, format, year, regionName, regionCode, issuer } = opts;
-  const issuerKind = opts.issuerKind ?? (/(县|区|市)人民政府$/.test(issuer) ? 'county' : /(镇|乡|街道)/.test(issuer) ? 'township' : 'department');
+  const issuerKind =
+    opts.issuerKind ?? (/(县|区|市)人民政府$/.test(issuer) ? 'county' : /(镇|乡|街道)/.test(issuer) ? 'township' : 'department');
   const values: Record<string, number> = {};
   if (format === 'legacy') generateSummary(rng.fork('summary'), issuerKind, values);
   else {
@@ -242,8 +277,19 @@ export function generateReport(opts: GenerateReportOptions): ReportModel {
   const publishedAt = `${year + 1}-${pad(month)}-${pad(sr.int(1, month === 2 ? 28 : 31))}`;
   const title = reportTitle({ format, year, regionName, issuer, issuerKind }, sr);
   const model: ReportModel = {
-    format, year, regionName, regionCode, issuer, issuerKind, title, publishedAt,
-    figures, values, blankKeys, style, blocks: [],
+    format,
+    year,
+    regionName,
+    regionCode,
+    issuer,
+    issuerKind,
+    title,
+    publishedAt,
+    figures,
+    values,
+    blankKeys,
+    style,
+    blocks: [],
   };
   model.blocks = buildBlocks(model, rng.fork('prose'));
   return model;

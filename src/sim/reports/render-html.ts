@@ -3,8 +3,7 @@ import type { Rng } from '../random.ts';
 import type { ReportModel } from './model.ts';
 import { reportTableSpecs, type TableCell, type TableSpec } from './tables.ts';
 
-export const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 interface HtmlStyle {
   tableAttrs: string;
@@ -25,8 +24,10 @@ function pickStyle(rng: Rng): HtmlStyle {
   ]);
   const wrapKind = rng.int(0, 2);
   const wrap = (inner: string) =>
-    wrapKind === 0 ? inner
-      : wrapKind === 1 ? `<p style="text-align:center;"><span style="font-family:${font};font-size:${size};">${inner}</span></p>`
+    wrapKind === 0
+      ? inner
+      : wrapKind === 1
+        ? `<p style="text-align:center;"><span style="font-family:${font};font-size:${size};">${inner}</span></p>`
         : `<span style="font-size:${size}">${inner}</span>`;
   return { tableAttrs, wrap, th: rng.chance(0.2), blank: rng.pick(['&nbsp;', '', '<br>', '&nbsp;&nbsp;']), breakHeaders: rng.chance(0.3) };
 }
@@ -39,7 +40,10 @@ const BREAKS: Record<string, string> = {
 };
 
 function cellHtml(cell: TableCell, st: HtmlStyle): string {
-  const attrs = [cell.rowspan && cell.rowspan > 1 ? ` rowspan="${cell.rowspan}"` : '', cell.colspan && cell.colspan > 1 ? ` colspan="${cell.colspan}"` : ''].join('');
+  const attrs = [
+    cell.rowspan && cell.rowspan > 1 ? ` rowspan="${cell.rowspan}"` : '',
+    cell.colspan && cell.colspan > 1 ? ` colspan="${cell.colspan}"` : '',
+  ].join('');
   let inner = cell.text === '' ? st.blank : escapeHtml(cell.text);
   if (cell.header && st.breakHeaders && BREAKS[cell.text]) inner = BREAKS[cell.text]!;
   const tag = cell.header && st.th ? 'th' : 'td';
@@ -62,7 +66,13 @@ export function renderHtmlTables(m: ReportModel, rng: Rng): string {
     if (b.kind === 'table') out.push(tableHtml(specs.get(b.table)!, rng));
     else if (b.kind === 'heading') {
       const t = escapeHtml(b.text);
-      out.push(headingStyle === 0 ? `<p style="${indent}"><strong>${t}</strong></p>` : headingStyle === 1 ? `<h3>${t}</h3>` : `<p style="${indent}"><b><span style="font-family:黑体">${t}</span></b></p>`);
+      out.push(
+        headingStyle === 0
+          ? `<p style="${indent}"><strong>${t}</strong></p>`
+          : headingStyle === 1
+            ? `<h3>${t}</h3>`
+            : `<p style="${indent}"><b><span style="font-family:黑体">${t}</span></b></p>`,
+      );
     } else out.push(`<p style="${indent}">${escapeHtml(b.text)}</p>`);
   }
   return out.join('\n');

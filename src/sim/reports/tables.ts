@@ -42,32 +42,56 @@ function activeTable(m: ReportModel): TableSpec {
     for (const [label, keys] of data) rows.push([h(label), ...keys.map((k, i) => val(m, k, span(i, keys.length)))]);
   };
   if (m.format === '2019') {
-    block('第二十条第（一）项', ['本年新制作数量', '本年新公开数量', '对外公开总数量'], [
-      ['规章', ['made', 'published', 'total'].map((s) => `active.regulations.${s}`)],
-      [m.style.normativeLabel, ['made', 'published', 'total'].map((s) => `active.normative_docs.${s}`)],
-    ]);
+    block(
+      '第二十条第（一）项',
+      ['本年新制作数量', '本年新公开数量', '对外公开总数量'],
+      [
+        ['规章', ['made', 'published', 'total'].map((s) => `active.regulations.${s}`)],
+        [m.style.normativeLabel, ['made', 'published', 'total'].map((s) => `active.normative_docs.${s}`)],
+      ],
+    );
     const three = ['prev_items', 'change', 'decisions'];
-    block('第二十条第（五）项', ['上一年项目数量', '本年增/减', '处理决定数量'], [
-      ['行政许可', three.map((s) => `active.licensing.${s}`)],
-      ['其他对外管理服务事项', three.map((s) => `active.other_services.${s}`)],
-    ]);
-    block('第二十条第（六）项', ['上一年项目数量', '本年增/减', '处理决定数量'], [
-      ['行政处罚', three.map((s) => `active.penalty.${s}`)],
-      ['行政强制', three.map((s) => `active.coercion.${s}`)],
-    ]);
+    block(
+      '第二十条第（五）项',
+      ['上一年项目数量', '本年增/减', '处理决定数量'],
+      [
+        ['行政许可', three.map((s) => `active.licensing.${s}`)],
+        ['其他对外管理服务事项', three.map((s) => `active.other_services.${s}`)],
+      ],
+    );
+    block(
+      '第二十条第（六）项',
+      ['上一年项目数量', '本年增/减', '处理决定数量'],
+      [
+        ['行政处罚', three.map((s) => `active.penalty.${s}`)],
+        ['行政强制', three.map((s) => `active.coercion.${s}`)],
+      ],
+    );
     block('第二十条第（八）项', ['上一年项目数量', '本年增/减'], [['行政事业性收费', ['active.fees.prev_items', 'active.fees.change']]]);
     const unit = m.style.procurementUnit === '万元' ? '采购总金额（万元）' : '采购总金额（元）';
-    block('第二十条第（九）项', ['采购项目数量', unit], [['政府集中采购', ['active.procurement.projects', 'active.procurement.amount_yuan']]]);
+    block(
+      '第二十条第（九）项',
+      ['采购项目数量', unit],
+      [['政府集中采购', ['active.procurement.projects', 'active.procurement.amount_yuan']]],
+    );
   } else {
-    block('第二十条第（一）项', ['本年制发件数', '本年废止件数', '现行有效件数'], [
-      ['规章', ['issued', 'repealed', 'in_force'].map((s) => `active.regulations.${s}`)],
-      [m.style.normativeLabel, ['issued', 'repealed', 'in_force'].map((s) => `active.normative_docs.${s}`)],
-    ]);
+    block(
+      '第二十条第（一）项',
+      ['本年制发件数', '本年废止件数', '现行有效件数'],
+      [
+        ['规章', ['issued', 'repealed', 'in_force'].map((s) => `active.regulations.${s}`)],
+        [m.style.normativeLabel, ['issued', 'repealed', 'in_force'].map((s) => `active.normative_docs.${s}`)],
+      ],
+    );
     block('第二十条第（五）项', ['本年处理决定数量'], [['行政许可', ['active.licensing.decisions']]]);
-    block('第二十条第（六）项', ['本年处理决定数量'], [
-      ['行政处罚', ['active.penalty.decisions']],
-      ['行政强制', ['active.coercion.decisions']],
-    ]);
+    block(
+      '第二十条第（六）项',
+      ['本年处理决定数量'],
+      [
+        ['行政处罚', ['active.penalty.decisions']],
+        ['行政强制', ['active.coercion.decisions']],
+      ],
+    );
     block('第二十条第（八）项', ['本年收费金额（单位：万元）'], [['行政事业性收费', ['active.fees.amount_wan']]]);
   }
   return { id: 'active', width: 4, rows };
@@ -92,28 +116,47 @@ function applicationsTable(m: ReportModel): TableSpec {
     [h('二、上年结转政府信息公开申请数量', 3), ...values('carried_over')],
   ];
   const groups: [string, [string, string][]][] = [
-    ['（三）不予公开', [
-      ['1.属于国家秘密', 'denied_secret'], ['2.其他法律行政法规禁止公开', 'denied_law'],
-      ['3.危及“三安全一稳定”', 'denied_safety'], ['4.保护第三方合法权益', 'denied_third_party'],
-      ['5.属于三类内部事务信息', 'denied_internal'], ['6.属于四类过程性信息', 'denied_process'],
-      ['7.属于行政执法案卷', 'denied_enforcement'], ['8.属于行政查询事项', 'denied_query'],
-    ]],
-    ['（四）无法提供', [
-      ['1.本机关不掌握相关政府信息', 'unable_not_held'], ['2.没有现成信息需要另行制作', 'unable_create'],
-      ['3.补正后申请内容仍不明确', 'unable_unclear'],
-    ]],
-    ['（五）不予处理', [
-      ['1.信访举报投诉类申请', 'rejected_petition'], ['2.重复申请', 'rejected_repeat'],
-      ['3.要求提供公开出版物', 'rejected_publication'], ['4.无正当理由大量反复申请', 'rejected_excessive'],
-      ['5.要求行政机关确认或重新出具已获取信息', 'rejected_confirm'],
-    ]],
+    [
+      '（三）不予公开',
+      [
+        ['1.属于国家秘密', 'denied_secret'],
+        ['2.其他法律行政法规禁止公开', 'denied_law'],
+        ['3.危及“三安全一稳定”', 'denied_safety'],
+        ['4.保护第三方合法权益', 'denied_third_party'],
+        ['5.属于三类内部事务信息', 'denied_internal'],
+        ['6.属于四类过程性信息', 'denied_process'],
+        ['7.属于行政执法案卷', 'denied_enforcement'],
+        ['8.属于行政查询事项', 'denied_query'],
+      ],
+    ],
+    [
+      '（四）无法提供',
+      [
+        ['1.本机关不掌握相关政府信息', 'unable_not_held'],
+        ['2.没有现成信息需要另行制作', 'unable_create'],
+        ['3.补正后申请内容仍不明确', 'unable_unclear'],
+      ],
+    ],
+    [
+      '（五）不予处理',
+      [
+        ['1.信访举报投诉类申请', 'rejected_petition'],
+        ['2.重复申请', 'rejected_repeat'],
+        ['3.要求提供公开出版物', 'rejected_publication'],
+        ['4.无正当理由大量反复申请', 'rejected_excessive'],
+        ['5.要求行政机关确认或重新出具已获取信息', 'rejected_confirm'],
+      ],
+    ],
   ];
   if (m.format === '2021') {
-    groups.push(['（六）其他处理', [
-      ['1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', 'other_no_correction'],
-      ['2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', 'other_unpaid'],
-      ['3.其他', 'other_other'],
-    ]]);
+    groups.push([
+      '（六）其他处理',
+      [
+        ['1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', 'other_no_correction'],
+        ['2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', 'other_unpaid'],
+        ['3.其他', 'other_other'],
+      ],
+    ]);
   }
   const resultRows: TableCell[][] = [
     [h('（一）予以公开', 2), ...values('granted')],

@@ -80,17 +80,25 @@ function townships(county: CountyEntry): string[] {
 
 function createFamily(county: CountyEntry, rng: Rng): Family {
   switch (county.family) {
-    case 'trs': return createTrs('/zwgk');
-    case 'hanweb': return createHanweb(rng.int(1, 99), `${county.name}人民政府`);
-    case 'jslist': return createJsList(`${rng.int(10000000, 99999999).toString(16)}-${rng.int(1000, 9999)}`);
-    case 'static': return createStatic();
-    default: return createNewFamily(county, rng);
+    case 'trs':
+      return createTrs('/zwgk');
+    case 'hanweb':
+      return createHanweb(rng.int(1, 99), `${county.name}人民政府`);
+    case 'jslist':
+      return createJsList(`${rng.int(10000000, 99999999).toString(16)}-${rng.int(1000, 9999)}`);
+    case 'static':
+      return createStatic();
+    default:
+      return createNewFamily(county, rng);
   }
 }
 
 // 1×1 transparent PNG, for logos and tiles
-const PIXEL = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
-const CSS = 'body{font-family:"Microsoft YaHei",SimSun;margin:0}.wrap{width:1200px;margin:0 auto}.nav li{display:inline-block;padding:0 20px}.list li span{float:right}';
+const PIXEL = Uint8Array.from(
+  Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'),
+);
+const CSS =
+  'body{font-family:"Microsoft YaHei",SimSun;margin:0}.wrap{width:1200px;margin:0 auto}.nav li{display:inline-block;padding:0 20px}.list li span{float:right}';
 
 export interface BuildOptions {
   soft404: boolean;
@@ -119,7 +127,11 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   const rng = createRng(seed).fork(county.id);
   const host = simHost(county);
   // 陵川 keeps its catalogue on a disclosure sub-host, as the real site does (xxgk.lczf.gov.cn)
-  const platformHost = opts.platformBase ? new URL(opts.platformBase).host : county.id === 'lingchuan' ? `xxgk.${county.realHost.replace(/^www\./, '')}.test` : host;
+  const platformHost = opts.platformBase
+    ? new URL(opts.platformBase).host
+    : county.id === 'lingchuan'
+      ? `xxgk.${county.realHost.replace(/^www\./, '')}.test`
+      : host;
   const homeBase = `http://${host}`;
   const platformBase = opts.platformBase ?? `http://${platformHost}`;
   // label-forked: creating it before drawing siteIdCode changes no stream
@@ -162,7 +174,11 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   const colRng = rng.fork('columns');
   let nextCol = colRng.int(1100, 8000);
   const column = (key: string, name: string, slug: string, base: string, parents: [string, string | null][]): Column => ({
-    key, name, slug, base, colId: (nextCol += colRng.int(1, 40)),
+    key,
+    name,
+    slug,
+    base,
+    colId: (nextCol += colRng.int(1, 40)),
     breadcrumb: [['首页', nav.home], ...parents, [name, null]],
   });
   const zwgkCrumb: [string, string | null] = ['政务公开', nav.zwgk];
@@ -193,14 +209,18 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     ['法定主动公开内容', fdzdUrl],
     [nbLabel, family.columnUrl(cols.nb)],
   ] as const;
-  const sidebar = `<div class="list-left"><h3>政府信息公开</h3>${linkList(blocks.map(([text, href]) => ({ text, href })), 'side-menu')}</div>`;
+  const sidebar = `<div class="list-left"><h3>政府信息公开</h3>${linkList(
+    blocks.map(([text, href]) => ({ text, href })),
+    'side-menu',
+  )}</div>`;
 
   // ---- reports
   const cr = rng.fork('content');
   const ids = new Set<number>();
   const newId = () => {
     let id: number;
-    do id = cr.int(100000, 9999999); while (ids.has(id));
+    do id = cr.int(100000, 9999999);
+    while (ids.has(id));
     ids.add(id);
     return id;
   };
@@ -209,7 +229,13 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     const format = formatFor(year);
     const rr = cr.fork(`report:${issuer}:${year}`);
     const model = generateReport({
-      rng: rr, format, year, regionName: county.name, regionCode: county.regionCode, issuer, issuerKind,
+      rng: rr,
+      format,
+      year,
+      regionName: county.name,
+      regionCode: county.regionCode,
+      issuer,
+      issuerKind,
       blankRate: rr.chance(0.15) ? 0.3 : 0,
       // 小计 rows are common in real reports; the 法人 小计 column stays opt-in (generateReport's `variants`)
       variants: { subtotalRows: 0.1 },
@@ -222,7 +248,8 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   const gap = cr.chance(0.5) ? cr.int(firstYear, 2023) : -1;
   for (let y = firstYear; y <= 2024; y++) if (y !== gap) addReport(`${county.name}人民政府`, 'county', y);
   for (const dept of cr.shuffle(DEPARTMENTS).slice(0, mix ? mix.departments : cr.int(3, 5))) {
-    for (const y of cr.shuffle([2019, 2020, 2021, 2022, 2023, 2024]).slice(0, mix ? mix.deptYears : cr.int(1, 3))) addReport(`${county.name}${dept}`, 'department', y);
+    for (const y of cr.shuffle([2019, 2020, 2021, 2022, 2023, 2024]).slice(0, mix ? mix.deptYears : cr.int(1, 3)))
+      addReport(`${county.name}${dept}`, 'department', y);
   }
   const towns = townships(county);
   for (const town of cr.shuffle(towns).slice(0, mix ? mix.townships : cr.int(2, 3))) {
@@ -236,7 +263,8 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   const dateOf = (it: Item) => (it.kind === 'report' ? it.model.publishedAt : it.decoy.date);
   const titleOf = (it: Item) => (it.kind === 'report' ? it.model.title : it.decoy.title);
   const publisherOf = (m: ReportModel) => (m.issuerKind === 'county' ? `${county.name}人民政府办公室` : m.issuer);
-  const indexNo = (id: number, date: string) => `${info.siteIdCode.slice(0, 9)}/${date.slice(0, 4)}-${String(id % 100000).padStart(5, '0')}`;
+  const indexNo = (id: number, date: string) =>
+    `${info.siteIdCode.slice(0, 9)}/${date.slice(0, 4)}-${String(id % 100000).padStart(5, '0')}`;
   const articleBase = (col: Column): Partial<ArticleOptions> => ({
     ...family.article,
     infoStyle: county.id === 'yongxiu' ? 'jiangxi' : family.article.infoStyle,
@@ -252,21 +280,38 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     const time = `${String(ar.int(8, 18)).padStart(2, '0')}:${String(ar.int(0, 59)).padStart(2, '0')}`;
     if (it.kind === 'decoy') {
       const o: ArticleOptions = {
-        ...base, title: it.decoy.title, date, time, publisher: `${county.name}人民政府办公室`, columnName: col.name,
-        indexNo: indexNo(it.id, date), bodyHtml: it.decoy.bodyHtml,
+        ...base,
+        title: it.decoy.title,
+        date,
+        time,
+        publisher: `${county.name}人民政府办公室`,
+        columnName: col.name,
+        indexNo: indexNo(it.id, date),
+        bodyHtml: it.decoy.bodyHtml,
       };
       if (family.publishArticle) {
         const p = family.publishArticle(b, { url, col, o, breadcrumb: col.breadcrumb, role: 'decoy', rng: ar.fork('publish') });
-        decoys.push({ url: p.url ?? url, title: it.decoy.title, siteId: county.id, type: it.decoy.type, ...(p.bodyVia ? { bodyVia: p.bodyVia } : {}), ...(p.framedIn ? { framedIn: p.framedIn } : {}) });
+        decoys.push({
+          url: p.url ?? url,
+          title: it.decoy.title,
+          siteId: county.id,
+          type: it.decoy.type,
+          ...(p.bodyVia ? { bodyVia: p.bodyVia } : {}),
+          ...(p.framedIn ? { framedIn: p.framedIn } : {}),
+        });
         return;
       }
-      register(url, { kind: 'page', html: b.page({ title: o.title, breadcrumb: col.breadcrumb, main: articleMain(o), meta: articleMeta(o) }) });
+      register(url, {
+        kind: 'page',
+        html: b.page({ title: o.title, breadcrumb: col.breadcrumb, main: articleMain(o), meta: articleMeta(o) }),
+      });
       decoys.push({ url, title: it.decoy.title, siteId: county.id, type: it.decoy.type });
       return;
     }
     const m = it.model;
     const d = it.delivery;
-    const docKind: DocKind | null = d === 'html' ? null : d === 'html+pdf' || d === 'pdf' ? 'pdf' : d === 'html+docx' || d === 'docx' ? 'docx' : 'scan';
+    const docKind: DocKind | null =
+      d === 'html' ? null : d === 'html+pdf' || d === 'pdf' ? 'pdf' : d === 'html+docx' || d === 'docx' ? 'docx' : 'scan';
     const fileExt = docKind === 'docx' ? 'docx' : 'pdf';
     const bodyIsReport = d === 'html' || d.startsWith('html+');
     const attachments: ArticleOptions['attachments'] = [];
@@ -275,8 +320,12 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
       attachment = family.attachment(url, date, it.id, fileExt, `${m.title}.${fileExt}`, ar);
       attachments.push({ href: attachment.href, text: `${m.title}.${fileExt}`, oldsrc: attachment.oldsrc });
       register(attachment.servedUrl, {
-        kind: 'document', docKind, model: m, filename: `${m.title}.${fileExt}`,
-        contentType: attachment.opaque ? 'application/octet-stream' : undefined, disposition: attachment.opaque,
+        kind: 'document',
+        docKind,
+        model: m,
+        filename: `${m.title}.${fileExt}`,
+        contentType: attachment.opaque ? 'application/octet-stream' : undefined,
+        disposition: attachment.opaque,
       });
       for (const alias of attachment.aliases) register(alias, { kind: 'redirect', location: attachment.servedUrl, status: 302 });
     }
@@ -284,38 +333,77 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
       ? renderHtmlTables(m, ar.fork('html'))
       : `<p style="text-indent:2em">${escapeHtml(m.title)}全文详见附件。</p>`;
     const o: ArticleOptions = {
-      ...base, title: m.title, date, time, publisher: publisherOf(m), columnName: col.name,
-      indexNo: indexNo(it.id, date), bodyHtml, attachments,
+      ...base,
+      title: m.title,
+      date,
+      time,
+      publisher: publisherOf(m),
+      columnName: col.name,
+      indexNo: indexNo(it.id, date),
+      bodyHtml,
+      attachments,
     };
     const common = {
-      siteId: county.id, year: m.year, regionCode: m.regionCode, regionName: m.regionName, issuer: m.issuer,
-      title: m.title, publishedAt: m.publishedAt, format: m.format, figures: m.figures,
+      siteId: county.id,
+      year: m.year,
+      regionCode: m.regionCode,
+      regionName: m.regionName,
+      issuer: m.issuer,
+      title: m.title,
+      publishedAt: m.publishedAt,
+      format: m.format,
+      figures: m.figures,
     };
     if (family.publishArticle) {
-      const p = family.publishArticle(b, { url, col, o, breadcrumb: col.breadcrumb, role: bodyIsReport ? 'report' : 'attachment-page', model: m, rng: ar.fork('publish') });
+      const p = family.publishArticle(b, {
+        url,
+        col,
+        o,
+        breadcrumb: col.breadcrumb,
+        role: bodyIsReport ? 'report' : 'attachment-page',
+        model: m,
+        rng: ar.fork('publish'),
+      });
       const bodyUrl = p.url ?? url;
       const extra = { ...(p.bodyVia ? { bodyVia: p.bodyVia } : {}), ...(p.framedIn ? { framedIn: p.framedIn } : {}) };
-      if (bodyIsReport) reports.push({ url: bodyUrl, ...(p.aliases?.length ? { aliases: p.aliases } : {}), ...extra, ...(p.parts ? { parts: p.parts } : {}), kind: 'html', ...common });
+      if (bodyIsReport)
+        reports.push({
+          url: bodyUrl,
+          ...(p.aliases?.length ? { aliases: p.aliases } : {}),
+          ...extra,
+          ...(p.parts ? { parts: p.parts } : {}),
+          kind: 'html',
+          ...common,
+        });
       if (attachment && docKind) {
         const aliases = attachment.aliases.length ? { aliases: attachment.aliases } : {};
-        reports.push(bodyIsReport
-          ? { url: attachment.servedUrl, ...aliases, attachmentOf: bodyUrl, kind: docKind, ...common }
-          : { url: attachment.servedUrl, ...aliases, pageUrl: bodyUrl, ...extra, kind: docKind, ...common });
+        reports.push(
+          bodyIsReport
+            ? { url: attachment.servedUrl, ...aliases, attachmentOf: bodyUrl, kind: docKind, ...common }
+            : { url: attachment.servedUrl, ...aliases, pageUrl: bodyUrl, ...extra, kind: docKind, ...common },
+        );
       }
       return;
     }
     // 繁體 copies (seed 004): the same page through a converter, with pinyin debris; UTF-8 sites only
     const big5 = d === 'html' && info.charset === 'utf-8' && ar.chance(0.1) ? `${new URL(url).origin}/big5${new URL(url).pathname}` : null;
     const pageHtml = b.page({ title: m.title, breadcrumb: col.breadcrumb, main: articleMain(o), meta: articleMeta(o) });
-    register(url, { kind: 'page', html: big5 ? pageHtml.replace('<div class="article-tools">', `<div class="article-tools"><a href="${new URL(big5).pathname}">繁體</a> `) : pageHtml });
+    register(url, {
+      kind: 'page',
+      html: big5
+        ? pageHtml.replace('<div class="article-tools">', `<div class="article-tools"><a href="${new URL(big5).pathname}">繁體</a> `)
+        : pageHtml,
+    });
     if (big5) register(big5, { kind: 'page', html: injectDamage(pageHtml, ar.fork('big5'), ['traditional', 'pinyin']) });
     // a 繁體 copy is the same report at another URL: an alias, which the crawler should collapse
     if (bodyIsReport) reports.push({ url, ...(big5 ? { aliases: [big5] } : {}), kind: 'html', ...common });
     if (attachment && docKind) {
       const aliases = attachment.aliases.length ? { aliases: attachment.aliases } : {};
-      reports.push(bodyIsReport
-        ? { url: attachment.servedUrl, ...aliases, attachmentOf: url, kind: docKind, ...common }
-        : { url: attachment.servedUrl, ...aliases, pageUrl: url, kind: docKind, ...common });
+      reports.push(
+        bodyIsReport
+          ? { url: attachment.servedUrl, ...aliases, attachmentOf: url, kind: docKind, ...common }
+          : { url: attachment.servedUrl, ...aliases, pageUrl: url, kind: docKind, ...common },
+      );
     }
   };
 
@@ -342,7 +430,9 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     }
     return c.col;
   };
-  const illustrated = items.filter((i): i is ReportItem => i.kind === 'report' && i.model.issuerKind === 'county' && i.model.year >= 2019 && i.delivery.startsWith('html'));
+  const illustrated = items.filter(
+    (i): i is ReportItem => i.kind === 'report' && i.model.issuerKind === 'county' && i.model.year >= 2019 && i.delivery.startsWith('html'),
+  );
   if (illustrated.length && dr.chance(0.8)) {
     const t = dr.pick(illustrated);
     const targetUrl = family.articleUrl(colFor(t), dateOf(t), t.id);
@@ -359,10 +449,18 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     const draft = draftReport(county.name, 2024, dr.fork('draft'));
     const draftUrl = `${platformBase}/private/nb2024_draft.html`;
     const o: ArticleOptions = {
-      ...articleBase(cols.nb), title: draft.title, date: draft.date, publisher: `${county.name}人民政府办公室`,
-      columnName: cols.nb.name, indexNo: indexNo(1, draft.date), bodyHtml: draft.bodyHtml,
+      ...articleBase(cols.nb),
+      title: draft.title,
+      date: draft.date,
+      publisher: `${county.name}人民政府办公室`,
+      columnName: cols.nb.name,
+      indexNo: indexNo(1, draft.date),
+      bodyHtml: draft.bodyHtml,
     };
-    register(draftUrl, { kind: 'page', html: b.page({ title: draft.title, breadcrumb: cols.nb.breadcrumb, main: articleMain(o), meta: articleMeta(o) }) });
+    register(draftUrl, {
+      kind: 'page',
+      html: b.page({ title: draft.title, breadcrumb: cols.nb.breadcrumb, main: articleMain(o), meta: articleMeta(o) }),
+    });
     decoys.push({ url: draftUrl, title: draft.title, siteId: county.id, type: 'robots' });
     nbSidebar += `<div class="side-extra"><a href="/private/nb2024_draft.html">年报审核</a></div>`;
   }
@@ -378,21 +476,50 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     const subs = [...subCols.values()].sort((a, z) => (nbLayout === 'years' ? z.col.name.localeCompare(a.col.name) : 0));
     const groups = [...new Set(subs.map((x) => x.group))];
     const hub = groups
-      .map((g) => `${g ? `<h4>${escapeHtml(g)}</h4>` : ''}${linkList(subs.filter((x) => x.group === g).map((x) => ({ text: x.col.name, href: family.columnUrl(x.col) })), 'sub-columns')}`)
+      .map(
+        (g) =>
+          `${g ? `<h4>${escapeHtml(g)}</h4>` : ''}${linkList(
+            subs.filter((x) => x.group === g).map((x) => ({ text: x.col.name, href: family.columnUrl(x.col) })),
+            'sub-columns',
+          )}`,
+      )
       .join('\n');
-    register(nbUrl, { kind: 'page', html: b.page({ title: nbLabel, breadcrumb: cols.nb.breadcrumb, main: `${nbSidebar}<div class="list-right"><div class="list-title">${escapeHtml(nbLabel)}</div>${hub}</div>`, meta: { ColumnName: nbLabel } }) });
+    register(nbUrl, {
+      kind: 'page',
+      html: b.page({
+        title: nbLabel,
+        breadcrumb: cols.nb.breadcrumb,
+        main: `${nbSidebar}<div class="list-right"><div class="list-title">${escapeHtml(nbLabel)}</div>${hub}</div>`,
+        meta: { ColumnName: nbLabel },
+      }),
+    });
   } else {
     family.renderList(b, cols.nb, nbEntries.map(entry), { pageSize, sidebar: nbSidebar });
   }
 
   // ---- decoy columns under 法定主动公开内容
-  const decoyItems: Record<keyof typeof decoyCols, Item[]> = { work_report: [], statistics: [], budget: [], website_report: [], rule_of_law: [] };
+  const decoyItems: Record<keyof typeof decoyCols, Item[]> = {
+    work_report: [],
+    statistics: [],
+    budget: [],
+    website_report: [],
+    rule_of_law: [],
+  };
   const years = (n: number) => dr.shuffle([2018, 2019, 2020, 2021, 2022, 2023]).slice(0, n);
-  for (const y of years(3)) decoyItems.work_report.push({ kind: 'decoy', decoy: decoyMakers.workReport(county.name, y, dr.fork(`wr${y}`)), id: newId() });
-  for (const y of years(2)) decoyItems.statistics.push({ kind: 'decoy', decoy: decoyMakers.statistics(county.name, y, dr.fork(`st${y}`)), id: newId() });
-  for (const y of years(3)) decoyItems.budget.push({ kind: 'decoy', decoy: decoyMakers.budget(county.name, y, dr.fork(`bu${y}`)), id: newId() });
-  for (const y of years(2)) decoyItems.website_report.push({ kind: 'decoy', decoy: decoyMakers.websiteReport(county.name, y, dr.fork(`ws${y}`), info.siteIdCode, host), id: newId() });
-  for (const y of years(2)) decoyItems.rule_of_law.push({ kind: 'decoy', decoy: decoyMakers.ruleOfLaw(county.name, y, dr.fork(`rl${y}`)), id: newId() });
+  for (const y of years(3))
+    decoyItems.work_report.push({ kind: 'decoy', decoy: decoyMakers.workReport(county.name, y, dr.fork(`wr${y}`)), id: newId() });
+  for (const y of years(2))
+    decoyItems.statistics.push({ kind: 'decoy', decoy: decoyMakers.statistics(county.name, y, dr.fork(`st${y}`)), id: newId() });
+  for (const y of years(3))
+    decoyItems.budget.push({ kind: 'decoy', decoy: decoyMakers.budget(county.name, y, dr.fork(`bu${y}`)), id: newId() });
+  for (const y of years(2))
+    decoyItems.website_report.push({
+      kind: 'decoy',
+      decoy: decoyMakers.websiteReport(county.name, y, dr.fork(`ws${y}`), info.siteIdCode, host),
+      id: newId(),
+    });
+  for (const y of years(2))
+    decoyItems.rule_of_law.push({ kind: 'decoy', decoy: decoyMakers.ruleOfLaw(county.name, y, dr.fork(`rl${y}`)), id: newId() });
   for (const key of Object.keys(decoyCols) as (keyof typeof decoyCols)[]) {
     const list = decoyItems[key].sort(byDate);
     for (const it of list) registerArticle(decoyCols[key], it);
@@ -402,7 +529,15 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   // ---- guide, rules, 法定主动公开内容 overview, platform
   const plainArticle = (col: Column, title: string, date: string, bodyHtml: string, id: number) => {
     const url = family.articleUrl(col, date, id);
-    const o: ArticleOptions = { ...articleBase(col), title, date, publisher: `${county.name}人民政府办公室`, columnName: col.name, indexNo: indexNo(id, date), bodyHtml };
+    const o: ArticleOptions = {
+      ...articleBase(col),
+      title,
+      date,
+      publisher: `${county.name}人民政府办公室`,
+      columnName: col.name,
+      indexNo: indexNo(id, date),
+      bodyHtml,
+    };
     if (family.publishArticle) {
       family.publishArticle(b, { url, col, o, breadcrumb: col.breadcrumb, role: 'other', rng: createRng(id) });
       return url;
@@ -410,23 +545,65 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
     register(url, { kind: 'page', html: b.page({ title, breadcrumb: col.breadcrumb, main: articleMain(o), meta: articleMeta(o) }) });
     return url;
   };
-  const guideUrl = plainArticle(cols.guide, `${county.name}人民政府信息公开指南`, '2020-03-02',
-    `<p>为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制本指南。</p><p>一、主动公开</p><p>二、依申请公开</p><p>三、监督和救济</p>`, newId());
-  family.renderList(b, cols.guide, [{ href: guideUrl, title: `${county.name}人民政府信息公开指南`, date: '2020-03-02' }], { pageSize, sidebar });
+  const guideUrl = plainArticle(
+    cols.guide,
+    `${county.name}人民政府信息公开指南`,
+    '2020-03-02',
+    `<p>为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制本指南。</p><p>一、主动公开</p><p>二、依申请公开</p><p>三、监督和救济</p>`,
+    newId(),
+  );
+  family.renderList(b, cols.guide, [{ href: guideUrl, title: `${county.name}人民政府信息公开指南`, date: '2020-03-02' }], {
+    pageSize,
+    sidebar,
+  });
   const rulesEntries = [
-    ['政府信息公开保密审查制度', '2019-06-12'], ['政府信息公开依申请公开办理制度', '2019-06-12'], ['政府信息发布协调制度', '2019-07-03'],
-  ].map(([t, dt]) => ({ href: plainArticle(cols.rules, `${county.name}${t}`, dt!, `<p>第一条 为规范${escapeHtml(county.name)}政府信息公开工作，制定本制度。</p>`, newId()), title: `${county.name}${t}`, date: dt! }));
+    ['政府信息公开保密审查制度', '2019-06-12'],
+    ['政府信息公开依申请公开办理制度', '2019-06-12'],
+    ['政府信息发布协调制度', '2019-07-03'],
+  ].map(([t, dt]) => ({
+    href: plainArticle(
+      cols.rules,
+      `${county.name}${t}`,
+      dt!,
+      `<p>第一条 为规范${escapeHtml(county.name)}政府信息公开工作，制定本制度。</p>`,
+      newId(),
+    ),
+    title: `${county.name}${t}`,
+    date: dt!,
+  }));
   family.renderList(b, cols.rules, rulesEntries, { pageSize, sidebar });
 
   const fdzdLinks = [
-    ['机构职能', `${fdzdUrl}#jgzn`], ['政策文件', `${fdzdUrl}#zcwj`],
-    ...(Object.values(decoyCols).map((c) => [c.name, family.columnUrl(c)] as const)),
+    ['机构职能', `${fdzdUrl}#jgzn`],
+    ['政策文件', `${fdzdUrl}#zcwj`],
+    ...Object.values(decoyCols).map((c) => [c.name, family.columnUrl(c)] as const),
   ].map(([text, href]) => ({ text: text!, href: href! }));
   // a family whose columns share one page (an SPA at /gkmlpt/index#<catId>) has already served it
-  if (!routes.has(routeKey(new URL(fdzdUrl)))) register(fdzdUrl, { kind: 'page', html: b.page({ title: cols.fdzd.name, breadcrumb: cols.fdzd.breadcrumb, main: `${sidebar}<div class="list-right"><div class="list-title">法定主动公开内容</div>${linkList(fdzdLinks, 'sub-columns')}</div>` }) });
+  if (!routes.has(routeKey(new URL(fdzdUrl))))
+    register(fdzdUrl, {
+      kind: 'page',
+      html: b.page({
+        title: cols.fdzd.name,
+        breadcrumb: cols.fdzd.breadcrumb,
+        main: `${sidebar}<div class="list-right"><div class="list-title">法定主动公开内容</div>${linkList(fdzdLinks, 'sub-columns')}</div>`,
+      }),
+    });
 
-  const tiles = blocks.map(([text, href], i) => `<div class="xxgk-block b${i + 1}"><a href="${href}"><img src="/images/xxgk_${i + 1}.png" alt=""><span>${escapeHtml(text)}</span></a></div>`).join('\n');
-  register(platformUrl, { kind: 'page', html: b.page({ title: '政府信息公开', breadcrumb: platform.breadcrumb, main: `<div class="xxgk-platform">${tiles}</div><div class="ysq"><a href="${platformBase}/ysqgk/index.html">依申请公开</a></div>`, meta: { ColumnName: '政府信息公开' } }) });
+  const tiles = blocks
+    .map(
+      ([text, href], i) =>
+        `<div class="xxgk-block b${i + 1}"><a href="${href}"><img src="/images/xxgk_${i + 1}.png" alt=""><span>${escapeHtml(text)}</span></a></div>`,
+    )
+    .join('\n');
+  register(platformUrl, {
+    kind: 'page',
+    html: b.page({
+      title: '政府信息公开',
+      breadcrumb: platform.breadcrumb,
+      main: `<div class="xxgk-platform">${tiles}</div><div class="ysq"><a href="${platformBase}/ysqgk/index.html">依申请公开</a></div>`,
+      meta: { ColumnName: '政府信息公开' },
+    }),
+  });
 
   // ---- home, 政务公开 overview, stubs, sitemap
   const asLink = (it: Item) => ({ href: articleUrlOf.get(it)!, text: titleOf(it), date: dateOf(it) });
@@ -439,12 +616,34 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   const home: Route = { kind: 'page', html: b.page({ title: '首页', breadcrumb: [['首页', null]], main: homeMain }) };
   register(`${homeBase}/`, home);
   register(`${homeBase}${family.homePath}`, home);
-  register(nav.zwgk, { kind: 'page', html: b.page({ title: '政务公开', breadcrumb: [['首页', nav.home], ['政务公开', null]], main: `<div class="zwgk">${linkList([
-    { text: '政府信息公开', href: platformUrl }, { text: '政府工作报告', href: family.columnUrl(decoyCols.work_report) },
-    { text: '新闻发布会', href: `${homeBase}/zwgk/xwfbh/index.${ext}` }, { text: '政策解读', href: `${homeBase}/zwgk/zcjd/index.${ext}` },
-  ])}</div>` }) });
+  register(nav.zwgk, {
+    kind: 'page',
+    html: b.page({
+      title: '政务公开',
+      breadcrumb: [
+        ['首页', nav.home],
+        ['政务公开', null],
+      ],
+      main: `<div class="zwgk">${linkList([
+        { text: '政府信息公开', href: platformUrl },
+        { text: '政府工作报告', href: family.columnUrl(decoyCols.work_report) },
+        { text: '新闻发布会', href: `${homeBase}/zwgk/xwfbh/index.${ext}` },
+        { text: '政策解读', href: `${homeBase}/zwgk/zcjd/index.${ext}` },
+      ])}</div>`,
+    }),
+  });
   const stub = (url: string, title: string, text: string) =>
-    register(url, { kind: 'page', html: b.page({ title, breadcrumb: [['首页', nav.home], [title, null]], main: `<div class="stub"><h2>${escapeHtml(title)}</h2><p>${escapeHtml(text)}</p></div>` }) });
+    register(url, {
+      kind: 'page',
+      html: b.page({
+        title,
+        breadcrumb: [
+          ['首页', nav.home],
+          [title, null],
+        ],
+        main: `<div class="stub"><h2>${escapeHtml(title)}</h2><p>${escapeHtml(text)}</p></div>`,
+      }),
+    });
   stub(nav.about, `走进${shortName(county.name)}`, `${county.name}位于${county.province}，历史悠久，资源丰富。`);
   stub(nav.service, '政务服务', '政务服务事项请访问政务服务网办理。');
   stub(nav.interact, '互动交流', '县长信箱、在线访谈、征集调查。');
@@ -452,27 +651,71 @@ export function buildSite(county: CountyEntry, seed: number, opts: BuildOptions)
   stub(`${homeBase}/zwgk/zcjd/index.${ext}`, '政策解读', '暂无信息。');
   stub(`${homeBase}/lxwm/index.html`, '联系我们', `地址：${county.name}人民政府办公室。`);
   stub(`${platformBase}/ysqgk/index.html`, '依申请公开', '申请人可通过在线申请、信函等方式提出政府信息公开申请。');
-  register(nav.sitemap, { kind: 'page', html: b.page({ title: '网站地图', breadcrumb: [['首页', nav.home], ['网站地图', null]], main: linkList([
-    { text: '首页', href: nav.home }, { text: '政务公开', href: nav.zwgk }, { text: '政府信息公开', href: platformUrl },
-    ...blocks.map(([text, href]) => ({ text, href })), { text: '政务服务', href: nav.service }, { text: '互动交流', href: nav.interact },
-  ], 'sitemap') }) });
+  register(nav.sitemap, {
+    kind: 'page',
+    html: b.page({
+      title: '网站地图',
+      breadcrumb: [
+        ['首页', nav.home],
+        ['网站地图', null],
+      ],
+      main: linkList(
+        [
+          { text: '首页', href: nav.home },
+          { text: '政务公开', href: nav.zwgk },
+          { text: '政府信息公开', href: platformUrl },
+          ...blocks.map(([text, href]) => ({ text, href })),
+          { text: '政务服务', href: nav.service },
+          { text: '互动交流', href: nav.interact },
+        ],
+        'sitemap',
+      ),
+    }),
+  });
 
   for (const base of new Set([homeBase, platformBase, ...extraHosts.map((h) => `http://${h}`)])) {
-    const robots = opts.robotsPrivate && base === platformBase
-      ? 'User-agent: *\nDisallow: /private/\nDisallow: /search/\n'
-      : rng.pick(['User-agent: *\nDisallow: /search/\n', 'User-agent: *\nAllow: /\n', 'User-agent: *\nDisallow: /admin/\nDisallow: /search/\n']);
+    const robots =
+      opts.robotsPrivate && base === platformBase
+        ? 'User-agent: *\nDisallow: /private/\nDisallow: /search/\n'
+        : rng.pick([
+            'User-agent: *\nDisallow: /search/\n',
+            'User-agent: *\nAllow: /\n',
+            'User-agent: *\nDisallow: /admin/\nDisallow: /search/\n',
+          ]);
     register(`${base}/robots.txt`, { kind: 'raw', contentType: 'text/plain', body: robots });
     register(`${base}/css/style.css`, { kind: 'raw', contentType: 'text/css', body: CSS });
     register(`${base}/favicon.ico`, { kind: 'raw', contentType: 'image/png', body: PIXEL });
-    for (const img of ['logo.png', 'ga.png', 'banner.jpg', 'nb_tile.png', 'xxgk_tile.png', 'xxgk_1.png', 'xxgk_2.png', 'xxgk_3.png', 'xxgk_4.png']) {
+    for (const img of [
+      'logo.png',
+      'ga.png',
+      'banner.jpg',
+      'nb_tile.png',
+      'xxgk_tile.png',
+      'xxgk_1.png',
+      'xxgk_2.png',
+      'xxgk_3.png',
+      'xxgk_4.png',
+    ]) {
       register(`${base}/images/${img}`, { kind: 'raw', contentType: 'image/png', body: PIXEL });
     }
   }
 
   const notFound: Route = opts.soft404
-    ? { kind: 'page', status: 200, html: b.page({ title: '页面不存在', breadcrumb: [['首页', nav.home]], main: '<div class="err"><h2>您访问的页面不存在或已被删除！</h2><p><a href="/">返回首页</a></p></div>' }) }
-    : { kind: 'raw', status: 404, contentType: 'text/html', body: '<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>' };
+    ? {
+        kind: 'page',
+        status: 200,
+        html: b.page({
+          title: '页面不存在',
+          breadcrumb: [['首页', nav.home]],
+          main: '<div class="err"><h2>您访问的页面不存在或已被删除！</h2><p><a href="/">返回首页</a></p></div>',
+        }),
+      }
+    : {
+        kind: 'raw',
+        status: 404,
+        contentType: 'text/html',
+        body: '<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>',
+      };
 
   return { info, hosts: [...new Set([host, platformHost, ...extraHosts])], routes, reports, decoys, notFound };
 }
-

@@ -96,10 +96,13 @@ export interface ArticleOptions {
 }
 
 export function articleMain(o: ArticleOptions): string {
-  const info = o.infoStyle === 'none' ? '' : o.infoStyle === 'jiangxi'
-    ? `<div class="xxgk-info">信息类别: ${escapeHtml(o.columnName)} 公开方式: 主动公开 生成日期:${o.date} 公开时限: 常年公开 公开范围: 面向全社会 信息索取号:${o.indexNo}</div>
+  const info =
+    o.infoStyle === 'none'
+      ? ''
+      : o.infoStyle === 'jiangxi'
+        ? `<div class="xxgk-info">信息类别: ${escapeHtml(o.columnName)} 公开方式: 主动公开 生成日期:${o.date} 公开时限: 常年公开 公开范围: 面向全社会 信息索取号:${o.indexNo}</div>
 <div class="xgjd">相关解读:</div><div class="xgwj">相关文件:</div>`
-    : `<table class="xxgk-table" border="1" cellspacing="0">
+        : `<table class="xxgk-table" border="1" cellspacing="0">
 <tr><th>索引号：</th><td>${o.indexNo}</td><th>主题分类：</th><td>综合政务</td></tr>
 <tr><th>发布机构：</th><td>${escapeHtml(o.publisher)}</td><th>生成日期：</th><td>${o.date}</td></tr>
 <tr><th>文号：</th><td></td><th>有效性：</th><td>有效</td></tr>
@@ -107,7 +110,10 @@ export function articleMain(o: ArticleOptions): string {
 </table>`;
   const attach = o.attachments?.length
     ? `<div class="attachments"><p>附件：</p>${o.attachments
-        .map((a) => `<p class="insertfileTag"><a appendix="true" href="${a.href}"${a.oldsrc ? ` OLDSRC="${a.oldsrc}"` : ''}>${escapeHtml(a.text)}</a></p>`)
+        .map(
+          (a) =>
+            `<p class="insertfileTag"><a appendix="true" href="${a.href}"${a.oldsrc ? ` OLDSRC="${a.oldsrc}"` : ''}>${escapeHtml(a.text)}</a></p>`,
+        )
         .join('')}</div>`
     : '';
   const body = o.hanwebMarkers ? `<!--<$[信息内容]>begin-->\n${o.bodyHtml}\n<!--<$[信息内容]>end-->` : o.bodyHtml;
@@ -136,6 +142,9 @@ export function articleMeta(o: ArticleOptions): Record<string, string> {
 /** A plain list of links, for sidebars and column overviews. */
 export function linkList(items: { href: string; text: string; date?: string }[], cls = 'list'): string {
   return `<ul class="${cls}">${items
-    .map((i) => `<li><a href="${i.href}" title="${escapeHtml(i.text)}" target="_blank">${escapeHtml(i.text)}</a>${i.date ? `<span>${i.date}</span>` : ''}</li>`)
+    .map(
+      (i) =>
+        `<li><a href="${i.href}" title="${escapeHtml(i.text)}" target="_blank">${escapeHtml(i.text)}</a>${i.date ? `<span>${i.date}</span>` : ''}</li>`,
+    )
     .join('\n')}</ul>`;
 }

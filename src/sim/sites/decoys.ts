@@ -19,17 +19,33 @@ const date = (rng: Rng, year: number, m0 = 1, m1 = 12) => `${year}-${pad(rng.int
 
 /** 关于做好…年度报告编制工作的通知: every table label, no numbers (docs/report-formats.md §5). */
 function notice(county: string, year: number, rng: Rng): DecoyContent {
-  const template = generateReport({ rng: rng.fork('template'), format: '2021', year, regionName: county, regionCode: '000000', issuer: `${county}人民政府` });
+  const template = generateReport({
+    rng: rng.fork('template'),
+    format: '2021',
+    year,
+    regionName: county,
+    regionCode: '000000',
+    issuer: `${county}人民政府`,
+  });
   const empty = { ...template, values: {}, figures: {} };
-  const tables = reportTableSpecs(empty).map((s) => tableHtml(s, rng)).join('\n');
+  const tables = reportTableSpecs(empty)
+    .map((s) => tableHtml(s, rng))
+    .join('\n');
   return {
     type: 'notice',
-    title: rng.pick([`关于做好${year}年政府信息公开工作年度报告编制工作的通知`, `关于做好${year}年度政府信息公开工作年度报告编制和发布工作的通知`]),
+    title: rng.pick([
+      `关于做好${year}年政府信息公开工作年度报告编制工作的通知`,
+      `关于做好${year}年度政府信息公开工作年度报告编制和发布工作的通知`,
+    ]),
     date: date(rng, year + 1, 1, 1),
     bodyHtml: [
       p('各乡镇人民政府，县政府各部门：'),
-      p(`根据《中华人民共和国政府信息公开条例》第四十九条、第五十条规定和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，现就做好${year}年政府信息公开工作年度报告编制工作通知如下：`),
-      p(`一、各单位要严格按照年度报告格式要求编制本单位${year}年政府信息公开工作年度报告，报告内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等。`),
+      p(
+        `根据《中华人民共和国政府信息公开条例》第四十九条、第五十条规定和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，现就做好${year}年政府信息公开工作年度报告编制工作通知如下：`,
+      ),
+      p(
+        `一、各单位要严格按照年度报告格式要求编制本单位${year}年政府信息公开工作年度报告，报告内容包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等。`,
+      ),
       p(`二、请各单位于${year + 1}年1月20日前将年度报告报送${county}人民政府办公室，并于1月31日前在本单位政府信息公开专栏发布。`),
       p('附件：政府信息公开工作年度报告格式'),
       tables,
@@ -47,15 +63,25 @@ function workReport(county: string, year: number, rng: Rng): DecoyContent {
       `<p style="text-align:center">——${year}年${rng.int(1, 2)}月${rng.int(5, 25)}日在${county}第${rng.pick(['十七', '十八', '十九'])}届人民代表大会第${rng.pick(['一', '二', '三', '四'])}次会议上</p>`,
       p('各位代表：'),
       p(`现在，我代表县人民政府，向大会报告政府工作，请予审议，并请县政协委员和其他列席人员提出意见。`),
-      p(`过去一年，全县地区生产总值完成${rng.int(80, 400)}.${rng.int(1, 9)}亿元，同比增长${rng.int(2, 9)}.${rng.int(0, 9)}%；一般公共预算收入${rng.int(5, 40)}.${rng.int(1, 9)}亿元。我们坚持依法行政，深化政务公开，全年主动公开政府信息${rng.int(1000, 9000)}条。`),
+      p(
+        `过去一年，全县地区生产总值完成${rng.int(80, 400)}.${rng.int(1, 9)}亿元，同比增长${rng.int(2, 9)}.${rng.int(0, 9)}%；一般公共预算收入${rng.int(5, 40)}.${rng.int(1, 9)}亿元。我们坚持依法行政，深化政务公开，全年主动公开政府信息${rng.int(1000, 9000)}条。`,
+      ),
       p('今年工作的总体要求是：坚持稳中求进工作总基调，完整、准确、全面贯彻新发展理念，推动高质量发展。'),
     ].join('\n'),
   };
 }
 
 function statistics(county: string, year: number, rng: Rng): DecoyContent {
-  const rows = [['地区生产总值', '亿元'], ['第一产业增加值', '亿元'], ['第二产业增加值', '亿元'], ['第三产业增加值', '亿元'], ['社会消费品零售总额', '亿元']]
-    .map(([k, u]) => `<tr><td>${k}</td><td>${u}</td><td>${rng.int(5, 300)}.${rng.int(0, 99)}</td><td>${rng.int(-3, 9)}.${rng.int(0, 9)}</td></tr>`);
+  const rows = [
+    ['地区生产总值', '亿元'],
+    ['第一产业增加值', '亿元'],
+    ['第二产业增加值', '亿元'],
+    ['第三产业增加值', '亿元'],
+    ['社会消费品零售总额', '亿元'],
+  ].map(
+    ([k, u]) =>
+      `<tr><td>${k}</td><td>${u}</td><td>${rng.int(5, 300)}.${rng.int(0, 99)}</td><td>${rng.int(-3, 9)}.${rng.int(0, 9)}</td></tr>`,
+  );
   return {
     type: 'statistics',
     title: `${county}${year}年国民经济和社会发展统计公报`,
@@ -69,11 +95,16 @@ function statistics(county: string, year: number, rng: Rng): DecoyContent {
 }
 
 function budget(county: string, year: number, rng: Rng): DecoyContent {
-  const rows = ['一般公共服务支出', '教育支出', '社会保障和就业支出', '卫生健康支出', '农林水支出']
-    .map((k) => `<tr><td>${k}</td><td>${rng.int(100, 90000)}.${rng.int(10, 99)}</td><td>${rng.int(100, 90000)}.${rng.int(10, 99)}</td></tr>`);
+  const rows = ['一般公共服务支出', '教育支出', '社会保障和就业支出', '卫生健康支出', '农林水支出'].map(
+    (k) => `<tr><td>${k}</td><td>${rng.int(100, 90000)}.${rng.int(10, 99)}</td><td>${rng.int(100, 90000)}.${rng.int(10, 99)}</td></tr>`,
+  );
   return {
     type: 'budget',
-    title: rng.pick([`${county}${year}年财政预算执行情况和${year + 1}年财政预算草案的报告`, `${county}${year}年度部门决算公开`, `${county}${year}年“三公”经费预算公开说明`]),
+    title: rng.pick([
+      `${county}${year}年财政预算执行情况和${year + 1}年财政预算草案的报告`,
+      `${county}${year}年度部门决算公开`,
+      `${county}${year}年“三公”经费预算公开说明`,
+    ]),
     date: date(rng, year + 1, 1, 8),
     bodyHtml: [
       p(`${year}年全县一般公共预算收入完成${rng.int(10000, 300000)}万元，一般公共预算支出${rng.int(100000, 900000)}万元。`),

@@ -8,7 +8,16 @@ import { renderDocx } from '../../../src/documents/render/docx.ts';
 
 vi.setConfig({ testTimeout: 120_000 });
 
-const report = { title: '测试县2023年政府信息公开工作年度报告', paragraphs: ['一、总体情况', '本年度依法公开政府信息。'], tables: [[['信息内容', '本年制发件数'], ['规章', '3']]] };
+const report = {
+  title: '测试县2023年政府信息公开工作年度报告',
+  paragraphs: ['一、总体情况', '本年度依法公开政府信息。'],
+  tables: [
+    [
+      ['信息内容', '本年制发件数'],
+      ['规章', '3'],
+    ],
+  ],
+};
 
 async function codeOf(p: Promise<unknown>, bound = 30_000): Promise<{ code: string; filename: string | null; ms: number }> {
   const t = Date.now();
@@ -49,7 +58,9 @@ describe('bad documents', () => {
 
   it('truncated PDF → truncated', async () => {
     const pdf = await renderPdf(report);
-    expect(await codeOf(extractDocument(pdf.subarray(0, Math.floor(pdf.length / 2)), { filename: 'cut.pdf' }))).toMatchObject({ code: 'truncated' });
+    expect(await codeOf(extractDocument(pdf.subarray(0, Math.floor(pdf.length / 2)), { filename: 'cut.pdf' }))).toMatchObject({
+      code: 'truncated',
+    });
     // Only the header survived the transfer.
     expect(await codeOf(extractDocument(pdf.subarray(0, 20), { filename: 'cut.pdf' }))).toMatchObject({ code: 'truncated' });
   });
@@ -79,7 +90,9 @@ describe('bad documents', () => {
 
   it('truncated DOCX → truncated', async () => {
     const docx = await renderDocx(report);
-    expect(await codeOf(extractDocument(docx.subarray(0, docx.length - 200), { filename: 'cut.docx' }))).toMatchObject({ code: 'truncated' });
+    expect(await codeOf(extractDocument(docx.subarray(0, docx.length - 200), { filename: 'cut.docx' }))).toMatchObject({
+      code: 'truncated',
+    });
   });
 
   it('wrong extension: magic bytes win over the name', async () => {
@@ -100,7 +113,9 @@ describe('bad documents', () => {
     expect(await codeOf(extractDocument(ofdBytes, { filename: 'r.ofd' }))).toMatchObject({ code: 'unsupported' });
     const zip = new JSZip();
     zip.file('report.pdf', 'x');
-    expect(await codeOf(extractDocument(await zip.generateAsync({ type: 'nodebuffer' }), { filename: 'r.zip' }))).toMatchObject({ code: 'unsupported' });
+    expect(await codeOf(extractDocument(await zip.generateAsync({ type: 'nodebuffer' }), { filename: 'r.zip' }))).toMatchObject({
+      code: 'unsupported',
+    });
     const rar = Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), Buffer.alloc(100)]);
     expect(await codeOf(extractDocument(rar, { filename: 'r.rar' }))).toMatchObject({ code: 'unsupported' });
   });
@@ -111,13 +126,19 @@ describe('bad documents', () => {
   });
 
   it('a PDF that takes too long → timeout, and the worker is stopped', async () => {
-    const pdf = await renderPdf({ ...report, paragraphs: Array.from({ length: 400 }, (_, i) => `第${i}段：本年度依法公开政府信息，持续推进政务公开。`.repeat(4)) });
+    const pdf = await renderPdf({
+      ...report,
+      paragraphs: Array.from({ length: 400 }, (_, i) => `第${i}段：本年度依法公开政府信息，持续推进政务公开。`.repeat(4)),
+    });
     const r = await codeOf(extractDocument(pdf, { filename: 'slow.pdf' }, { timeoutMs: 1 }), 5000);
     expect(r.code).toBe('timeout');
   });
 
   it('a page cap bounds the work and says so', async () => {
-    const pdf = await renderPdf({ ...report, paragraphs: Array.from({ length: 120 }, (_, i) => `第${i}段：本年度依法公开政府信息，持续推进政务公开。`.repeat(4)) });
+    const pdf = await renderPdf({
+      ...report,
+      paragraphs: Array.from({ length: 120 }, (_, i) => `第${i}段：本年度依法公开政府信息，持续推进政务公开。`.repeat(4)),
+    });
     const doc = await extractDocument(pdf, { filename: 'long.pdf' }, { maxPages: 2 });
     expect(doc.warnings.some((w) => w.startsWith('pages_dropped'))).toBe(true);
     expect(doc.pages).toBeGreaterThan(2);

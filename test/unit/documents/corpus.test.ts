@@ -23,7 +23,9 @@ describe('corpus PDFs', () => {
       expect(score.wrong).toEqual([]);
       expect(score.right).toBe(score.total);
       // Table 三 rows are one line each with 7 value cells, not split over wrapped label lines.
-      const seven = numericRows(doc.body).filter((r) => r.length >= 8 && r.slice(-7).every((c) => /^\d+$/.test(c)) && r.some((c) => /[\u4e00-\u9fff]/.test(c)));
+      const seven = numericRows(doc.body).filter(
+        (r) => r.length >= 8 && r.slice(-7).every((c) => /^\d+$/.test(c)) && r.some((c) => /[\u4e00-\u9fff]/.test(c)),
+      );
       expect(seven.length).toBe(single ? 23 : 25);
       // Letter-spaced and wrapped headers come out joined.
       expect(doc.body).toMatch(/商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他/);
@@ -44,7 +46,9 @@ describe('corpus PDFs', () => {
     expect(cells.some((c) => c === '1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请')).toBe(true);
     const exp = readJson('corpus/05_huaian_2024.expected.json');
     expect(cells.slice(-7).map(Number)).toEqual(
-      ['natural', 'commercial', 'research', 'ngo', 'legal', 'other_org', 'total'].map((c) => exp.figures[`applications.other_no_correction.${c}`]),
+      ['natural', 'commercial', 'research', 'ngo', 'legal', 'other_org', 'total'].map(
+        (c) => exp.figures[`applications.other_no_correction.${c}`],
+      ),
     );
   }, 180_000);
 });

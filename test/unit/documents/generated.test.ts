@@ -14,20 +14,35 @@ vi.setConfig({ testTimeout: 180_000 });
 const seed = readJson('seeds/expected/000_142cd551b15b04df.json');
 // Blank cells must stay blank fields: drop a few figures so the rendering has empty cells.
 const BLANKED = ['applications.new.research', 'applications.granted.total', 'review.pending', 'active.fees.change'];
-const figures2019: Record<string, number> = Object.fromEntries(Object.entries(seed.figures as Record<string, number>).filter(([k]) => !BLANKED.includes(k)));
+const figures2019: Record<string, number> = Object.fromEntries(
+  Object.entries(seed.figures as Record<string, number>).filter(([k]) => !BLANKED.includes(k)),
+);
 // A 2021-format variant: the same applicant numbers, 2021 keys for table 二 and （六）.
 const figures2021: Record<string, number> = {
   ...Object.fromEntries(Object.entries(figures2019).filter(([k]) => !k.startsWith('active.') && !k.startsWith('applications.other.'))),
-  'active.regulations.issued': 2, 'active.regulations.repealed': 0, 'active.regulations.in_force': 11,
-  'active.normative_docs.issued': 8, 'active.normative_docs.repealed': 26, 'active.normative_docs.in_force': 66,
-  'active.licensing.decisions': 447228, 'active.penalty.decisions': 3985758, 'active.coercion.decisions': 88283,
+  'active.regulations.issued': 2,
+  'active.regulations.repealed': 0,
+  'active.regulations.in_force': 11,
+  'active.normative_docs.issued': 8,
+  'active.normative_docs.repealed': 26,
+  'active.normative_docs.in_force': 66,
+  'active.licensing.decisions': 447228,
+  'active.penalty.decisions': 3985758,
+  'active.coercion.decisions': 88283,
   'active.fees.amount_wan': 96171.6,
-  ...Object.fromEntries(['natural', 'commercial', 'research', 'ngo', 'legal', 'other_org', 'total'].flatMap((c, i) => [
-    [`applications.other_no_correction.${c}`, i], [`applications.other_unpaid.${c}`, 0], [`applications.other_other.${c}`, 1000 + i],
-  ])),
+  ...Object.fromEntries(
+    ['natural', 'commercial', 'research', 'ngo', 'legal', 'other_org', 'total'].flatMap((c, i) => [
+      [`applications.other_no_correction.${c}`, i],
+      [`applications.other_unpaid.${c}`, 0],
+      [`applications.other_other.${c}`, 1000 + i],
+    ]),
+  ),
 };
 
-for (const [format, figures] of [['2019', figures2019], ['2021', figures2021]] as const) {
+for (const [format, figures] of [
+  ['2019', figures2019],
+  ['2021', figures2021],
+] as const) {
   const report = templateReport({ title: `永修县2020年政府信息公开工作年度报告`, figures, format });
   const rows = templateRows(format);
 
@@ -82,7 +97,10 @@ describe('spreadsheets', () => {
     const report = templateReport({ title: 't', figures: figures2019, format: '2019' });
     const grid = report.tables[1];
     const ws = XLSX.utils.aoa_to_sheet(grid.map((r) => r.map((c) => (/^-?\d+(\.\d+)?$/.test(c) ? Number(c) : c))));
-    ws['!merges'] = [{ s: { r: 0, c: 0 }, e: { r: 2, c: 2 } }, { s: { r: 3, c: 0 }, e: { r: 3, c: 2 } }];
+    ws['!merges'] = [
+      { s: { r: 0, c: 0 }, e: { r: 2, c: 2 } },
+      { s: { r: 3, c: 0 }, e: { r: 3, c: 2 } },
+    ];
     const wb = XLSX.utils.book_new();
     XLSX.utils.book_append_sheet(wb, ws, '表三');
     const bytes = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }) as Buffer;

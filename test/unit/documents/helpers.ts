@@ -2,7 +2,13 @@
 // table line that carries numbers is the k-th template row, and its last N cells are that row's values.
 // This checks what extraction promises (rows stay rows, cells stay in their columns, blanks stay blank).
 import {
-  ACTIVE_2019, ACTIVE_2021, APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS, REVIEW_SUFFIXES,
+  ACTIVE_2019,
+  ACTIVE_2021,
+  APPLICANT_COLUMNS,
+  APPLICATION_ROWS_2019,
+  APPLICATION_ROWS_2021,
+  REVIEW_GROUPS,
+  REVIEW_SUFFIXES,
 } from '../../../src/schema/figure-keys.ts';
 
 export { reportFixture as fixturePath, readReportJson as readJson } from '../../fixtures/index.ts';
@@ -35,7 +41,12 @@ export type CellScore = { total: number; right: number; wrong: string[] };
  * Scores the value cells of `figures` against the body. A key absent from figures expects a blank
  * cell. Each template row is matched to the next numeric row; its last N cells are its values.
  */
-export function scoreCells(body: string, figures: Record<string, number>, rows: string[][], only: (key: string) => boolean = () => true): CellScore {
+export function scoreCells(
+  body: string,
+  figures: Record<string, number>,
+  rows: string[][],
+  only: (key: string) => boolean = () => true,
+): CellScore {
   const lines = numericRows(body);
   const score: CellScore = { total: 0, right: 0, wrong: [] };
   rows.forEach((keys, i) => {

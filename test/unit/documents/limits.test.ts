@@ -25,7 +25,11 @@ describe('caps checked before a reader allocates', () => {
     const bytes = await docxBomb(3 * MB);
     expect(bytes.length).toBeLessThan(20_000);
     let err: DocumentError | undefined;
-    try { checkZipPackage(bytes, 'bomb.docx', small); } catch (e) { err = e as DocumentError; }
+    try {
+      checkZipPackage(bytes, 'bomb.docx', small);
+    } catch (e) {
+      err = e as DocumentError;
+    }
     expect(err?.code).toBe('bomb');
     expect(err?.message).toMatch(/bomb: bomb\.docx: .*word\/document\.xml/);
     expect(await codeOf(extractDocument(bytes, { filename: 'bomb.docx' }, { content: small }))).toBe('bomb');

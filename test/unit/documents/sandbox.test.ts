@@ -19,7 +19,13 @@ afterAll(async () => {
   await Promise.all(opened.map((s) => s.close()));
 });
 
-const errorOf = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e as DocumentError);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e as DocumentError,
+  );
 
 describe('parse sandbox: a worker thread with heap, RSS and wall-clock limits', () => {
   it('gives the same result as parseDocument in this thread, and typed errors as DocumentError', { timeout: 60_000 }, async () => {

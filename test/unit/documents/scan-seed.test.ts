@@ -17,7 +17,9 @@ describe('a scanned seed report', () => {
     const keys = Object.keys(seed.figures);
     const right = keys.filter((k) => got.figures[k] === seed.figures[k]).length;
     const wrong = keys.filter((k) => k in got.figures && got.figures[k] !== seed.figures[k]);
-    console.log(`[documents] scanned seed 000: ${right}/${keys.length} cells right, ${wrong.length} misread, ${keys.length - right - wrong.length} absent`);
+    console.log(
+      `[documents] scanned seed 000: ${right}/${keys.length} cells right, ${wrong.length} misread, ${keys.length - right - wrong.length} absent`,
+    );
     expect(right / keys.length).toBeGreaterThanOrEqual(0.95);
     expect(got.format).toBe('2019');
     expect(got.year).toBe(2020);

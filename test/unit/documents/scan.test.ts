@@ -22,12 +22,24 @@ describe('scans', () => {
     expect(doc.warnings).toContain('ocr: figures read by OCR');
     const score = scoreCells(doc.body, source.figures, templateRows('2021'));
     const accuracy = score.right / score.total;
-    console.log(`[documents] OCR cell accuracy ${(accuracy * 100).toFixed(1)}% (${score.right}/${score.total}) in ${Date.now() - t} ms; wrong: ${score.wrong.slice(0, 10).join('; ')}`);
+    console.log(
+      `[documents] OCR cell accuracy ${(accuracy * 100).toFixed(1)}% (${score.right}/${score.total}) in ${Date.now() - t} ms; wrong: ${score.wrong.slice(0, 10).join('; ')}`,
+    );
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   it('a PNG page image is read as an image document', async () => {
-    const pdf = await renderPdf({ title: '测试县2023年政府信息公开工作年度报告', paragraphs: ['一、总体情况'], tables: [[['信息内容', '本年处理决定数量'], ['行政许可', '4471'], ['行政处罚', '398']]] });
+    const pdf = await renderPdf({
+      title: '测试县2023年政府信息公开工作年度报告',
+      paragraphs: ['一、总体情况'],
+      tables: [
+        [
+          ['信息内容', '本年处理决定数量'],
+          ['行政许可', '4471'],
+          ['行政处罚', '398'],
+        ],
+      ],
+    });
     const [png] = await rasterisePdf(pdf, { dpi: 200, lastPage: 1 });
     const doc = await extractDocument(png, { filename: 'page.jpg' });
     expect(doc).toMatchObject({ kind: 'image', ocr: true });

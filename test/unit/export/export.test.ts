@@ -13,8 +13,14 @@ afterEach(() => dirs.splice(0).forEach((d) => d.cleanup()));
 
 const PAGE = 'http://www.yongxiu.gov.cn/art/2021/2/20/art_1_100.html';
 const PDF = 'http://www.yongxiu.gov.cn/files/report,2020.pdf';
-const HTML = Buffer.from('<html><head><meta charset="utf-8"><title>永修县2020年政府信息公开工作年度报告</title></head><body>年报</body></html>');
-const PDF_BYTES = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256)), Buffer.from('\r\n\r\n%%EOF')]);
+const HTML = Buffer.from(
+  '<html><head><meta charset="utf-8"><title>永修县2020年政府信息公开工作年度报告</title></head><body>年报</body></html>',
+);
+const PDF_BYTES = Buffer.concat([
+  Buffer.from('%PDF-1.4\n'),
+  Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256)),
+  Buffer.from('\r\n\r\n%%EOF'),
+]);
 
 function sampleArchive(): { file: string; dir: string } {
   const d = tmpDir('nianbao-export-');
@@ -24,15 +30,65 @@ function sampleArchive(): { file: string; dir: string } {
   a.upsertSite(SITE);
   a.upsertSite({ ...SITE, id: 'other', name: '其他县', regionCode: '110228', home: 'http://www.other.gov.cn/' });
   const page = a.putSnapshot({
-    requestedUrl: PAGE, finalUrl: PAGE, status: 200, body: HTML, fetchedAt: '2026-01-01T00:00:00.000Z', siteId: 'yongxiu', kind: 'report',
-    contentType: 'text/html; charset=utf-8', headers: { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip', etag: '"a1"' },
+    requestedUrl: PAGE,
+    finalUrl: PAGE,
+    status: 200,
+    body: HTML,
+    fetchedAt: '2026-01-01T00:00:00.000Z',
+    siteId: 'yongxiu',
+    kind: 'report',
+    contentType: 'text/html; charset=utf-8',
+    headers: { 'content-type': 'text/html; charset=utf-8', 'content-encoding': 'gzip', etag: '"a1"' },
   }).sha256!;
   // The same page again the next night (identical bytes: a revisit record), and the attachment.
-  a.putSnapshot({ requestedUrl: PAGE, finalUrl: PAGE, status: 200, body: HTML, fetchedAt: '2026-01-02T00:00:00.000Z', siteId: 'yongxiu', headers: { 'content-type': 'text/html' } });
-  const pdf = a.putSnapshot({ requestedUrl: PDF, finalUrl: PDF, status: 200, body: PDF_BYTES, fetchedAt: '2026-01-01T00:01:00.000Z', siteId: 'yongxiu', kind: 'attachment', headers: { 'Content-Type': 'application/pdf' } }).sha256!;
-  a.putSnapshot({ requestedUrl: 'http://www.yongxiu.gov.cn/missing', finalUrl: null, status: null, body: null, fetchedAt: '2026-01-01T00:02:00.000Z', siteId: 'yongxiu', error: 'ECONNREFUSED' });
-  a.saveParse({ snapshotSha: page, parserVersion: '1', url: PAGE, siteId: 'yongxiu', result: report({ figures: { 'applications.new.total': 17, 'review.total': 2 } }) });
-  a.saveParse({ snapshotSha: pdf, parserVersion: '1', url: 'http://www.other.gov.cn/r.pdf', siteId: 'other', result: report({ year: 2021, title: '其他县2021年报告', region: { name: '其他县', code: '110228' }, issuer: '其他县人民政府', figures: { 'applications.new.total': 5, 'litigation_direct.total': 1 } }) });
+  a.putSnapshot({
+    requestedUrl: PAGE,
+    finalUrl: PAGE,
+    status: 200,
+    body: HTML,
+    fetchedAt: '2026-01-02T00:00:00.000Z',
+    siteId: 'yongxiu',
+    headers: { 'content-type': 'text/html' },
+  });
+  const pdf = a.putSnapshot({
+    requestedUrl: PDF,
+    finalUrl: PDF,
+    status: 200,
+    body: PDF_BYTES,
+    fetchedAt: '2026-01-01T00:01:00.000Z',
+    siteId: 'yongxiu',
+    kind: 'attachment',
+    headers: { 'Content-Type': 'application/pdf' },
+  }).sha256!;
+  a.putSnapshot({
+    requestedUrl: 'http://www.yongxiu.gov.cn/missing',
+    finalUrl: null,
+    status: null,
+    body: null,
+    fetchedAt: '2026-01-01T00:02:00.000Z',
+    siteId: 'yongxiu',
+    error: 'ECONNREFUSED',
+  });
+  a.saveParse({
+    snapshotSha: page,
+    parserVersion: '1',
+    url: PAGE,
+    siteId: 'yongxiu',
+    result: report({ figures: { 'applications.new.total': 17, 'review.total': 2 } }),
+  });
+  a.saveParse({
+    snapshotSha: pdf,
+    parserVersion: '1',
+    url: 'http://www.other.gov.cn/r.pdf',
+    siteId: 'other',
+    result: report({
+      year: 2021,
+      title: '其他县2021年报告',
+      region: { name: '其他县', code: '110228' },
+      issuer: '其他县人民政府',
+      figures: { 'applications.new.total': 5, 'litigation_direct.total': 1 },
+    }),
+  });
   a.close();
   return { file, dir: d.dir };
 }
@@ -92,14 +148,22 @@ describe('nianbao export --warc', () => {
       const raw = readFileSync(out);
       const bytes = name.endsWith('.gz') ? gunzipSync(raw) : raw;
       const records = readWarc(bytes);
-      expect(records.map((x) => x.headers['warc-type'])).toEqual(['warcinfo', 'response', 'request', 'response', 'request', 'revisit', 'request']);
+      expect(records.map((x) => x.headers['warc-type'])).toEqual([
+        'warcinfo',
+        'response',
+        'request',
+        'response',
+        'request',
+        'revisit',
+        'request',
+      ]);
       const responses = records.filter((x) => x.headers['warc-type'] === 'response');
       for (const rec of responses) {
         const split = rec.block.indexOf('\r\n\r\n');
         const payload = rec.block.subarray(split + 4);
         const httpHead = rec.block.subarray(0, split).toString('utf8');
         expect(rec.headers['content-type']).toBe('application/http; msgtype=response');
-        expect(rec.headers["warc-payload-digest"]).toBe(sha1base32(payload));
+        expect(rec.headers['warc-payload-digest']).toBe(sha1base32(payload));
         expect(rec.headers['warc-block-digest']).toBe(sha1base32(rec.block));
         expect(httpHead).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
         // The stored body is decoded: no Content-Encoding, and a Content-Length that fits it.
@@ -114,7 +178,9 @@ describe('nianbao export --warc', () => {
       expect(revisit.headers['warc-refers-to-target-uri']).toBe(PAGE);
       expect(revisit.headers['warc-payload-digest']).toBe(sha1base32(HTML));
       const requests = records.filter((x) => x.headers['warc-type'] === 'request');
-      expect(requests[0].block.toString('utf8')).toMatch(/^GET \/art\/2021\/2\/20\/art_1_100\.html HTTP\/1\.1\r\nHost: www\.yongxiu\.gov\.cn\r\n/);
+      expect(requests[0].block.toString('utf8')).toMatch(
+        /^GET \/art\/2021\/2\/20\/art_1_100\.html HTTP\/1\.1\r\nHost: www\.yongxiu\.gov\.cn\r\n/,
+      );
       expect(requests[0].headers['warc-concurrent-to']).toBe(records[1].headers['warc-record-id']);
 
       // warcio's own parser, record by record.
@@ -130,18 +196,31 @@ describe('nianbao export --warc', () => {
 });
 
 describe('nianbao export --format', () => {
-  it('csv: one row per figure of the reports\' latest parses, filtered by year, region and site', async () => {
+  it("csv: one row per figure of the reports' latest parses, filtered by year, region and site", async () => {
     const { file, dir } = sampleArchive();
     const out = path.join(dir, 'f.csv');
     const r = await runCli('export', '--archive', file, '--format', 'csv', '--out', out);
     expect(r.out).toMatch(/4 figures written/);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('report_id,site_id,site_name,region_code,region_name,year,format,issuer,title,url,status,key,value,parser_version,parse_run_id');
-    expect(lines.slice(1).map((l) => l.split(',').slice(11, 13).join('='))).toEqual(['applications.new.total=17', 'review.total=2', 'applications.new.total=5', 'litigation_direct.total=1']);
+    expect(lines[0]).toBe(
+      'report_id,site_id,site_name,region_code,region_name,year,format,issuer,title,url,status,key,value,parser_version,parse_run_id',
+    );
+    expect(lines.slice(1).map((l) => l.split(',').slice(11, 13).join('='))).toEqual([
+      'applications.new.total=17',
+      'review.total=2',
+      'applications.new.total=5',
+      'litigation_direct.total=1',
+    ]);
     await runCli('export', '--archive', file, '--format', 'csv', '--out', out, '--year', '2021');
     expect(readFileSync(out, 'utf8').trimEnd().split('\r\n')).toHaveLength(3);
     await runCli('export', '--archive', file, '--format', 'csv', '--out', out, '--region', '3604');
-    expect(readFileSync(out, 'utf8').trimEnd().split('\r\n').slice(1).every((l) => l.includes(',360425,'))).toBe(true);
+    expect(
+      readFileSync(out, 'utf8')
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .every((l) => l.includes(',360425,')),
+    ).toBe(true);
     await runCli('export', '--archive', file, '--format', 'csv', '--out', out, '--site', 'other');
     expect(readFileSync(out, 'utf8').trimEnd().split('\r\n')).toHaveLength(3);
   });
@@ -153,11 +232,19 @@ describe('nianbao export --format', () => {
     const [head, ...rows] = readFileSync(out, 'utf8').trimEnd().split('\r\n');
     const cols = head.split(',');
     expect(cols.slice(-3)).toEqual(['applications.new.total', 'litigation_direct.total', 'review.total']);
-    expect(rows.map((l) => l.split(',').slice(-3))).toEqual([['17', '', '2'], ['5', '1', '']]);
+    expect(rows.map((l) => l.split(',').slice(-3))).toEqual([
+      ['17', '', '2'],
+      ['5', '1', ''],
+    ]);
     const jl = path.join(dir, 'w.jsonl');
     await runCli('export', '--archive', file, '--format', 'jsonl', '--wide', '--out', jl, '--year', '2020');
-    const objs = readFileSync(jl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(objs).toEqual([expect.objectContaining({ year: 2020, site_id: 'yongxiu', figures: { 'applications.new.total': 17, 'review.total': 2 } })]);
+    const objs = readFileSync(jl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(objs).toEqual([
+      expect.objectContaining({ year: 2020, site_id: 'yongxiu', figures: { 'applications.new.total': 17, 'review.total': 2 } }),
+    ]);
   });
 
   it('refuses a missing or unknown format with one line naming it', async () => {

@@ -23,9 +23,12 @@ describe('runChecks', () => {
 
   it('2021 has 25 total_col rules and sums the three （六） rows', () => {
     const f = figures(APPLICATION_ROWS_2021, {
-      'applications.other_unpaid.natural': 2, 'applications.other_unpaid.total': 2,
-      'applications.total.natural': 2, 'applications.total.total': 2,
-      'applications.new.natural': 2, 'applications.new.total': 2,
+      'applications.other_unpaid.natural': 2,
+      'applications.other_unpaid.total': 2,
+      'applications.total.natural': 2,
+      'applications.total.total': 2,
+      'applications.new.natural': 2,
+      'applications.new.total': 2,
     });
     const checks = runChecks('2021', f);
     expect(checks).toHaveLength(7 + 7 + 25 + 3);
@@ -43,8 +46,11 @@ describe('runChecks', () => {
 
   it('counts a blank summand as 0 for the check only and names it', () => {
     const f = figures(APPLICATION_ROWS_2019, {
-      'applications.granted.natural': 258, 'applications.granted.commercial': 12, 'applications.granted.legal': 1,
-      'applications.granted.other_org': 1, 'applications.granted.total': 272,
+      'applications.granted.natural': 258,
+      'applications.granted.commercial': 12,
+      'applications.granted.legal': 1,
+      'applications.granted.other_org': 1,
+      'applications.granted.total': 272,
     });
     delete f['applications.granted.research'];
     delete f['applications.granted.ngo'];
@@ -86,7 +92,10 @@ describe('runChecks', () => {
       subtotals: { denied: { natural: 4 }, other: { natural: 0 } },
       orgSubtotal: { new: 0 },
     });
-    expect(rule(checks, 'applications.denied_subtotal.natural')).toMatchObject({ ok: false, detail: '0 + 3 + 0 + 0 + 0 + 0 + 0 + 0 ≠ 4 (diff -1)' });
+    expect(rule(checks, 'applications.denied_subtotal.natural')).toMatchObject({
+      ok: false,
+      detail: '0 + 3 + 0 + 0 + 0 + 0 + 0 + 0 ≠ 4 (diff -1)',
+    });
     expect(rule(checks, 'applications.other_subtotal.natural')?.ok).toBe(true);
     expect(rule(checks, 'applications.org_subtotal.new')?.ok).toBe(true);
   });
@@ -101,7 +110,11 @@ describe('runChecks', () => {
   });
 
   it('a 2021 table with a single （六） row sums applications.other', () => {
-    const f = figures(APPLICATION_ROWS_2019, { 'applications.other.natural': 1, 'applications.total.natural': 1, 'applications.new.natural': 1 });
+    const f = figures(APPLICATION_ROWS_2019, {
+      'applications.other.natural': 1,
+      'applications.total.natural': 1,
+      'applications.new.natural': 1,
+    });
     const checks = runChecks('2021', f, { singleOtherRow: true });
     expect(rule(checks, 'applications.total_rows.natural')?.ok).toBe(true);
     expect(checks.filter((c) => c.rule.startsWith('applications.total_col.'))).toHaveLength(23);

@@ -21,14 +21,16 @@ describe('continuationLinks', () => {
   });
 
   it('finds ?page=N of the same article, not of another one', () => {
-    const html = '<a href="/content.jsp?id=88&page=2">下一页</a><a href="/content.jsp?id=89&page=2">2</a><a href="/list.jsp?page=2">更多</a>';
+    const html =
+      '<a href="/content.jsp?id=88&page=2">下一页</a><a href="/content.jsp?id=89&page=2">2</a><a href="/list.jsp?page=2">更多</a>';
     expect(continuationLinks(html, 'http://b.gov.cn/content.jsp?id=88')).toEqual(['http://b.gov.cn/content.jsp?id=88&page=2']);
   });
 
   it('reads the TRS pager script (createPageHTML) of an article', () => {
     const html = '<script>createPageHTML(3, 0, "t20220301_555", "html");</script>';
     expect(continuationLinks(html, 'http://c.gov.cn/zwgk/t20220301_555.html')).toEqual([
-      'http://c.gov.cn/zwgk/t20220301_555_1.html', 'http://c.gov.cn/zwgk/t20220301_555_2.html',
+      'http://c.gov.cn/zwgk/t20220301_555_1.html',
+      'http://c.gov.cn/zwgk/t20220301_555_2.html',
     ]);
   });
 
@@ -38,24 +40,55 @@ describe('continuationLinks', () => {
   });
 });
 
-const page = (body: string, n: number) => `<html><head><meta name="ArticleTitle" content="某某县2021年政府信息公开工作年度报告"></head><body>
+const page = (
+  body: string,
+  _n: number,
+) => `<html><head><meta name="ArticleTitle" content="某某县2021年政府信息公开工作年度报告"></head><body>
 <div class="header">某某县人民政府</div><div id="zoom"><h2>某某县2021年政府信息公开工作年度报告</h2><p>发布日期:2022-01-25</p>${body}
 <div class="pages">上一页 1 2 下一页</div></div></body></html>`;
-const rows = (rs: Array<[string, number[]]>) => rs.map(([l, v]) => `<tr><td>${l}</td>${v.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('');
+const rows = (rs: Array<[string, number[]]>) =>
+  rs.map(([l, v]) => `<tr><td>${l}</td>${v.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('');
 const z = [0, 0, 0, 0, 0, 0, 0];
 
 describe('parseDocumentPages', () => {
   it('joins the pages of a report whose table 三 continues on page 2 into one result', async () => {
-    const p1 = page(`<p>一、总体情况</p><p>依据《中华人民共和国政府信息公开条例》编制本报告。</p><p>三、收到和处理政府信息公开申请情况</p>
+    const p1 = page(
+      `<p>一、总体情况</p><p>依据《中华人民共和国政府信息公开条例》编制本报告。</p><p>三、收到和处理政府信息公开申请情况</p>
       <table><tr><td colspan="3">(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)</td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>
-      ${rows([['一、本年新收政府信息公开申请数量', [20, 1, 0, 0, 0, 0, 21]], ['二、上年结转政府信息公开申请数量', [2, 0, 0, 0, 0, 0, 2]], ['(一)予以公开', [15, 1, 0, 0, 0, 0, 16]], ['(二)部分公开', [2, 0, 0, 0, 0, 0, 2]]])}</table>`, 1);
-    const p2 = page(`<table>${rows([
-      ['1.属于国家秘密', z], ['2.其他法律行政法规禁止公开', z], ['3.危及“三安全一稳定”', z], ['4.保护第三方合法权益', z], ['5.属于三类内部事务信息', z],
-      ['6.属于四类过程性信息', z], ['7.属于行政执法案卷', z], ['8.属于行政查询事项', z], ['1.本机关不掌握相关政府信息', [3, 0, 0, 0, 0, 0, 3]],
-      ['2.没有现成信息需要另行制作', z], ['3.补正后申请内容仍不明确', z], ['1.信访举报投诉类申请', z], ['2.重复申请', z], ['3.要求提供公开出版物', z],
-      ['4.无正当理由大量反复申请', z], ['5.要求行政机关确认或重新出具已获取信息', z], ['1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', z],
-      ['2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', z], ['3.其他', z], ['(七)总计', [20, 1, 0, 0, 0, 0, 21]], ['四、结转下年度继续办理', [2, 0, 0, 0, 0, 0, 2]],
-    ])}</table><p>五、存在的主要问题及改进情况</p><p>无。</p>`, 2);
+      ${rows([
+        ['一、本年新收政府信息公开申请数量', [20, 1, 0, 0, 0, 0, 21]],
+        ['二、上年结转政府信息公开申请数量', [2, 0, 0, 0, 0, 0, 2]],
+        ['(一)予以公开', [15, 1, 0, 0, 0, 0, 16]],
+        ['(二)部分公开', [2, 0, 0, 0, 0, 0, 2]],
+      ])}</table>`,
+      1,
+    );
+    const p2 = page(
+      `<table>${rows([
+        ['1.属于国家秘密', z],
+        ['2.其他法律行政法规禁止公开', z],
+        ['3.危及“三安全一稳定”', z],
+        ['4.保护第三方合法权益', z],
+        ['5.属于三类内部事务信息', z],
+        ['6.属于四类过程性信息', z],
+        ['7.属于行政执法案卷', z],
+        ['8.属于行政查询事项', z],
+        ['1.本机关不掌握相关政府信息', [3, 0, 0, 0, 0, 0, 3]],
+        ['2.没有现成信息需要另行制作', z],
+        ['3.补正后申请内容仍不明确', z],
+        ['1.信访举报投诉类申请', z],
+        ['2.重复申请', z],
+        ['3.要求提供公开出版物', z],
+        ['4.无正当理由大量反复申请', z],
+        ['5.要求行政机关确认或重新出具已获取信息', z],
+        ['1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请', z],
+        ['2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请', z],
+        ['3.其他', z],
+        ['(七)总计', [20, 1, 0, 0, 0, 0, 21]],
+        ['四、结转下年度继续办理', [2, 0, 0, 0, 0, 0, 2]],
+      ])}</table><p>五、存在的主要问题及改进情况</p><p>无。</p>`,
+      2,
+    );
     const enc = (s: string) => new TextEncoder().encode(s);
     const r = await parseDocumentPages([
       { bytes: enc(p1), url: 'http://e.gov.cn/a/t1.html', contentType: 'text/html; charset=utf-8' },

@@ -9,7 +9,11 @@ function noise(n: number, seed: number): Uint8Array {
   const out = new Uint8Array(n);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x & 0xff;
   }
   return out;
@@ -48,12 +52,17 @@ describe('undecodable bytes degrade instead of dropping the page', () => {
 
   it('a forced site charset wins over every declaration', () => {
     const bytes = new Uint8Array(iconv.encode(`<meta charset="utf-8"><p>${title}</p>`, 'gbk'));
-    expect(decodeBytes(bytes, { charset: 'gbk', contentType: 'text/html; charset=utf-8' })).toEqual({ text: `<meta charset="utf-8"><p>${title}</p>`, encoding: 'gb18030' });
+    expect(decodeBytes(bytes, { charset: 'gbk', contentType: 'text/html; charset=utf-8' })).toEqual({
+      text: `<meta charset="utf-8"><p>${title}</p>`,
+      encoding: 'gb18030',
+    });
   });
 
   it('a parse with the wrong declaration keeps the figures and carries the warning', async () => {
     const body = `${title}\n一、总体情况\n二、主动公开政府信息情况\n`;
-    const bytes = new Uint8Array(iconv.encode(`<html><head><meta charset="utf-8"></head><body><p>${body.replace(/\n/g, '</p><p>')}</p></body></html>`, 'gbk'));
+    const bytes = new Uint8Array(
+      iconv.encode(`<html><head><meta charset="utf-8"></head><body><p>${body.replace(/\n/g, '</p><p>')}</p></body></html>`, 'gbk'),
+    );
     const r = await parseDocument(bytes, { filename: 'r.html', contentType: 'text/html; charset=utf-8' });
     expect(r.title).toContain('永修县');
     expect(r.warnings.some((w) => w.startsWith('charset_mismatch'))).toBe(true);

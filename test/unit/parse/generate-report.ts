@@ -3,7 +3,13 @@
 // absent; a lost or glued cell makes its row unreadable. The parser may recover or flag, never misread.
 import { Converter } from 'opencc-js/cn2t';
 import {
-  ACTIVE_2019, ACTIVE_2021, APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS, REVIEW_SUFFIXES,
+  ACTIVE_2019,
+  ACTIVE_2021,
+  APPLICANT_COLUMNS,
+  APPLICATION_ROWS_2019,
+  APPLICATION_ROWS_2021,
+  REVIEW_GROUPS,
+  REVIEW_SUFFIXES,
 } from '../../../src/schema/figure-keys.ts';
 
 export type Rng = () => number;
@@ -24,11 +30,31 @@ const sparse = (rng: Rng, max: number) => (rng() < 0.6 ? 0 : int(rng, 1, max));
 
 export type Shape = 'tab' | 'cell-per-line' | 'markdown' | 'spaces';
 export type Damage =
-  | 'blank' | 'lost-cell' | 'glued-cells' | 'drop-label' | 'traditional' | 'pinyin' | 'split-number'
-  | 'ocr' | 'page-break' | 'wrapped-label' | 'subtotals' | 'review-transposed';
+  | 'blank'
+  | 'lost-cell'
+  | 'glued-cells'
+  | 'drop-label'
+  | 'traditional'
+  | 'pinyin'
+  | 'split-number'
+  | 'ocr'
+  | 'page-break'
+  | 'wrapped-label'
+  | 'subtotals'
+  | 'review-transposed';
 export const DAMAGES: readonly Damage[] = [
-  'blank', 'lost-cell', 'glued-cells', 'drop-label', 'traditional', 'pinyin', 'split-number', 'ocr', 'page-break', 'wrapped-label',
-  'subtotals', 'review-transposed',
+  'blank',
+  'lost-cell',
+  'glued-cells',
+  'drop-label',
+  'traditional',
+  'pinyin',
+  'split-number',
+  'ocr',
+  'page-break',
+  'wrapped-label',
+  'subtotals',
+  'review-transposed',
 ];
 
 export type GeneratedReport = {
@@ -71,21 +97,41 @@ const ROW_LABEL: Record<string, [string | null, string]> = {
   carried_forward: [null, '四、结转下年度继续办理'],
 };
 const ACTIVE_LABEL: Record<string, string> = {
-  regulations: '规章', normative_docs: '规范性文件', licensing: '行政许可', other_services: '其他对外管理服务事项',
-  penalty: '行政处罚', coercion: '行政强制', fees: '行政事业性收费', procurement: '政府集中采购',
+  regulations: '规章',
+  normative_docs: '规范性文件',
+  licensing: '行政许可',
+  other_services: '其他对外管理服务事项',
+  penalty: '行政处罚',
+  coercion: '行政强制',
+  fees: '行政事业性收费',
+  procurement: '政府集中采购',
 };
 const ACTIVE_HEADER: Record<string, string> = {
-  made: '本年新制作数量', published: '本年新公开数量', total: '对外公开总数量', prev_items: '上一年项目数量',
-  change: '本年增/减', decisions: '处理决定数量', projects: '采购项目数量', amount_yuan: '采购总金额',
-  issued: '本年制发件数', repealed: '本年废止件数', in_force: '现行有效件数', amount_wan: '本年收费金额(单位:万元)',
+  made: '本年新制作数量',
+  published: '本年新公开数量',
+  total: '对外公开总数量',
+  prev_items: '上一年项目数量',
+  change: '本年增/减',
+  decisions: '处理决定数量',
+  projects: '采购项目数量',
+  amount_yuan: '采购总金额',
+  issued: '本年制发件数',
+  repealed: '本年废止件数',
+  in_force: '现行有效件数',
+  amount_wan: '本年收费金额(单位:万元)',
 };
 const BLOCKS_2019: Array<[string, string[]]> = [
-  ['第二十条第(一)项', ['regulations', 'normative_docs']], ['第二十条第(五)项', ['licensing', 'other_services']],
-  ['第二十条第(六)项', ['penalty', 'coercion']], ['第二十条第(八)项', ['fees']], ['第二十条第(九)项', ['procurement']],
+  ['第二十条第(一)项', ['regulations', 'normative_docs']],
+  ['第二十条第(五)项', ['licensing', 'other_services']],
+  ['第二十条第(六)项', ['penalty', 'coercion']],
+  ['第二十条第(八)项', ['fees']],
+  ['第二十条第(九)项', ['procurement']],
 ];
 const BLOCKS_2021: Array<[string, string[]]> = [
-  ['第二十条第(一)项', ['regulations', 'normative_docs']], ['第二十条第(五)项', ['licensing']],
-  ['第二十条第(六)项', ['penalty', 'coercion']], ['第二十条第(八)项', ['fees']],
+  ['第二十条第(一)项', ['regulations', 'normative_docs']],
+  ['第二十条第(五)项', ['licensing']],
+  ['第二十条第(六)项', ['penalty', 'coercion']],
+  ['第二十条第(八)项', ['fees']],
 ];
 const COL_HEADERS = ['自然人', '商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他', '总计'];
 const REVIEW_HEADER = ['结果维持', '结果纠正', '其他结果', '尚未审结', '总计'];
@@ -122,7 +168,8 @@ export function generateFigures(rng: Rng, format: '2019' | '2021'): Record<strin
     for (const s of sufs) {
       const k = `${prefix}.${s}`;
       if (s === 'change') f[k] = int(rng, -900, 900);
-      else if (s === 'amount_yuan') f[k] = int(rng, 1, 99999999) * 100; // whole 元 and exact in 万元 with 2 decimals
+      else if (s === 'amount_yuan')
+        f[k] = int(rng, 1, 99999999) * 100; // whole 元 and exact in 万元 with 2 decimals
       else if (s === 'amount_wan') f[k] = int(rng, 0, 999999) / 100;
       else f[k] = sparse(rng, 3000);
     }
@@ -133,7 +180,11 @@ export function generateFigures(rng: Rng, format: '2019' | '2021'): Record<strin
 export type Row = { label: string[]; values: string[]; keys: string[] };
 export type Table = { header: string[][]; rows: Row[] };
 
-export function tablesOf(f: Record<string, number>, format: '2019' | '2021', rng: Rng): { t2: Table[]; t3: Table; t4: Table; t2Unit: string } {
+export function tablesOf(
+  f: Record<string, number>,
+  format: '2019' | '2021',
+  rng: Rng,
+): { t2: Table[]; t3: Table; t4: Table; t2Unit: string } {
   const t2: Table[] = [];
   const amountWan = rng() < 0.5;
   const t2Unit = amountWan ? '(万元)' : '(元)';
@@ -157,17 +208,29 @@ export function tablesOf(f: Record<string, number>, format: '2019' | '2021', rng
   const rows = format === '2019' ? APPLICATION_ROWS_2019 : APPLICATION_ROWS_2021;
   let lastGroup: string | null = null;
   const t3: Table = {
-    header: [['(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)', '申请人情况'], ['自然人', '法人或其他组织', '总计'], COL_HEADERS.slice(1, 6)],
+    header: [
+      ['(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)', '申请人情况'],
+      ['自然人', '法人或其他组织', '总计'],
+      COL_HEADERS.slice(1, 6),
+    ],
     rows: rows.map((r) => {
       const [group, item] = ROW_LABEL[r];
       const label = group && group !== lastGroup ? [group, item] : group ? ['', item] : [item];
       lastGroup = group;
-      return { label, keys: APPLICANT_COLUMNS.map((c) => `applications.${r}.${c}`), values: APPLICANT_COLUMNS.map((c) => String(f[`applications.${r}.${c}`])) };
+      return {
+        label,
+        keys: APPLICANT_COLUMNS.map((c) => `applications.${r}.${c}`),
+        values: APPLICANT_COLUMNS.map((c) => String(f[`applications.${r}.${c}`])),
+      };
     }),
   };
   const keys4 = REVIEW_GROUPS.flatMap((g) => REVIEW_SUFFIXES.map((s) => `${g}.${s}`));
   const t4: Table = {
-    header: [['行政复议', '行政诉讼'], [...REVIEW_HEADER, '未经复议直接起诉', '复议后起诉'], [...REVIEW_HEADER, ...REVIEW_HEADER]],
+    header: [
+      ['行政复议', '行政诉讼'],
+      [...REVIEW_HEADER, '未经复议直接起诉', '复议后起诉'],
+      [...REVIEW_HEADER, ...REVIEW_HEADER],
+    ],
     rows: [{ label: [], keys: keys4, values: keys4.map((k) => String(f[k])) }],
   };
   return { t2, t3, t4, t2Unit };
@@ -187,7 +250,8 @@ function render(tables: Table[][], shape: Shape): string {
       }
       for (const r of t.rows) {
         const label = r.label.filter((x, k) => x !== '' || shape === 'tab' || shape === 'markdown' || k > 0);
-        if (shape === 'cell-per-line') out.push(...[...label.filter(Boolean), ...r.values.map((v) => (v === '' ? '—' : v))].flatMap((c) => [c, '']));
+        if (shape === 'cell-per-line')
+          out.push(...[...label.filter(Boolean), ...r.values.map((v) => (v === '' ? '—' : v))].flatMap((c) => [c, '']));
         else if (shape === 'markdown') out.push(`| ${[...label, ...r.values].join(' | ')} |`);
         else if (shape === 'spaces') out.push([...label.filter(Boolean), ...r.values.map((v) => (v === '' ? '—' : v))].join('    '));
         else out.push([...label, ...r.values].join('\t'));
@@ -224,7 +288,8 @@ export function generateReport(seed: number, opts: { shape?: Shape; damage?: Dam
   if (damage.includes('lost-cell') || damage.includes('glued-cells')) {
     const r = pick(rng, t3rows.slice(2));
     const k = int(rng, 0, r.values.length - 2);
-    if (damage.includes('glued-cells') && shape !== 'spaces' && shape !== 'cell-per-line') r.values.splice(k, 2, `${r.values[k]} ${r.values[k + 1]}`);
+    if (damage.includes('glued-cells') && shape !== 'spaces' && shape !== 'cell-per-line')
+      r.values.splice(k, 2, `${r.values[k]} ${r.values[k + 1]}`);
     else r.values.splice(k, 1);
     damagedRows.push(...r.keys);
   }
@@ -233,7 +298,10 @@ export function generateReport(seed: number, opts: { shape?: Shape; damage?: Dam
     const r = pick(rng, t3rows.slice(3, -2));
     r.label = r.label.map(() => '');
     if (rng() < 0.5) {
-      const a = pick(rng, t2.flatMap((t) => t.rows));
+      const a = pick(
+        rng,
+        t2.flatMap((t) => t.rows),
+      );
       a.label = [''];
     }
   }
@@ -246,8 +314,12 @@ export function generateReport(seed: number, opts: { shape?: Shape; damage?: Dam
     for (const g of ['denied_', 'unable_', 'rejected_']) {
       const inGroup = (r: Row) => (r.keys[0] ?? '').startsWith(`applications.${g}`);
       let last = -1;
-      t3rows.forEach((r, k) => { if (inGroup(r)) last = k; });
-      const keys = APPLICANT_COLUMNS.map((c) => t3rows.filter(inGroup).reduce((a, r) => a + f[`applications.${r.keys[0].split('.')[1]}.${c}`], 0));
+      t3rows.forEach((r, k) => {
+        if (inGroup(r)) last = k;
+      });
+      const keys = APPLICANT_COLUMNS.map((c) =>
+        t3rows.filter(inGroup).reduce((a, r) => a + f[`applications.${r.keys[0].split('.')[1]}.${c}`], 0),
+      );
       t3rows.splice(last + 1, 0, { label: ['', '小计'], keys: [], values: keys.map(String) });
     }
   }
@@ -264,7 +336,8 @@ export function generateReport(seed: number, opts: { shape?: Shape; damage?: Dam
     // A long label wraps: its tail continues on the next line with no values (seed 002, corpus 06).
     const sep = shape === 'tab' ? '\t' : '   ';
     body = body.replace(/(\(二\)部分公开\(区分处理的,只计这一情)(形,不计其他情形\))(.*)\n/, (_m, a, b, rest) =>
-      shape === 'tab' ? `${a}${rest}\n${sep}${b}${sep.repeat(7)}\n` : `${a}${rest}\n${b}\n`);
+      shape === 'tab' ? `${a}${rest}\n${sep}${b}${sep.repeat(7)}\n` : `${a}${rest}\n${b}\n`,
+    );
   }
   if (damage.includes('page-break')) {
     // A page number and the repeated table-三 header in the middle of the rows.
@@ -274,7 +347,11 @@ export function generateReport(seed: number, opts: { shape?: Shape; damage?: Dam
     body = lines.join('\n');
   }
   if (damage.includes('ocr')) {
-    body = body.replace(/予以公开/g, '于以公开').replace(/自然人/g, '日然人').replace(/结果维持/g, '知果维持').replace(/尚未审结/g, '尚末审结');
+    body = body
+      .replace(/予以公开/g, '于以公开')
+      .replace(/自然人/g, '日然人')
+      .replace(/结果维持/g, '知果维持')
+      .replace(/尚未审结/g, '尚末审结');
   }
   if (damage.includes('traditional')) body = toTraditional(body);
   if (damage.includes('pinyin')) body = body.replace(/政府/g, '政(zhèng)府').replace(/公开/g, '公(gōng)开');

@@ -40,7 +40,10 @@ function collapse(body: string, rng: Rng): string {
     while (k < cells.length && !(/\d/.test(cells[k]) && isValue(cells[k]))) k++;
     const label = cells.slice(0, k).join('');
     // A blank cell leaves at most a space (an &nbsp; cell); values otherwise touch.
-    const values = cells.slice(k).map((v) => (v.trim() === '' ? ' ' : v)).join('');
+    const values = cells
+      .slice(k)
+      .map((v) => (v.trim() === '' ? ' ' : v))
+      .join('');
     out.push(label + (rng() < 0.5 ? ' ' : '') + values);
   }
   return out.join(' ').replace(/\s+/g, ' ').trim();
@@ -77,7 +80,12 @@ function pagesCase(seed: number, format?: '2019' | '2021'): ShapeCase {
       if (l.includes('\t')) {
         if (!inTable) html.push('<table>');
         inTable = true;
-        html.push(`<tr>${l.split('\t').map((c) => `<td>${c === '' ? '&nbsp;' : escapeHtml(c)}</td>`).join('')}</tr>`);
+        html.push(
+          `<tr>${l
+            .split('\t')
+            .map((c) => `<td>${c === '' ? '&nbsp;' : escapeHtml(c)}</td>`)
+            .join('')}</tr>`,
+        );
       } else {
         if (inTable) html.push('</table>');
         inTable = false;
@@ -97,10 +105,17 @@ function pagesCase(seed: number, format?: '2019' | '2021'): ShapeCase {
 // Borderless PDF text layer
 
 const H = 10;
-const item = (s: string, x: number, y: number): TextItem => ({ s, x, y, w: [...s].reduce((w, c) => w + (/[\x20-\x7e]/.test(c) ? H * 0.5 : H), 0), h: H });
+const item = (s: string, x: number, y: number): TextItem => ({
+  s,
+  x,
+  y,
+  w: [...s].reduce((w, c) => w + (/[\x20-\x7e]/.test(c) ? H * 0.5 : H), 0),
+  h: H,
+});
 const centred = (s: string, cx: number, y: number) => item(s, cx - item(s, 0, 0).w / 2, y);
 /** A label wrapped at `width` characters, as a narrow cell wraps it. */
-const wrap = (s: string, width: number) => Array.from({ length: Math.max(1, Math.ceil(s.length / width)) }, (_, k) => s.slice(k * width, (k + 1) * width));
+const wrap = (s: string, width: number) =>
+  Array.from({ length: Math.max(1, Math.ceil(s.length / width)) }, (_, k) => s.slice(k * width, (k + 1) * width));
 
 type Style = 'first' | 'middle' | 'last';
 
@@ -169,9 +184,20 @@ function borderlessCase(seed: number, format?: '2019' | '2021'): ShapeCase {
   const x3 = [290, 360, 430, 500, 570, 640, 710];
   items.push(item('(本列数据的勾稽关系为:第一项加', 50, y), centred('申请人情况', 500, y));
   y += 14;
-  items.push(item('第二项之和,等于第三项加第四项之和)', 50, y), centred('自然人', x3[0], y), centred('法人或其他组织', 500, y), centred('总计', x3[6], y));
+  items.push(
+    item('第二项之和,等于第三项加第四项之和)', 50, y),
+    centred('自然人', x3[0], y),
+    centred('法人或其他组织', 500, y),
+    centred('总计', x3[6], y),
+  );
   y += 14;
-  const leaf = [['商业', '企业'], ['科研', '机构'], ['社会公', '益组织'], ['法律服', '务机构'], ['其他', '']];
+  const leaf = [
+    ['商业', '企业'],
+    ['科研', '机构'],
+    ['社会公', '益组织'],
+    ['法律服', '务机构'],
+    ['其他', ''],
+  ];
   leaf.forEach(([a], k) => items.push(centred(a, x3[k + 1], y)));
   y += 14;
   leaf.forEach(([, b], k) => b && items.push(centred(b, x3[k + 1], y)));

@@ -46,12 +46,16 @@ describe('HTML depth cap with an iterative fallback', () => {
 
 describe('pages too big for a DOM', () => {
   it('slimming removes scripts, styles, comments and inline data but keeps cells and links', () => {
-    const s = slimHtml('<script>var a="<td>";</script><style>td{}</style><!-- x --><td colspan="2" style="color:red" onclick="x()">1</td><a href="/f.pdf" data-x="y">f</a><img src="data:image/png;base64,AAAA">');
+    const s = slimHtml(
+      '<script>var a="<td>";</script><style>td{}</style><!-- x --><td colspan="2" style="color:red" onclick="x()">1</td><a href="/f.pdf" data-x="y">f</a><img src="data:image/png;base64,AAAA">',
+    );
     expect(s).toBe('<td colspan="2">1</td><a href="/f.pdf">f</a><img>');
   });
 
   it('flattening keeps paragraphs as lines and cells as tab-separated fields', () => {
-    const body = flattenHtml('<p>一、总体情况</p><table><tr><td>本年新收</td><td>12</td><td></td></tr><tr><th>合计</th><td>3&nbsp;</td></tr></table><div>结语 &amp; 说明</div><script>1<2</script>');
+    const body = flattenHtml(
+      '<p>一、总体情况</p><table><tr><td>本年新收</td><td>12</td><td></td></tr><tr><th>合计</th><td>3&nbsp;</td></tr></table><div>结语 &amp; 说明</div><script>1<2</script>',
+    );
     expect(body.split('\n')).toEqual(['一、总体情况', '本年新收\t12', '合计\t3', '结语 & 说明']);
   });
 

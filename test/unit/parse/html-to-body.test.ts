@@ -13,7 +13,8 @@ describe('htmlToBody: tables', () => {
   });
 
   it('keeps blank cells as empty fields so positions survive, including trailing ones', () => {
-    const html = '<table><tr><td>一、本年新收政府信息公开申请数量</td><td>26</td><td>&nbsp;</td><td> </td><td>26</td><td><o:p></o:p></td></tr></table>';
+    const html =
+      '<table><tr><td>一、本年新收政府信息公开申请数量</td><td>26</td><td>&nbsp;</td><td> </td><td>26</td><td><o:p></o:p></td></tr></table>';
     expect(htmlToBody(html).body).toBe('一、本年新收政府信息公开申请数量\t26\t\t\t26\t');
   });
 
@@ -33,7 +34,9 @@ describe('htmlToBody: tables', () => {
           <td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>
       <tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>
     </table>`;
-    const rows = htmlToBody(html).body.split('\n').map((r) => r.split('\t'));
+    const rows = htmlToBody(html)
+      .body.split('\n')
+      .map((r) => r.split('\t'));
     expect(rows[0]).toEqual(['行政复议', '行政诉讼']);
     expect(rows[1]).toHaveLength(7);
     expect(rows[2]).toHaveLength(15);
@@ -81,18 +84,26 @@ describe('htmlToBody: chrome, metadata, attachments', () => {
   });
 
   it('without a known content container, still drops chrome lines from the whole page', () => {
-    const f = htmlToBody(page('<div>网站标识码：3604250013</div><p>永修县2020年政府信息公开工作年度报告</p><p>一、总体情况</p><div>赣ICP备12005130号</div>'));
+    const f = htmlToBody(
+      page('<div>网站标识码：3604250013</div><p>永修县2020年政府信息公开工作年度报告</p><p>一、总体情况</p><div>赣ICP备12005130号</div>'),
+    );
     expect(f.body).toBe('永修县2020年政府信息公开工作年度报告\n一、总体情况');
   });
 
   it('reads a fragment without <head>, taking the date from a 发布日期 line', () => {
-    const f = htmlToBody("<p style='text-align:center'>2019年上海市人民政府办公厅政府信息公开工作年度报告</p><p>发布日期：2020-01-31</p><p>一、总体情况</p>");
+    const f = htmlToBody(
+      "<p style='text-align:center'>2019年上海市人民政府办公厅政府信息公开工作年度报告</p><p>发布日期：2020-01-31</p><p>一、总体情况</p>",
+    );
     expect(f.body.split('\n')[0]).toBe('2019年上海市人民政府办公厅政府信息公开工作年度报告');
     expect(f.pageMeta.publishedAt).toBe('2020-01-31');
   });
 
   it('ignores undated decoys: page-generation times and header clocks', () => {
-    const f = htmlToBody(page('<div class="header-t"><span>2025年12月30日 星期二</span></div><p>页面生成时间 2024-05-28</p><div class="content"><p>一、总体情况</p></div>'));
+    const f = htmlToBody(
+      page(
+        '<div class="header-t"><span>2025年12月30日 星期二</span></div><p>页面生成时间 2024-05-28</p><div class="content"><p>一、总体情况</p></div>',
+      ),
+    );
     expect(f.pageMeta.publishedAt).toBeUndefined();
   });
 });

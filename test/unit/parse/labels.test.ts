@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  activeColumnsInText, matchActiveRow, matchApplicantColumn, matchApplicationRows, matchReviewColumn, matchReviewGroup, stripNumbering,
+  activeColumnsInText,
+  matchActiveRow,
+  matchApplicantColumn,
+  matchApplicationRows,
+  matchReviewColumn,
+  matchReviewGroup,
+  stripNumbering,
 } from '../../../src/parse/tables/labels.ts';
 
 const row = (text: string) => matchApplicationRows(text).rows;
@@ -45,8 +51,14 @@ describe('table 三 row labels', () => {
 
 describe('table 三 column headers', () => {
   it.each([
-    ['日然人', 'natural'], ['商业企业', 'commercial'], ['科 研 机构', 'research'], ['社 会 公 益 组织', 'ngo'],
-    ['法律服 务机构', 'legal'], ['其他', 'other_org'], ['总计', 'total'], ['小计', 'org_subtotal'],
+    ['日然人', 'natural'],
+    ['商业企业', 'commercial'],
+    ['科 研 机构', 'research'],
+    ['社 会 公 益 组织', 'ngo'],
+    ['法律服 务机构', 'legal'],
+    ['其他', 'other_org'],
+    ['总计', 'total'],
+    ['小计', 'org_subtotal'],
   ])('%s → %s', (text, want) => expect(matchApplicantColumn(text)).toBe(want));
   it('法人或其他组织 is the group, not 其他', () => {
     for (const t of ['法人或其他组织', '法人或者其他组织', '法人及其他组织']) expect(matchApplicantColumn(t)).toBeNull();
@@ -61,17 +73,32 @@ describe('table 二', () => {
     expect(matchActiveRow('全年制发规章3件')).toBeNull();
   });
   it('column headers in order, with units', () => {
-    expect(activeColumnsInText('信息内容 本年新 制作数量 本年新 公开数量 对外公开总数量').map((c) => c.key)).toEqual(['made', 'published', 'total']);
-    expect(activeColumnsInText('信息内容\t上一年项目数量\t本年增减\t处理决定数量').map((c) => c.key)).toEqual(['prev_items', 'change', 'decisions']);
-    expect(activeColumnsInText('采购项目数量 采购总金额(万元)')).toEqual([{ key: 'projects', unit: null }, { key: 'amount', unit: '万元' }]);
+    expect(activeColumnsInText('信息内容 本年新 制作数量 本年新 公开数量 对外公开总数量').map((c) => c.key)).toEqual([
+      'made',
+      'published',
+      'total',
+    ]);
+    expect(activeColumnsInText('信息内容\t上一年项目数量\t本年增减\t处理决定数量').map((c) => c.key)).toEqual([
+      'prev_items',
+      'change',
+      'decisions',
+    ]);
+    expect(activeColumnsInText('采购项目数量 采购总金额(万元)')).toEqual([
+      { key: 'projects', unit: null },
+      { key: 'amount', unit: '万元' },
+    ]);
     expect(activeColumnsInText('本年收费金额（单位：万元）')).toEqual([{ key: 'amount_wan', unit: '万元' }]);
   });
 });
 
 describe('table 四', () => {
-  it.each([['知果维持', 'upheld'], ['知果 纠正', 'corrected'], ['A. 他 结 果', 'other'], ['一 未 审 结', 'pending'], ['总计', 'total']])(
-    '%s → %s', (text, want) => expect(matchReviewColumn(text)).toBe(want),
-  );
+  it.each([
+    ['知果维持', 'upheld'],
+    ['知果 纠正', 'corrected'],
+    ['A. 他 结 果', 'other'],
+    ['一 未 审 结', 'pending'],
+    ['总计', 'total'],
+  ])('%s → %s', (text, want) => expect(matchReviewColumn(text)).toBe(want));
   it('groups: the longer name wins', () => {
     expect(matchReviewGroup('### 行政诉讼（复议后起诉）')).toBe('litigation_after_review');
     expect(matchReviewGroup('行政诉讼（未经复议直接起诉）')).toBe('litigation_direct');

@@ -45,8 +45,11 @@ describe('summary.* phrasings of 2008–2018 reports', () => {
       '全年因政府信息公开被申请行政复议1件，未发生行政诉讼案件；收到行政申诉2件。',
     ].join('\n');
     expect(readSummary(text).figures).toEqual({
-      'summary.active_items': 3208, 'summary.applications': 17, 'summary.fees_yuan': 0,
-      'summary.review_cases': 1, 'summary.litigation_cases': 0,
+      'summary.active_items': 3208,
+      'summary.applications': 17,
+      'summary.fees_yuan': 0,
+      'summary.review_cases': 1,
+      'summary.litigation_cases': 0,
     });
   });
 });

@@ -3,12 +3,16 @@ import { readSummary } from '../../../src/parse/legacy.ts';
 
 describe('readSummary', () => {
   it('takes the whole-year total, not the sub-counts after 其中', () => {
-    const r = readSummary('所有政府信息公开单位通过不同渠道和方式主动公开政府信息8532条。其中通过政府网站公开工作动态3295条,政务动态1004条。共发微博418条。');
+    const r = readSummary(
+      '所有政府信息公开单位通过不同渠道和方式主动公开政府信息8532条。其中通过政府网站公开工作动态3295条,政务动态1004条。共发微博418条。',
+    );
     expect(r.figures['summary.active_items']).toBe(8532);
   });
 
   it('reads Chinese numerals and marks approximate counts', () => {
-    const r = readSummary('全区37个政府信息公开单位全年主动公开政府信息共2万六千余条。本年度县级机关共接到依申请信息公开申请两条,已全部答复。');
+    const r = readSummary(
+      '全区37个政府信息公开单位全年主动公开政府信息共2万六千余条。本年度县级机关共接到依申请信息公开申请两条,已全部答复。',
+    );
     expect(r.figures['summary.active_items']).toBe(26000);
     expect(r.figures['summary.applications']).toBe(2);
     expect(r.warnings.some((w) => w.startsWith('approximate') && w.includes('summary.active_items'))).toBe(true);
@@ -23,9 +27,14 @@ describe('readSummary', () => {
   });
 
   it('reads zero from negations, a joint negation setting both review and litigation', () => {
-    const r = readSummary('本年度未接到有关政府信息公开方面的行政复议、行政诉讼和行政申诉的案件。全年未收取信息公开申请任何费用。本年度未收到政府信息公开申请。');
+    const r = readSummary(
+      '本年度未接到有关政府信息公开方面的行政复议、行政诉讼和行政申诉的案件。全年未收取信息公开申请任何费用。本年度未收到政府信息公开申请。',
+    );
     expect(r.figures).toMatchObject({
-      'summary.review_cases': 0, 'summary.litigation_cases': 0, 'summary.fees_yuan': 0, 'summary.applications': 0,
+      'summary.review_cases': 0,
+      'summary.litigation_cases': 0,
+      'summary.fees_yuan': 0,
+      'summary.applications': 0,
     });
   });
 

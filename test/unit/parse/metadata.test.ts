@@ -3,21 +3,27 @@ import { findTitle, findYear, readMetadata, standaloneDate } from '../../../src/
 
 describe('findTitle', () => {
   it('takes the standalone heading, spaces dropped', () => {
-    expect(findTitle(['', '将乐县 2020 年政府信息公开工作年度报告', '', '根据《条例》编制。'])).toBe('将乐县2020年政府信息公开工作年度报告');
+    expect(findTitle(['', '将乐县 2020 年政府信息公开工作年度报告', '', '根据《条例》编制。'])).toBe(
+      '将乐县2020年政府信息公开工作年度报告',
+    );
   });
 
   it('joins a place-name line above a heading that names no place', () => {
-    expect(findTitle(['海东市民和县', '', '2020 年度政府信息公开工作年度报告', '2020年，民和县…'])).toBe('海东市民和县2020年度政府信息公开工作年度报告');
+    expect(findTitle(['海东市民和县', '', '2020 年度政府信息公开工作年度报告', '2020年，民和县…'])).toBe(
+      '海东市民和县2020年度政府信息公开工作年度报告',
+    );
   });
 
   it('does not join a site-name line above a heading that already names its place', () => {
-    expect(findTitle(['陵川县人民政府', '', '陵川县人民政府2017年度政府信息公开年度报告'])).toBe('陵川县人民政府2017年度政府信息公开年度报告');
+    expect(findTitle(['陵川县人民政府', '', '陵川县人民政府2017年度政府信息公开年度报告'])).toBe(
+      '陵川县人民政府2017年度政府信息公开年度报告',
+    );
   });
 
   it('joins a heading wrapped over two lines', () => {
-    expect(findTitle(['正文', '2024 年上海市科委政府信息公开工作', '年度报告', '根据《中华人民共和国政府信息公开条例》和《上海市政府'])).toBe(
-      '2024年上海市科委政府信息公开工作年度报告',
-    );
+    expect(
+      findTitle(['正文', '2024 年上海市科委政府信息公开工作', '年度报告', '根据《中华人民共和国政府信息公开条例》和《上海市政府']),
+    ).toBe('2024年上海市科委政府信息公开工作年度报告');
   });
 
   it('strips Markdown heading marks', () => {
@@ -25,7 +31,12 @@ describe('findTitle', () => {
   });
 
   it('returns null when there is no heading, never building one from prose or info lines', () => {
-    expect(findTitle(['信息类别: 县政府信息工作年度报告 公开方式: 主动公开', '2018年度南昌市东湖区政府信息公开年度报告全文包括:概述、主动公开政府信息的情况。'])).toBeNull();
+    expect(
+      findTitle([
+        '信息类别: 县政府信息工作年度报告 公开方式: 主动公开',
+        '2018年度南昌市东湖区政府信息公开年度报告全文包括:概述、主动公开政府信息的情况。',
+      ]),
+    ).toBeNull();
   });
 });
 
@@ -69,7 +80,9 @@ describe('dates and the whole metadata', () => {
   });
 
   it('prefers page metadata for the date and leaves a fragment without evidence empty', () => {
-    expect(readMetadata('永修县2020年政府信息公开工作年度报告\n永修县人民政府\n2021年3月1日', { publishedAt: '2021-02-20' }).publishedAt).toBe('2021-02-20');
+    expect(
+      readMetadata('永修县2020年政府信息公开工作年度报告\n永修县人民政府\n2021年3月1日', { publishedAt: '2021-02-20' }).publishedAt,
+    ).toBe('2021-02-20');
     const frag = readMetadata('- 4 -\n行政处罚\t3985758\n三、收到和处理政府信息公开申请情况');
     expect(frag).toMatchObject({ title: null, year: null, publishedAt: null, region: { name: null, code: null } });
   });

@@ -43,9 +43,13 @@ describe('normaliseText', () => {
   });
 
   it('joins prose broken inside a word by a page break, but not headings or short cells', () => {
-    const broken = '按照国家和省、市关于全面推进政务公开工作的决策部署，以人民群众的关注关切为核心，以进\n\n一步提高政务服务水平、提升政务公开质量为目标，创新政务公开工作形式';
-    expect(normaliseText(broken).text).toBe('按照国家和省、市关于全面推进政务公开工作的决策部署,以人民群众的关注关切为核心,以进一步提高政务服务水平、提升政务公开质量为目标,创新政务公开工作形式');
-    const heading = '在深化政民互动上下功夫，在健全公开机制上做文章，力争以更高的透明度赢得人民群众的满意度\n\n二、主动公开政府信息情况，按照国家和省市要求开展工作的总体安排';
+    const broken =
+      '按照国家和省、市关于全面推进政务公开工作的决策部署，以人民群众的关注关切为核心，以进\n\n一步提高政务服务水平、提升政务公开质量为目标，创新政务公开工作形式';
+    expect(normaliseText(broken).text).toBe(
+      '按照国家和省、市关于全面推进政务公开工作的决策部署,以人民群众的关注关切为核心,以进一步提高政务服务水平、提升政务公开质量为目标,创新政务公开工作形式',
+    );
+    const heading =
+      '在深化政民互动上下功夫，在健全公开机制上做文章，力争以更高的透明度赢得人民群众的满意度\n\n二、主动公开政府信息情况，按照国家和省市要求开展工作的总体安排';
     expect(normaliseText(heading).text.split('\n').length).toBe(3);
   });
 
@@ -57,7 +61,8 @@ describe('normaliseText', () => {
 
 describe('normaliseText: what prose repair leaves alone', () => {
   it('does not glue a long sub-heading to the paragraph after it', () => {
-    const t = '(一)切实加强政务信息透明化公开化建设推进政务公开标准化规范化工作\n\n2020年度,我县坚持以主动公开、利企便民、优化服务为宗旨,进一步拓宽重点领域公开范围';
+    const t =
+      '(一)切实加强政务信息透明化公开化建设推进政务公开标准化规范化工作\n\n2020年度,我县坚持以主动公开、利企便民、优化服务为宗旨,进一步拓宽重点领域公开范围';
     expect(normaliseText(t).text.split('\n')).toHaveLength(3);
   });
 });

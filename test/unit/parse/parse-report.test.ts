@@ -49,7 +49,10 @@ describe('parseReport', () => {
     expect(() => ParseResultSchema.parse(r)).not.toThrow();
     expect(r).toMatchObject({ isReport: true, format: 'legacy', year: 2017, publishedAt: '2018-02-11', region: { code: '140524' } });
     expect(r.figures).toEqual({
-      'summary.active_items': 8532, 'summary.applications': 2, 'summary.review_cases': 0, 'summary.litigation_cases': 0,
+      'summary.active_items': 8532,
+      'summary.applications': 2,
+      'summary.review_cases': 0,
+      'summary.litigation_cases': 0,
     });
     expect(r.sections?.map((s) => s.key)).toEqual(['overview', 'active', 'applications', 'review', 'problems']);
   });
@@ -83,18 +86,30 @@ describe('parseReport', () => {
 
   it('treats a scanned report (heading only, tables as images) as a report, and a list of reports as none', () => {
     expect(parseReport({ body: '永修县2020年政府信息公开工作年度报告\n发布日期:2021-02-20' }).isReport).toBe(true);
-    const list = ['县政府办2020年政府信息公开工作年度报告', '县教育局2020年政府信息公开工作年度报告', '县财政局2020年政府信息公开工作年度报告', '县民政局2020年政府信息公开工作年度报告'];
+    const list = [
+      '县政府办2020年政府信息公开工作年度报告',
+      '县教育局2020年政府信息公开工作年度报告',
+      '县财政局2020年政府信息公开工作年度报告',
+      '县民政局2020年政府信息公开工作年度报告',
+    ];
     expect(parseReport({ body: list.join('\n') }).isReport).toBe(false);
   });
 
   it('takes the declared article title over a related-reports list above it, and stays a report', () => {
-    const related = ['陵川县2016年度政府信息公开年度报告', '陵川县2015年度政府信息公开年度报告', '陵川县2014年度政府信息公开年度报告', '陵川县2013年度政府信息公开年度报告'];
+    const related = [
+      '陵川县2016年度政府信息公开年度报告',
+      '陵川县2015年度政府信息公开年度报告',
+      '陵川县2014年度政府信息公开年度报告',
+      '陵川县2013年度政府信息公开年度报告',
+    ];
     const r = parseReport({ body: `${related.join('\n')}\n${LEGACY}`, pageMeta: { title: '陵川县人民政府2017年度政府信息公开年度报告' } });
     expect(r).toMatchObject({ isReport: true, year: 2017, title: '陵川县人民政府2017年度政府信息公开年度报告' });
   });
 
   it('rejects companion pages (图解, 解读) that point at the report', () => {
-    expect(parseReport({ body: '一图读懂永修县2020年政府信息公开工作年度报告\n' + LEGACY.split('\n').slice(4).join('\n') }).isReport).toBe(false);
+    expect(parseReport({ body: '一图读懂永修县2020年政府信息公开工作年度报告\n' + LEGACY.split('\n').slice(4).join('\n') }).isReport).toBe(
+      false,
+    );
   });
 
   it('converts Traditional text and warns', () => {
@@ -113,12 +128,18 @@ describe('parseReport: pages that wrap an attachment', () => {
   const attachments = [{ url: 'http://www.x.gov.cn/P020210220.pdf', text: '永修县2020年政府信息公开工作年度报告.pdf' }];
 
   it('is not itself the report when its text only points to the attached document', () => {
-    const r = parseReport({ body: '永修县2020年政府信息公开工作年度报告\n发布日期:2021-02-20\n永修县2020年政府信息公开工作年度报告全文详见附件。', attachments });
+    const r = parseReport({
+      body: '永修县2020年政府信息公开工作年度报告\n发布日期:2021-02-20\n永修县2020年政府信息公开工作年度报告全文详见附件。',
+      attachments,
+    });
     expect(r.isReport).toBe(false);
     expect(r.warnings.some((w) => w.includes('P020210220.pdf'))).toBe(true);
   });
 
   it('stays a report when the page carries the report text as well', () => {
-    expect(parseReport({ body: LEGACY + '\n' + '2017年,我县进一步深化公开内容,加强解读回应,规范依申请公开办理流程。'.repeat(6), attachments }).isReport).toBe(true);
+    expect(
+      parseReport({ body: LEGACY + '\n' + '2017年,我县进一步深化公开内容,加强解读回应,规范依申请公开办理流程。'.repeat(6), attachments })
+        .isReport,
+    ).toBe(true);
   });
 });

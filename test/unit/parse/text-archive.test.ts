@@ -50,7 +50,9 @@ const REPORT_2022 = [
   ROWS_2021.map(([label, digits]) => label + digits).join(''),
   '四、政府信息公开行政复议、行政诉讼情况 行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计 12000120001100000',
   '五、存在的主要问题及改进情况 公开内容的规范性有待提高。 六、其他需要报告的事项 本年度未收取信息处理费。 平潭综合实验区党政办公室 2023年1月18日',
-].join(' ').replace(/\s+/g, ' ');
+]
+  .join(' ')
+  .replace(/\s+/g, ' ');
 
 describe('text archive: one line, cells glued', () => {
   const r = parseReport({ body: REPORT_2022, kind: 'text' });
@@ -66,12 +68,19 @@ describe('text archive: one line, cells glued', () => {
   });
 
   it('restores sections and table rows as lines', () => {
-    expect(r.sections?.map((s) => s.key)).toEqual(expect.arrayContaining(['overview', 'active', 'applications', 'review', 'problems', 'other']));
+    expect(r.sections?.map((s) => s.key)).toEqual(
+      expect.arrayContaining(['overview', 'active', 'applications', 'review', 'problems', 'other']),
+    );
   });
 
   it('cuts every table-三 row the identities allow one way, exactly', () => {
     const f = r.figures;
-    expect([f['applications.new.natural'], f['applications.new.commercial'], f['applications.new.legal'], f['applications.new.total']]).toEqual([58, 2, 1, 61]);
+    expect([
+      f['applications.new.natural'],
+      f['applications.new.commercial'],
+      f['applications.new.legal'],
+      f['applications.new.total'],
+    ]).toEqual([58, 2, 1, 61]);
     expect(f['applications.granted.natural']).toBe(30);
     expect(f['applications.unable_not_held.natural']).toBe(12);
     expect(f['applications.unable_not_held.total']).toBe(14);
@@ -86,14 +95,22 @@ describe('text archive: one line, cells glued', () => {
 
   it('reads table 四 through its three group totals', () => {
     expect(r.figures).toMatchObject({
-      'review.upheld': 12, 'review.total': 12, 'litigation_direct.pending': 1, 'litigation_direct.total': 1, 'litigation_after_review.total': 0,
+      'review.upheld': 12,
+      'review.total': 12,
+      'litigation_direct.pending': 1,
+      'litigation_direct.total': 1,
+      'litigation_after_review.total': 0,
     });
   });
 
   it('table 二: single cells and unique cuts are read; a row that cuts several ways is absent, its keys named', () => {
     expect(r.figures).toMatchObject({
-      'active.regulations.issued': 0, 'active.regulations.in_force': 0, 'active.licensing.decisions': 1520,
-      'active.penalty.decisions': 86, 'active.coercion.decisions': 0, 'active.fees.amount_wan': 12.5,
+      'active.regulations.issued': 0,
+      'active.regulations.in_force': 0,
+      'active.licensing.decisions': 1520,
+      'active.penalty.decisions': 86,
+      'active.coercion.decisions': 0,
+      'active.fees.amount_wan': 12.5,
     });
     // 4137 is 4|1|37, 4|13|7 or 41|3|7.
     expect(r.figures['active.normative_docs.issued']).toBeUndefined();
@@ -139,7 +156,11 @@ describe('text archive, a pre-2019 prose report', () => {
     expect(r.format).toBe('legacy');
     expect(r.publishedAt).toBe('2017-03-28');
     expect(r.figures).toEqual({
-      'summary.active_items': 3208, 'summary.applications': 17, 'summary.fees_yuan': 0, 'summary.review_cases': 0, 'summary.litigation_cases': 0,
+      'summary.active_items': 3208,
+      'summary.applications': 17,
+      'summary.fees_yuan': 0,
+      'summary.review_cases': 0,
+      'summary.litigation_cases': 0,
     });
   });
 });
@@ -150,7 +171,7 @@ describe('relineCollapsed', () => {
     expect(relineCollapsed(text)).toEqual({ text, relined: false });
   });
 
-  it('breaks item numbers glued to the previous row\'s digits before the single item digit', () => {
+  it("breaks item numbers glued to the previous row's digits before the single item digit", () => {
     const line = `${'一、总体情况 全年工作稳步推进。'.repeat(10)} 三、收到和处理政府信息公开申请情况 (三)不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开1000001 四、结转下年度继续办理0000000`;
     const out = relineCollapsed(line).text.split('\n');
     expect(out).toContain('1.属于国家秘密0000000');
@@ -166,13 +187,20 @@ describe('splitDigits', () => {
     expect(splitDigits(['713000074'], seven, total)).toEqual([[71, 3, 0, 0, 0, 0, 74]]);
   });
   it('returns every cut when several fit, and none with leading zeros', () => {
-    expect(splitDigits(['4137'], ['count', 'count', 'count'])).toEqual([[4, 1, 37], [4, 13, 7], [41, 3, 7]]);
+    expect(splitDigits(['4137'], ['count', 'count', 'count'])).toEqual([
+      [4, 1, 37],
+      [4, 13, 7],
+      [41, 3, 7],
+    ]);
     expect(splitDigits(['0012'], ['count', 'count', 'count'])).toEqual([[0, 0, 12]]);
   });
   it('never cuts across a space, reads signs only where a column may be negative, decimals only in money', () => {
     expect(splitDigits(['12', '3'], ['count', 'count'])).toEqual([[12, 3]]);
     expect(splitDigits(['5-40'], ['count', 'signed'])).toEqual([[5, -40]]);
     expect(splitDigits(['5-40'], ['count', 'count'])).toEqual([]);
-    expect(splitDigits(['312.5'], ['count', 'money'])).toEqual([[3, 12.5], [31, 2.5]]);
+    expect(splitDigits(['312.5'], ['count', 'money'])).toEqual([
+      [3, 12.5],
+      [31, 2.5],
+    ]);
   });
 });

@@ -5,15 +5,30 @@ import { startSimWeb, type SimWeb } from '../../../src/sim/index.ts';
 
 // The ASP.NET postback family and the split report, fetched through the sim proxy the way a crawler would.
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; text: string }
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
 
 function fetchVia(port: number, url: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: /charset=utf-8/i.test(String(res.headers['content-type'])) ? Buffer.concat(chunks).toString('utf8') : iconv.decode(Buffer.concat(chunks), 'gbk') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: /charset=utf-8/i.test(String(res.headers['content-type']))
+              ? Buffer.concat(chunks).toString('utf8')
+              : iconv.decode(Buffer.concat(chunks), 'gbk'),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     if (o.body) req.write(o.body);
     req.end();
@@ -23,10 +38,15 @@ function fetchVia(port: number, url: string, o: { method?: string; body?: string
 let web: SimWeb;
 const origin = () => `http://${web.sites.find((s) => s.id === 'zaduo')!.host}`;
 const get = (url: string) => fetchVia(web.port, url);
-const hidden = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" id="[^"]+" value="([^"]*)" \/>/g)].map((m) => [m[1]!, m[2]!]));
+const hidden = (html: string) =>
+  Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" id="[^"]+" value="([^"]*)" \/>/g)].map((m) => [m[1]!, m[2]!]));
 const items = (html: string) => [...html.matchAll(/<a href="(\/html\/\d+\/\d+(?:_\d+)?\.html)"/g)].map((m) => m[1]!);
 const postBack = (url: string, form: Record<string, string>) =>
-  fetchVia(web.port, url, { method: 'POST', body: new URLSearchParams(form).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  fetchVia(web.port, url, {
+    method: 'POST',
+    body: new URLSearchParams(form).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
 
 beforeAll(async () => {
   web = await startSimWeb({ seed: 10, include: 'families' });

@@ -36,7 +36,9 @@ describe('family sites in Chromium', () => {
     const next = await page.$('#gkml-pager a:has-text("下一页")');
     expect(next).not.toBeNull();
     await next!.click();
-    await page.waitForFunction((old) => document.querySelector('#gkml-list a')?.getAttribute('href') !== old, page1[0], { timeout: 20_000 });
+    await page.waitForFunction((old) => document.querySelector('#gkml-list a')?.getAttribute('href') !== old, page1[0], {
+      timeout: 20_000,
+    });
     expect(page.url()).toMatch(/#\d+\/2$/);
     const shell = reports('deqing').find((r) => r.kind === 'html' && r.bodyVia) ?? first;
     await page.goto(shell.url);
@@ -51,7 +53,7 @@ describe('family sites in Chromium', () => {
     expect(await page.textContent('#info-content')).toContain('统计期限');
   }, 60_000);
 
-  it('Lonsun: organ tree → a bureau\'s catalogue → its 年报 list', async () => {
+  it("Lonsun: organ tree → a bureau's catalogue → its 年报 list", async () => {
     const dept = reports('menyuan').find((x) => !x.issuer.startsWith('门源回族自治县人民政府') && x.kind === 'html')!;
     await page.goto('http://www.menyuan.gov.cn.test/zwgk/index.html');
     await page.goto(await page.$eval('a[href*="action=index"]', (a) => (a as HTMLAnchorElement).href));
@@ -69,7 +71,11 @@ describe('family sites in Chromium', () => {
     await page.goto('http://www.zaduo.gov.cn.test/xxgk/Index.aspx');
     await page.click('.xxgk-block.b4 a');
     const before = await links('table.list a');
-    await Promise.all([page.waitForLoadState('load'), page.waitForNavigation(), page.click('#ctl00_ContentPlaceHolder1_AspNetPager1 a:has-text("下一页")')]);
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.waitForNavigation(),
+      page.click('#ctl00_ContentPlaceHolder1_AspNetPager1 a:has-text("下一页")'),
+    ]);
     expect(await page.textContent('#ctl00_ContentPlaceHolder1_AspNetPager1')).toMatch(/第2\/\d+页/);
     const after = await links('table.list a');
     expect(after.length).toBeGreaterThan(0);

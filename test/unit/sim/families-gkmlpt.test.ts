@@ -5,15 +5,22 @@ import { buildSimWorld, startSimWeb, type SimWeb } from '../../../src/sim/index.
 // The Guangdong gkmlpt family, fetched through the sim proxy the way a crawler would: the SPA's HTML holds
 // only the SID; categories, lists and (for shells) article bodies come from the JSON API.
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; text: string }
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
 
 function fetchVia(port: number, url: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     if (o.body) req.write(o.body);
     req.end();
@@ -55,7 +62,9 @@ describe('gkmlpt family (德庆县)', () => {
 
     const noSid = await get(`${origin()}/gkmlpt/api/all/${nbLink![2]}?page=1`);
     expect(noSid.status).toBe(400);
-    const cats = JSON.parse((await get(`${origin()}/gkmlpt/api/categories?sid=${sid}`)).text) as { categories: { id: number; name: string; count: number }[] };
+    const cats = JSON.parse((await get(`${origin()}/gkmlpt/api/categories?sid=${sid}`)).text) as {
+      categories: { id: number; name: string; count: number }[];
+    };
     const nbCat = cats.categories.find((c) => c.id === Number(nbLink![2]))!;
     // the parent 法定主动公开内容 lists its decoy children
     const fdzd = cats.categories.find((c) => c.name === '法定主动公开内容')!;
@@ -69,7 +78,10 @@ describe('gkmlpt family (德庆县)', () => {
     const seen = new Set<string>();
     let total = Infinity;
     for (let page = 1; seen.size < total && page < 20; page++) {
-      const d = JSON.parse((await get(`${origin()}/gkmlpt/api/all/${nbCat.id}?page=${page}&sid=${sid}`)).text) as { total: number; articles: { url: string; create_time: number }[] };
+      const d = JSON.parse((await get(`${origin()}/gkmlpt/api/all/${nbCat.id}?page=${page}&sid=${sid}`)).text) as {
+        total: number;
+        articles: { url: string; create_time: number }[];
+      };
       total = d.total;
       if (!d.articles.length) break;
       for (const a of d.articles) seen.add(a.url);

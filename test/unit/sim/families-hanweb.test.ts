@@ -4,15 +4,22 @@ import { startSimWeb, type SimWeb } from '../../../src/sim/index.ts';
 
 // The Hanweb 信息公开-module and JPaaS variants, fetched through the sim proxy the way a crawler would.
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; text: string }
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
 
 function fetchVia(port: number, url: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     if (o.body) req.write(o.body);
     req.end();
@@ -23,7 +30,11 @@ let web: SimWeb;
 const host = (id: string) => `http://${web.sites.find((s) => s.id === id)!.host}`;
 const get = (url: string) => fetchVia(web.port, url);
 const postForm = (url: string, form: Record<string, string>) =>
-  fetchVia(web.port, url, { method: 'POST', body: new URLSearchParams(form).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  fetchVia(web.port, url, {
+    method: 'POST',
+    body: new URLSearchParams(form).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
 
 beforeAll(async () => {
@@ -91,14 +102,26 @@ describe('Hanweb JPaaS (靖江市)', () => {
     const site = web.sites.find((s) => s.id === 'jingjiang')!;
     expect(site.family).toBe('jpaas');
     const col = await get(await nbColumn('jingjiang'));
-    const q = JSON.parse(/queryData='([^']+)'/.exec(col.text)![1]!.replace(/&quot;/g, '"')) as { webId: string; pageId: string; tplSetId: string; tagId: string; pageSize: number };
+    const q = JSON.parse(/queryData='([^']+)'/.exec(col.text)![1]!.replace(/&quot;/g, '"')) as {
+      webId: string;
+      pageId: string;
+      tplSetId: string;
+      tagId: string;
+      pageSize: number;
+    };
     const count = Number(/class="pagination" rows="\d+" count="(\d+)"/.exec(col.text)![1]);
     const first = [...col.text.matchAll(/href="(\/art\/[^"]+)"/g)].map((m) => m[1]!);
     expect(first.length).toBe(Math.min(count, q.pageSize));
-    const api = (paramJson: string, extra = '') => get(`${host('jingjiang')}/api-gateway/jpaas-publish-server/front/page/build/unit?parseType=bulidstatic&webId=${q.webId}&tplSetId=${q.tplSetId}&pageType=column&tagId=${encodeURIComponent(q.tagId)}&editType=null&pageId=${q.pageId}&paramJson=${encodeURIComponent(paramJson)}${extra}`);
+    const api = (paramJson: string, extra = '') =>
+      get(
+        `${host('jingjiang')}/api-gateway/jpaas-publish-server/front/page/build/unit?parseType=bulidstatic&webId=${q.webId}&tplSetId=${q.tplSetId}&pageType=column&tagId=${encodeURIComponent(q.tagId)}&editType=null&pageId=${q.pageId}&paramJson=${encodeURIComponent(paramJson)}${extra}`,
+      );
     const all = new Set(first);
     for (let n = 2; n <= Math.ceil(count / q.pageSize); n++) {
-      const d = JSON.parse((await api(JSON.stringify({ pageNo: n, pageSize: q.pageSize }))).text) as { success: boolean; data: { html: string } };
+      const d = JSON.parse((await api(JSON.stringify({ pageNo: n, pageSize: q.pageSize }))).text) as {
+        success: boolean;
+        data: { html: string };
+      };
       expect(d.success).toBe(true);
       for (const m of d.data.html.matchAll(/href="(\/art\/[^"]+)"/g)) all.add(m[1]!);
     }
@@ -106,7 +129,10 @@ describe('Hanweb JPaaS (靖江市)', () => {
     // a page number outside paramJson is ignored: page 1 again
     const outside = JSON.parse((await api('{}', '&pageNo=2')).text) as { data: { html: string } };
     expect([...outside.data.html.matchAll(/href="(\/art\/[^"]+)"/g)].map((m) => m[1]!)).toEqual(first);
-    const wrong = JSON.parse((await get(`${host('jingjiang')}/api-gateway/jpaas-publish-server/front/page/build/unit?webId=0&pageId=${q.pageId}&paramJson={}`)).text) as { success: boolean };
+    const wrong = JSON.parse(
+      (await get(`${host('jingjiang')}/api-gateway/jpaas-publish-server/front/page/build/unit?webId=0&pageId=${q.pageId}&paramJson={}`))
+        .text,
+    ) as { success: boolean };
     expect(wrong.success).toBe(false);
     const reports = web.manifest.reports.filter((r) => r.siteId === 'jingjiang');
     for (const r of reports) expect(all.has(new URL(r.pageUrl ?? r.attachmentOf ?? r.url).pathname), r.url).toBe(true);

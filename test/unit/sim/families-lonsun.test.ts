@@ -5,15 +5,22 @@ import { startSimWeb, type SimWeb } from '../../../src/sim/index.ts';
 // The Lonsun family, fetched through the sim proxy the way a crawler would: organ tree → each organ's catalogue
 // → its 政府信息公开年报 list → articles under the organ, some of them shells filled by the content API.
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; text: string }
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
 
 function fetchVia(port: number, url: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     if (o.body) req.write(o.body);
     req.end();
@@ -26,9 +33,21 @@ const origin = () => `http://${site().host}`;
 const get = (url: string) => fetchVia(web.port, url);
 const getJson = async <T>(url: string) => JSON.parse((await get(url)).text) as T;
 
-interface Organ { organId: number; organName: string; type: string }
-interface Node { catId: number; name: string; url: string }
-interface InfoList { total: number; pageCount: number; data: { id: number; title: string; link: string; publishDate: string }[] }
+interface Organ {
+  organId: number;
+  organName: string;
+  type: string;
+}
+interface Node {
+  catId: number;
+  name: string;
+  url: string;
+}
+interface InfoList {
+  total: number;
+  pageCount: number;
+  data: { id: number; title: string; link: string; publishDate: string }[];
+}
 
 beforeAll(async () => {
   web = await startSimWeb({ seed: 8, include: 'families' });
@@ -63,7 +82,7 @@ describe('Lonsun family (门源回族自治县)', () => {
     expect(organs.some((o) => o.type === 'town')).toBe(true);
   });
 
-  it('files each unit\'s reports under its own organ\'s 年报 catalogue, and finds every report that way', async () => {
+  it("files each unit's reports under its own organ's 年报 catalogue, and finds every report that way", async () => {
     const siteId = /siteId: (\d+)/.exec(await hubPage())![1];
     const organs = await getJson<Organ[]>(`${origin()}/public/api/organTree?siteId=${siteId}`);
     const found = new Map<string, number>();
@@ -77,7 +96,9 @@ describe('Lonsun family (门源回族自治县)', () => {
       expect(shell.status).toBe(200);
       expect(shell.text).not.toMatch(/\/public\/\d+\/\d+\.html/);
       for (let page = 1; ; page++) {
-        const d = await getJson<InfoList>(`${origin()}/public/api/infoList?organId=${organ.organId}&catId=${nb!.catId}&pageIndex=${page}&pageSize=5`);
+        const d = await getJson<InfoList>(
+          `${origin()}/public/api/infoList?organId=${organ.organId}&catId=${nb!.catId}&pageIndex=${page}&pageSize=5`,
+        );
         if (!d.data.length) {
           if (page === 1) emptyOrgans++;
           break;
@@ -90,7 +111,9 @@ describe('Lonsun family (门源回族自治县)', () => {
       // a bureau's other catalogue nodes are empty
       if (organ.type !== 'gov') {
         const other = nodes.find((n) => n.name === '政府信息公开指南')!;
-        expect((await getJson<InfoList>(`${origin()}/public/api/infoList?organId=${organ.organId}&catId=${other.catId}&pageIndex=1`)).total).toBe(0);
+        expect(
+          (await getJson<InfoList>(`${origin()}/public/api/infoList?organId=${organ.organId}&catId=${other.catId}&pageIndex=1`)).total,
+        ).toBe(0);
       }
     }
     // bureaus without a report still have an organ and an empty 年报

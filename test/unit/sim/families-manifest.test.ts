@@ -11,19 +11,32 @@ import type { ManifestReport } from '../../../src/sim/sites/types.ts';
 // The family sites' ground truth: every manifest entry resolves through the proxy to the report's text (through
 // the body API for shells, across all parts for a split report), so recall and decoys score as for the classic sites.
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; body: Buffer; text: string }
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  text: string;
+}
 
 function fetchVia(port: number, url: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const gbk = res.headers['content-type'] === 'text/html';
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: gbk ? iconv.decode(body, 'gbk') : body.toString('utf8') });
-      });
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const gbk = res.headers['content-type'] === 'text/html';
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            text: gbk ? iconv.decode(body, 'gbk') : body.toString('utf8'),
+          });
+        });
+      },
+    );
     req.on('error', reject);
     if (o.body) req.write(o.body);
     req.end();
@@ -43,7 +56,11 @@ afterAll(async () => {
 async function reportText(r: ManifestReport): Promise<string> {
   if (r.bodyVia) {
     const v = r.bodyVia;
-    const reply = await fetchVia(web.port, v.url, { method: v.method, body: v.body, headers: v.contentType ? { 'Content-Type': v.contentType } : {} });
+    const reply = await fetchVia(web.port, v.url, {
+      method: v.method,
+      body: v.body,
+      headers: v.contentType ? { 'Content-Type': v.contentType } : {},
+    });
     expect(reply.status, v.url).toBe(200);
     return reply.text;
   }
@@ -70,7 +87,15 @@ describe('family sites in the manifest', () => {
   it('leaves every page of the classic sites as it was', () => {
     const classic = buildSimWorld(SEED).sites;
     const all = buildSimWorld(SEED, 'all').sites;
-    const pages = (sites: typeof classic) => new Map(sites.flatMap((x) => [...x.routes]).map(([k, r]) => [k, r.kind === 'page' ? r.html : r.kind === 'raw' ? String(r.body) : r.kind === 'redirect' ? r.location : r.kind]));
+    const pages = (sites: typeof classic) =>
+      new Map(
+        sites
+          .flatMap((x) => [...x.routes])
+          .map(([k, r]) => [
+            k,
+            r.kind === 'page' ? r.html : r.kind === 'raw' ? String(r.body) : r.kind === 'redirect' ? r.location : r.kind,
+          ]),
+      );
     const before = pages(classic);
     const after = pages(all);
     expect(before.size).toBeGreaterThan(1000);
@@ -128,7 +153,9 @@ describe('family sites in the manifest', () => {
 
   it('serves every decoy, and none of them is a report', async () => {
     const decoys = web.manifest.decoys;
-    expect(new Set(decoys.map((d) => d.type))).toEqual(new Set(['notice', 'work_report', 'statistics', 'budget', 'website_report', 'rule_of_law', 'graphic']));
+    expect(new Set(decoys.map((d) => d.type))).toEqual(
+      new Set(['notice', 'work_report', 'statistics', 'budget', 'website_report', 'rule_of_law', 'graphic']),
+    );
     const reportUrls = new Set(web.manifest.reports.flatMap((r) => [r.url, ...(r.aliases ?? []), ...(r.pageUrl ? [r.pageUrl] : [])]));
     for (const d of decoys) {
       expect(reportUrls.has(d.url)).toBe(false);

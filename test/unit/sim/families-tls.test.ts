@@ -62,7 +62,7 @@ function httpGet(url: string): Promise<{ status: number; body: string }> {
 const site = (id: string) => web.sites.find((s) => s.id === id)!;
 
 describe('https and TLS faults of the family sites', () => {
-  it('declares each host\'s https behaviour in the manifest', () => {
+  it("declares each host's https behaviour in the manifest", () => {
     expect(site('deqing').tls).toEqual({ 'www.gddq.gov.cn.test': 'ok' });
     expect(site('peixian').tls).toEqual({ 'www.px.gov.cn.test': 'forbidden' });
     expect(site('peixian').home).toBe('https://www.px.gov.cn.test/');
@@ -70,7 +70,9 @@ describe('https and TLS faults of the family sites', () => {
     expect(site('fengxian').home).toBe('https://www.chinafx.gov.cn.test/');
     expect(site('zaduo').tls).toEqual({ 'www.zaduo.gov.cn.test': 'handshake-failure' });
     // every report URL is plain http: that is what answers 200
-    expect(web.manifest.reports.filter((r) => r.siteId === 'peixian' || r.siteId === 'fengxian').every((r) => r.url.startsWith('http://'))).toBe(true);
+    expect(
+      web.manifest.reports.filter((r) => r.siteId === 'peixian' || r.siteId === 'fengxian').every((r) => r.url.startsWith('http://')),
+    ).toBe(true);
   });
 
   it('serves an ok host over https with the same bytes as http, to a client trusting the sim root', async () => {
@@ -79,7 +81,9 @@ describe('https and TLS faults of the family sites', () => {
     expect(https.status).toBe(200);
     expect(https.body).toBe(plain.body);
     // the system trust store does not know the sim's root
-    await expect(httpsGet('www.gddq.gov.cn.test', '/', tls.rootCertificates.slice())).rejects.toMatchObject({ code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
+    await expect(httpsGet('www.gddq.gov.cn.test', '/', tls.rootCertificates.slice())).rejects.toMatchObject({
+      code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    });
   });
 
   it('answers 403 to every https request of the Epoint host while http works', async () => {
@@ -93,7 +97,9 @@ describe('https and TLS faults of the family sites', () => {
   });
 
   it('withholds the intermediate on the incomplete-chain host: Node fails unless the intermediate is supplied', async () => {
-    await expect(httpsGet('www.chinafx.gov.cn.test', '/', [SIM_TLS.caPem])).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    await expect(httpsGet('www.chinafx.gov.cn.test', '/', [SIM_TLS.caPem])).rejects.toMatchObject({
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    });
     const ok = await httpsGet('www.chinafx.gov.cn.test', '/', [SIM_TLS.caPem, SIM_TLS.intermediatePem]);
     expect(ok.status).toBe(200);
     expect(ok.body).toContain('丰县人民政府');
@@ -101,7 +107,10 @@ describe('https and TLS faults of the family sites', () => {
   });
 
   it('fails the handshake on the TLS-1.0-only host; http works', async () => {
-    const err = await httpsGet('www.zaduo.gov.cn.test', '/', [SIM_TLS.caPem]).then(() => null, (e: NodeJS.ErrnoException) => e);
+    const err = await httpsGet('www.zaduo.gov.cn.test', '/', [SIM_TLS.caPem]).then(
+      () => null,
+      (e: NodeJS.ErrnoException) => e,
+    );
     expect(err).not.toBeNull();
     expect(String(err!.code)).toMatch(/ERR_SSL|EPROTO|ECONNRESET/);
     expect((await httpGet('http://www.zaduo.gov.cn.test/')).status).toBe(200);

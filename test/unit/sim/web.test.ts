@@ -9,17 +9,24 @@ import { buildSimWorld, simSitesYaml, startSimWeb, type SimWeb } from '../../../
 import { routeKey } from '../../../src/sim/sites/build.ts';
 import type { ManifestReport } from '../../../src/sim/sites/types.ts';
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; body: Buffer }
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
 
 /** A request in absolute-form through the sim proxy, the way Crawlee/Playwright send them. */
 function viaProxy(port: number, url: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = http.request({ host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: u.host, ...o.headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: u.host, ...o.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      },
+    );
     req.on('error', reject);
     if (o.body) req.write(o.body);
     req.end();
@@ -29,12 +36,14 @@ function viaProxy(port: number, url: string, o: { method?: string; body?: string
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return out;
 }
 
@@ -66,7 +75,9 @@ describe('sim world', () => {
     expect(new Set(m.reports.map((r) => r.kind))).toEqual(new Set(['html', 'pdf', 'docx', 'scan']));
     expect(m.reports.some((r) => r.pageUrl)).toBe(true);
     expect(m.reports.some((r) => r.attachmentOf)).toBe(true);
-    expect(new Set(m.decoys.map((d) => d.type))).toEqual(new Set(['notice', 'work_report', 'statistics', 'budget', 'website_report', 'rule_of_law', 'graphic', 'robots']));
+    expect(new Set(m.decoys.map((d) => d.type))).toEqual(
+      new Set(['notice', 'work_report', 'statistics', 'budget', 'website_report', 'rule_of_law', 'graphic', 'robots']),
+    );
     for (const s of m.sites) {
       const mine = m.reports.filter((r) => r.siteId === s.id);
       expect(mine.filter((r) => r.issuer.endsWith('人民政府') && r.issuer.startsWith(s.name)).length).toBeGreaterThanOrEqual(6);
@@ -128,11 +139,13 @@ describe('sim server', () => {
 
   it('serves the manifest on the control host', async () => {
     const r = await new Promise<Reply>((resolve, reject) => {
-      http.get(`${web.proxyUrl}/__manifest.json`, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      }).on('error', reject);
+      http
+        .get(`${web.proxyUrl}/__manifest.json`, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
     });
     expect(JSON.parse(r.body.toString('utf8'))).toEqual(web.manifest);
   });
@@ -191,7 +204,9 @@ describe('sim server', () => {
       if (pages > 1) multiPage++;
       const viaGet: string[] = [];
       for (let n = 1; n <= pages + 1; n++) {
-        const xml = (await viaProxy(web.port, `${proxy}?page=${n}&columnid=${columnid}&unitid=${unitid}&perpage=${perpage}`)).body.toString('utf8');
+        const xml = (await viaProxy(web.port, `${proxy}?page=${n}&columnid=${columnid}&unitid=${unitid}&perpage=${perpage}`)).body.toString(
+          'utf8',
+        );
         expect(xml).toContain(`<totalrecord>${total}</totalrecord>`);
         expect(xml).toContain(`<totalpage>${pages}</totalpage>`);
         viaGet.push(...[...xml.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!));
@@ -199,9 +214,13 @@ describe('sim server', () => {
       const form = `col=1&appid=1&webid=1&path=%2F&columnid=${columnid}&sourceContentType=1&unitid=${unitid}&webname=x&permissiontype=0`;
       const viaPost: string[] = [];
       for (let start = 1; start <= total; start += perpage * 3) {
-        const xml = (await viaProxy(web.port, `${proxy}?startrecord=${start}&endrecord=${start + perpage * 3 - 1}&perpage=${perpage}`, {
-          method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        })).body.toString('utf8');
+        const xml = (
+          await viaProxy(web.port, `${proxy}?startrecord=${start}&endrecord=${start + perpage * 3 - 1}&perpage=${perpage}`, {
+            method: 'POST',
+            body: form,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          })
+        ).body.toString('utf8');
         viaPost.push(...[...xml.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]!));
       }
       expect(viaGet.length).toBe(total);
@@ -209,7 +228,9 @@ describe('sim server', () => {
       expect(viaPost).toEqual(viaGet);
       expect(viaGet.slice(0, inline.length)).toEqual(inline);
       // every report page of the site that sits in this column is reachable from the pages
-      const columnReports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && r.url.includes(`/art_${columnid}_`));
+      const columnReports = web.manifest.reports.filter(
+        (r) => r.siteId === site.id && r.kind === 'html' && r.url.includes(`/art_${columnid}_`),
+      );
       const found = new Set(viaGet.map((h) => new URL(h, `http://${site.host}/`).href));
       for (const r of columnReports) expect(found.has(r.url), r.url).toBe(true);
     }
@@ -219,7 +240,9 @@ describe('sim server', () => {
   it('TRS lists link page 2 only through createPageHTML, and every index_k exists', async () => {
     let paged = 0;
     for (const site of web.sites.filter((s) => s.family === 'trs')) {
-      const reports = web.manifest.reports.filter((r) => r.siteId === site.id && r.kind === 'html' && !/\/(zfgzbg|tjxx|czyjs|wzndbb|fzzfjs)\//.test(r.url));
+      const reports = web.manifest.reports.filter(
+        (r) => r.siteId === site.id && r.kind === 'html' && !/\/(zfgzbg|tjxx|czyjs|wzndbb|fzzfjs)\//.test(r.url),
+      );
       const dirs = new Map<string, ManifestReport[]>();
       for (const r of reports) {
         const dir = r.url.replace(/\d{6}\/t\d+_\d+\.shtml$/, '');
@@ -267,9 +290,16 @@ describe('sim server', () => {
       expect(hrefs(shell).filter((h) => h.startsWith(colDir) && h !== `${colDir}index.html`)).toEqual([]);
       const categorynum = shell.match(/categorynum = '(\d+)'/)![1];
       const api = `http://${site.host}/EWB-FRONT/rest/lightfrontaction/getgovinfolist`;
-      const call = async (pageIndex: number) => JSON.parse((await viaProxy(web.port, api, {
-        method: 'POST', body: JSON.stringify({ siteGuid: 'x', categorynum, deptcode: '', pageIndex, pageSize: 10 }), headers: { 'Content-Type': 'application/json' },
-      })).body.toString('utf8')) as { custom: { data: { infourl: string }[]; total: number } };
+      const call = async (pageIndex: number) =>
+        JSON.parse(
+          (
+            await viaProxy(web.port, api, {
+              method: 'POST',
+              body: JSON.stringify({ siteGuid: 'x', categorynum, deptcode: '', pageIndex, pageSize: 10 }),
+              headers: { 'Content-Type': 'application/json' },
+            })
+          ).body.toString('utf8'),
+        ) as { custom: { data: { infourl: string }[]; total: number } };
       const p0 = await call(0);
       const pages = Math.ceil(p0.custom.total / 10);
       const all: string[] = [];
@@ -302,7 +332,7 @@ describe('sim server', () => {
     for (const r of reports.filter((x) => x.url.startsWith(colDir))) expect(items.has(r.url), r.url).toBe(true);
   }, 60_000);
 
-  it('a reference crawl using each family\'s strategy reaches every report and decoy from the home pages', async () => {
+  it("a reference crawl using each family's strategy reaches every report and decoy from the home pages", async () => {
     const reached = new Set<string>();
     await pool(web.sites, 4, async (site) => {
       const hosts = new Set([site.host, ...site.allowHosts]);
@@ -310,13 +340,20 @@ describe('sim server', () => {
       const seen = new Set<string>();
       const enqueue = (href: string, base: string) => {
         let u: URL;
-        try { u = new URL(href.replace(/&amp;/g, '&'), base); } catch { return; }
+        try {
+          u = new URL(href.replace(/&amp;/g, '&'), base);
+        } catch {
+          return;
+        }
         u.hash = '';
         if (u.protocol !== 'http:' || !hosts.has(u.hostname) || u.pathname.startsWith('/private/')) return;
         reached.add(u.href);
         // attachments are recorded, not fetched
         if (/\.(pdf|docx)$|downfile\.jsp|downloadZtZip/.test(u.href)) return;
-        if (!seen.has(u.href)) { seen.add(u.href); queue.push(u.href); }
+        if (!seen.has(u.href)) {
+          seen.add(u.href);
+          queue.push(u.href);
+        }
       };
       while (queue.length) {
         const url = queue.shift()!;
@@ -330,7 +367,12 @@ describe('sim server', () => {
         if (hanweb) {
           const pages = Math.ceil(Number(hanweb[2]) / Number(hanweb[3]));
           for (let n = 2; n <= pages; n++) {
-            const xml = (await viaProxy(web.port, `http://${new URL(url).host}/module/web/jpage/dataproxy.jsp?page=${n}&columnid=${hanweb[1]}&perpage=${hanweb[3]}`)).body.toString('utf8');
+            const xml = (
+              await viaProxy(
+                web.port,
+                `http://${new URL(url).host}/module/web/jpage/dataproxy.jsp?page=${n}&columnid=${hanweb[1]}&perpage=${hanweb[3]}`,
+              )
+            ).body.toString('utf8');
             for (const h of hrefs(xml)) enqueue(h, url);
           }
           for (const m of html.matchAll(/<record><!\[CDATA\[<li><a href="([^"]+)"/g)) enqueue(m[1]!, url);
@@ -338,9 +380,15 @@ describe('sim server', () => {
         const epoint = html.match(/categorynum = '(\d+)'/);
         if (epoint) {
           for (let i = 0, pages = 1; i < pages; i++) {
-            const res = JSON.parse((await viaProxy(web.port, `http://${new URL(url).host}/EWB-FRONT/rest/lightfrontaction/getgovinfolist`, {
-              method: 'POST', body: JSON.stringify({ categorynum: epoint[1], pageIndex: i, pageSize: 20 }), headers: { 'Content-Type': 'application/json' },
-            })).body.toString('utf8')) as { custom: { data: { infourl: string }[]; total: number } };
+            const res = JSON.parse(
+              (
+                await viaProxy(web.port, `http://${new URL(url).host}/EWB-FRONT/rest/lightfrontaction/getgovinfolist`, {
+                  method: 'POST',
+                  body: JSON.stringify({ categorynum: epoint[1], pageIndex: i, pageSize: 20 }),
+                  headers: { 'Content-Type': 'application/json' },
+                })
+              ).body.toString('utf8'),
+            ) as { custom: { data: { infourl: string }[]; total: number } };
             pages = Math.ceil(res.custom.total / 20);
             for (const d of res.custom.data) enqueue(d.infourl, url);
           }
@@ -365,10 +413,16 @@ describe('sim server', () => {
   });
 
   it('answers unknown paths with a soft 404 on some sites and a real 404 on others', async () => {
-    const statuses = await Promise.all(web.sites.map(async (s) => {
-      const r = await viaProxy(web.port, `${s.home}no/such/page-${s.id}.html`);
-      return [s.soft404, r.status, r.body.length > 0 && (s.charset === 'gbk' ? iconv.decode(r.body, 'gbk') : r.body.toString('utf8')).includes('页面不存在')] as const;
-    }));
+    const statuses = await Promise.all(
+      web.sites.map(async (s) => {
+        const r = await viaProxy(web.port, `${s.home}no/such/page-${s.id}.html`);
+        return [
+          s.soft404,
+          r.status,
+          r.body.length > 0 && (s.charset === 'gbk' ? iconv.decode(r.body, 'gbk') : r.body.toString('utf8')).includes('页面不存在'),
+        ] as const;
+      }),
+    );
     expect(statuses.some(([soft]) => soft)).toBe(true);
     expect(statuses.some(([soft]) => !soft)).toBe(true);
     for (const [soft, status, says404] of statuses) {

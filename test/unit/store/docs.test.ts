@@ -10,10 +10,23 @@ const read = (rel: string) => readFileSync(fileURLToPath(new URL(`../../../${rel
 function liveSchema(): Map<string, { type: string; columns: string[] }> {
   const a = freshArchive();
   // FTS5 keeps its index in shadow tables (<name>_data, _idx, _config, _docsize, _content): SQLite's, not ours.
-  const fts = (a.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'").all() as { name: string }[]).map((r) => r.name);
+  const fts = (
+    a.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%'").all() as {
+      name: string;
+    }[]
+  ).map((r) => r.name);
   const shadow = (n: string) => fts.some((f) => new RegExp(`^${f}_(data|idx|config|docsize|content)$`).test(n));
-  const objects = (a.db.prepare("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string; type: string }[]).filter((o) => !shadow(o.name));
-  return new Map(objects.map((o) => [o.name, { type: o.type, columns: (a.db.prepare(`PRAGMA table_info("${o.name}")`).all() as { name: string }[]).map((c) => c.name) }]));
+  const objects = (
+    a.db
+      .prepare("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string; type: string }[]
+  ).filter((o) => !shadow(o.name));
+  return new Map(
+    objects.map((o) => [
+      o.name,
+      { type: o.type, columns: (a.db.prepare(`PRAGMA table_info("${o.name}")`).all() as { name: string }[]).map((c) => c.name) },
+    ]),
+  );
 }
 
 /** "### name" sections of docs/schema.md → their text. */
@@ -36,7 +49,7 @@ describe('docs/schema.md', () => {
     expect(missing, `add a "### name" section to docs/schema.md for: ${missing.join(', ')}`).toEqual([]);
   });
 
-  it('documents every column, in its table\'s section', () => {
+  it("documents every column, in its table's section", () => {
     const missing: string[] = [];
     for (const [name, { columns }] of schema) {
       const text = sections.get(name) ?? '';
@@ -59,7 +72,12 @@ describe('docs/schema.md', () => {
 
 describe('metadata.yml (Datasette)', () => {
   const schema = liveSchema();
-  const meta = parseYaml(read('metadata.yml')) as { databases: Record<string, { tables: Record<string, { description?: string; columns?: Record<string, string>; units?: Record<string, string> }> }> };
+  const meta = parseYaml(read('metadata.yml')) as {
+    databases: Record<
+      string,
+      { tables: Record<string, { description?: string; columns?: Record<string, string>; units?: Record<string, string> }> }
+    >;
+  };
   const tables = meta.databases.nianbao.tables;
 
   it('describes every table and view', () => {

@@ -33,7 +33,12 @@ export function track(a: Archive): Archive {
 }
 
 export const SITE: Site = {
-  id: 'yongxiu', name: '永修县', regionCode: '360425', home: 'http://www.yongxiu.gov.cn/', allowHosts: [], maxPages: 400,
+  id: 'yongxiu',
+  name: '永修县',
+  regionCode: '360425',
+  home: 'http://www.yongxiu.gov.cn/',
+  allowHosts: [],
+  maxPages: 400,
 };
 
 export function report(over: Partial<ParseResult> = {}): ParseResult {
@@ -58,6 +63,20 @@ export const notReport = (over: Partial<ParseResult> = {}): ParseResult =>
 export const count = (a: Archive, table: string) => (a.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 /** Stores `body` as fetched from `url` and returns its sha256. */
-export function fetched(a: Archive, url: string, body: string, fetchedAt = '2026-01-01T00:00:00.000Z', kind: 'report' | 'attachment' | 'page' = 'report'): string {
-  return a.putSnapshot({ requestedUrl: url, finalUrl: url, status: 200, body: Buffer.from(body), fetchedAt, contentType: 'text/html', kind }).sha256!;
+export function fetched(
+  a: Archive,
+  url: string,
+  body: string,
+  fetchedAt = '2026-01-01T00:00:00.000Z',
+  kind: 'report' | 'attachment' | 'page' = 'report',
+): string {
+  return a.putSnapshot({
+    requestedUrl: url,
+    finalUrl: url,
+    status: 200,
+    body: Buffer.from(body),
+    fetchedAt,
+    contentType: 'text/html',
+    kind,
+  }).sha256!;
 }

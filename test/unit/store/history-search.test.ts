@@ -15,19 +15,43 @@ describe('report history (v_report_versions)', () => {
     a.saveParse({ snapshotSha: old, parserVersion: '1', result: report(), url: URL1, siteId: 'yongxiu' });
     const corrected = fetched(a, URL1, '<p>18 件 (更正)</p>', '2026-02-01T00:00:00.000Z');
     const saved = a.saveParse({
-      snapshotSha: corrected, parserVersion: '1', url: URL1, siteId: 'yongxiu',
+      snapshotSha: corrected,
+      parserVersion: '1',
+      url: URL1,
+      siteId: 'yongxiu',
       result: report({ figures: { ...report().figures, 'applications.new.total': 18 } }),
     });
     expect(saved.figureChanges).toEqual([{ key: 'applications.new.total', before: 17, after: 18 }]);
     expect(a.hasSnapshot(old) && a.hasSnapshot(corrected)).toBe(true);
     expect(a.getFigures(saved.reportId!)['applications.new.total']).toBe(18);
-    expect(a.db.prepare('SELECT version, snapshot_sha, url, first_seen, figures_changed, changes FROM v_report_versions ORDER BY version').all()).toEqual([
+    expect(
+      a.db.prepare('SELECT version, snapshot_sha, url, first_seen, figures_changed, changes FROM v_report_versions ORDER BY version').all(),
+    ).toEqual([
       { version: 1, snapshot_sha: old, url: URL1, first_seen: '2026-01-01T00:00:00.000Z', figures_changed: 3, changes: null },
-      { version: 2, snapshot_sha: corrected, url: URL1, first_seen: '2026-02-01T00:00:00.000Z', figures_changed: 1, changes: JSON.stringify([{ key: 'applications.new.total', before: 17, after: 18 }]) },
+      {
+        version: 2,
+        snapshot_sha: corrected,
+        url: URL1,
+        first_seen: '2026-02-01T00:00:00.000Z',
+        figures_changed: 1,
+        changes: JSON.stringify([{ key: 'applications.new.total', before: 17, after: 18 }]),
+      },
     ]);
     // A replayed save and a new parser version over the same bytes are not versions.
-    a.saveParse({ snapshotSha: corrected, parserVersion: '1', url: URL1, siteId: 'yongxiu', result: report({ figures: { ...report().figures, 'applications.new.total': 18 } }) });
-    a.saveParse({ snapshotSha: corrected, parserVersion: '2', url: URL1, siteId: 'yongxiu', result: report({ figures: { ...report().figures, 'applications.new.total': 18 } }) });
+    a.saveParse({
+      snapshotSha: corrected,
+      parserVersion: '1',
+      url: URL1,
+      siteId: 'yongxiu',
+      result: report({ figures: { ...report().figures, 'applications.new.total': 18 } }),
+    });
+    a.saveParse({
+      snapshotSha: corrected,
+      parserVersion: '2',
+      url: URL1,
+      siteId: 'yongxiu',
+      result: report({ figures: { ...report().figures, 'applications.new.total': 18 } }),
+    });
     expect(count(a, 'report_versions')).toBe(2);
   });
 
@@ -46,7 +70,12 @@ describe('report history (v_report_versions)', () => {
     const page2 = 'http://www.yongxiu.gov.cn/art/2.html';
     const pdf2 = 'http://www.yongxiu.gov.cn/files/2.pdf';
     const r2 = report({ year: 2021, title: '永修县2021年政府信息公开工作年度报告', body: '2021年依申请公开情况' });
-    const att = a.saveParse({ snapshotSha: fetched(a, pdf2, '%PDF-2', undefined, 'attachment'), parserVersion: '1', url: pdf2, result: r2 });
+    const att = a.saveParse({
+      snapshotSha: fetched(a, pdf2, '%PDF-2', undefined, 'attachment'),
+      parserVersion: '1',
+      url: pdf2,
+      result: r2,
+    });
     const pg = a.saveParse({ snapshotSha: fetched(a, page2, '<html>page 2</html>'), parserVersion: '1', url: page2, result: r2 });
     expect(pg.reportId).not.toBe(att.reportId);
     a.linkAttachment(page2, pdf2);
@@ -66,9 +95,16 @@ describe('full-text search (report_search, trigram)', () => {
     const a = freshArchive();
     const u2020 = 'http://www.yongxiu.gov.cn/2020.html';
     const u2021 = 'http://www.yongxiu.gov.cn/2021.html';
-    a.saveParse({ snapshotSha: fetched(a, u2020, 'a'), parserVersion: '1', url: u2020, result: report({ body: '本机关收到依申请公开申请17件。' }) });
     a.saveParse({
-      snapshotSha: fetched(a, u2021, 'b'), parserVersion: '1', url: u2021,
+      snapshotSha: fetched(a, u2020, 'a'),
+      parserVersion: '1',
+      url: u2020,
+      result: report({ body: '本机关收到依申请公开申请17件。' }),
+    });
+    a.saveParse({
+      snapshotSha: fetched(a, u2021, 'b'),
+      parserVersion: '1',
+      url: u2021,
       result: report({ year: 2021, title: '永修县2021年政府信息公开工作年度报告', body: '全年收到依申请公开申请30件，无行政复议。' }),
     });
     expect(a.search('依申请公开').map((h) => h.year)).toEqual([2021, 2020]);
@@ -76,7 +112,12 @@ describe('full-text search (report_search, trigram)', () => {
     expect(a.search('行政复议').map((h) => h.year)).toEqual([2021]);
     expect(() => a.search('公开')).toThrow(/at least three characters/);
     // The page changes: the index follows the new text.
-    a.saveParse({ snapshotSha: fetched(a, u2021, 'c', '2026-03-01T00:00:00.000Z'), parserVersion: '1', url: u2021, result: report({ year: 2021, body: '全年收到申请30件，已全部办结。' }) });
+    a.saveParse({
+      snapshotSha: fetched(a, u2021, 'c', '2026-03-01T00:00:00.000Z'),
+      parserVersion: '1',
+      url: u2021,
+      result: report({ year: 2021, body: '全年收到申请30件，已全部办结。' }),
+    });
     expect(a.search('行政复议')).toEqual([]);
     expect(a.search('全部办结').map((h) => h.year)).toEqual([2021]);
   });
@@ -90,7 +131,8 @@ describe('crawl runs left running by a dead process', () => {
     const elsewhere = a.startCrawlRun(null, undefined, 'host-b:111');
     const enqueued = a.startCrawlRun(null, undefined, null);
     expect(a.markDeadRunsInterrupted('host-a', (pid) => pid === 222)).toEqual([dead]);
-    const status = (id: number) => (a.db.prepare('SELECT status, finished_at FROM crawl_runs WHERE id = ?').get(id) as { status: string; finished_at: string | null });
+    const status = (id: number) =>
+      a.db.prepare('SELECT status, finished_at FROM crawl_runs WHERE id = ?').get(id) as { status: string; finished_at: string | null };
     expect(status(dead)).toMatchObject({ status: 'interrupted', finished_at: expect.any(String) });
     for (const id of [alive, elsewhere, enqueued]) expect(status(id)).toEqual({ status: 'running', finished_at: null });
   });
@@ -118,11 +160,25 @@ describe('lastFetch and 304s', () => {
   it('returns the validators of the last fetch with a body and records a 304 as confirming that snapshot', () => {
     const a = freshArchive();
     const sha = a.putSnapshot({
-      requestedUrl: URL1, finalUrl: URL1, status: 200, body: Buffer.from('x'), fetchedAt: '2026-01-01T00:00:00.000Z',
-      headers: { ETag: '"v1"', 'Last-Modified': 'Wed, 01 Jan 2026 00:00:00 GMT' }, kind: 'report',
+      requestedUrl: URL1,
+      finalUrl: URL1,
+      status: 200,
+      body: Buffer.from('x'),
+      fetchedAt: '2026-01-01T00:00:00.000Z',
+      headers: { ETag: '"v1"', 'Last-Modified': 'Wed, 01 Jan 2026 00:00:00 GMT' },
+      kind: 'report',
     }).sha256!;
     expect(a.lastFetch(URL1)).toMatchObject({ sha256: sha, etag: '"v1"', lastModified: 'Wed, 01 Jan 2026 00:00:00 GMT', status: 200 });
-    const r = a.putSnapshot({ requestedUrl: URL1, finalUrl: URL1, status: 304, body: null, fetchedAt: '2026-01-02T00:00:00.000Z', headers: {}, confirmsSha: sha, kind: 'report' });
+    const r = a.putSnapshot({
+      requestedUrl: URL1,
+      finalUrl: URL1,
+      status: 304,
+      body: null,
+      fetchedAt: '2026-01-02T00:00:00.000Z',
+      headers: {},
+      confirmsSha: sha,
+      kind: 'report',
+    });
     expect(r).toMatchObject({ sha256: sha, isNewBody: false });
     expect(count(a, 'snapshots')).toBe(1);
     // The 304 itself carried no validators: they come from the response it confirmed.

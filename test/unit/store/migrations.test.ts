@@ -12,7 +12,9 @@ function migrationsDir(files: Record<string, string>): string {
   return dir;
 }
 const tables = (db: Database.Database) =>
-  (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]
+  ).map((r) => r.name);
 
 describe('migrate', () => {
   it('applies in order, records each in the ledger, and a rerun is a no-op', () => {
@@ -48,8 +50,14 @@ describe('migrate', () => {
 
   it('accepts a migration whose comments changed, refuses one whose statements changed', () => {
     const db = new Database(':memory:');
-    migrate(db, 'a.sqlite', loadMigrations(migrationsDir({ '0001_first.sql': '-- the first table\nCREATE TABLE a (x); -- x: anything\n' })));
-    const commented = migrationsDir({ '0001_first.sql': '-- the first table, see docs/schema.md\n\nCREATE TABLE a (x);   -- x: a value\n' });
+    migrate(
+      db,
+      'a.sqlite',
+      loadMigrations(migrationsDir({ '0001_first.sql': '-- the first table\nCREATE TABLE a (x); -- x: anything\n' })),
+    );
+    const commented = migrationsDir({
+      '0001_first.sql': '-- the first table, see docs/schema.md\n\nCREATE TABLE a (x);   -- x: a value\n',
+    });
     expect(migrate(db, 'a.sqlite', loadMigrations(commented))).toEqual([]);
     const edited = migrationsDir({ '0001_first.sql': '-- the first table\nCREATE TABLE a (x, y);\n' });
     expect(() => migrate(db, 'a.sqlite', loadMigrations(edited))).toThrow(/a\.sqlite: migration 0001_first changed after it was applied/);
@@ -59,8 +67,14 @@ describe('migrate', () => {
     const db = new Database(':memory:');
     const [init] = loadMigrations();
     db.exec(init.sql);
-    db.exec('CREATE TABLE _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    db.prepare('INSERT INTO _migrations VALUES (1, ?, ?, ?)').run('0001_init', 'da61d2c7d5149de1cf17b225c8449fe8b82d65bd3d31fb1b30c3bada5b1be3c6', '2026-11-30T00:00:00Z');
+    db.exec(
+      'CREATE TABLE _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    db.prepare('INSERT INTO _migrations VALUES (1, ?, ?, ?)').run(
+      '0001_init',
+      'da61d2c7d5149de1cf17b225c8449fe8b82d65bd3d31fb1b30c3bada5b1be3c6',
+      '2026-11-30T00:00:00Z',
+    );
     expect(() => migrate(db, 'old.sqlite', [init])).not.toThrow();
     db.prepare('UPDATE _migrations SET checksum = ? WHERE id = 1').run('0'.repeat(64));
     expect(() => migrate(db, 'old.sqlite', [init])).toThrow(/migration 0001_init changed/);

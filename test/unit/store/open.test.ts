@@ -72,7 +72,7 @@ describe('Archive.open', () => {
     expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
-  it('refuses another program\'s SQLite database instead of adding tables to it', () => {
+  it("refuses another program's SQLite database instead of adding tables to it", () => {
     const file = join(tempDir(), 'other.db');
     const raw = new Database(file);
     raw.exec('CREATE TABLE customers (id, name)');

@@ -3,7 +3,10 @@ import { DEFAULT_RECRAWL_POLICY, listWalkMayStop, recrawlDecision } from '../../
 
 const NOW = new Date('2026-06-10T02:00:00.000Z');
 const last = (daysAgo: number, v: { etag?: string | null; lastModified?: string | null } = { etag: '"e"' }) => ({
-  fetchedAt: new Date(NOW.getTime() - daysAgo * 86_400_000).toISOString(), sha256: 'a'.repeat(64), etag: v.etag ?? null, lastModified: v.lastModified ?? null,
+  fetchedAt: new Date(NOW.getTime() - daysAgo * 86_400_000).toISOString(),
+  sha256: 'a'.repeat(64),
+  etag: v.etag ?? null,
+  lastModified: v.lastModified ?? null,
 });
 
 describe('recrawlDecision', () => {
@@ -14,7 +17,10 @@ describe('recrawlDecision', () => {
 
   it('revalidates with the validators the last response carried; without any, fetches', () => {
     expect(recrawlDecision('list', last(1, { etag: '"e"', lastModified: 'Tue, 09 Jun 2026 00:00:00 GMT' }), NOW)).toEqual({
-      action: 'revalidate', sha256: 'a'.repeat(64), etag: '"e"', lastModified: 'Tue, 09 Jun 2026 00:00:00 GMT',
+      action: 'revalidate',
+      sha256: 'a'.repeat(64),
+      etag: '"e"',
+      lastModified: 'Tue, 09 Jun 2026 00:00:00 GMT',
     });
     expect(recrawlDecision('page', last(1, { etag: null }), NOW)).toEqual({ action: 'fetch' });
   });

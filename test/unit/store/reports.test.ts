@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ArchiveError } from '../../../src/store/index.ts';
+import type { ArchiveError } from '../../../src/store/index.ts';
 import { SITE, count, fetched, freshArchive, notReport, report } from './helpers.ts';
 
 const PAGE = 'http://www.yongxiu.gov.cn/art/2021/2/20/art_1_100.html';
@@ -14,10 +14,27 @@ describe('saveParse: idempotence and parser versions', () => {
     const first = a.saveParse({ snapshotSha: sha, parserVersion: '1.0.0', result: report(), url: PAGE, siteId: 'yongxiu' });
     const second = a.saveParse({ snapshotSha: sha, parserVersion: '1.0.0', result: report(), url: PAGE, siteId: 'yongxiu' });
     expect(first).toMatchObject({ isNewReport: true, changed: true, figuresChanged: 3, stale: false, disputed: false });
-    expect(second).toMatchObject({ parseRunId: first.parseRunId, reportId: first.reportId, isNewReport: false, changed: false, figuresChanged: 0 });
-    expect([count(a, 'reports'), count(a, 'parse_runs'), count(a, 'figures'), count(a, 'checks'), count(a, 'report_sources')]).toEqual([1, 1, 3, 1, 1]);
+    expect(second).toMatchObject({
+      parseRunId: first.parseRunId,
+      reportId: first.reportId,
+      isNewReport: false,
+      changed: false,
+      figuresChanged: 0,
+    });
+    expect([count(a, 'reports'), count(a, 'parse_runs'), count(a, 'figures'), count(a, 'checks'), count(a, 'report_sources')]).toEqual([
+      1, 1, 3, 1, 1,
+    ]);
     const r = a.getReport(first.reportId!)!;
-    expect(r).toMatchObject({ doc_key: 'yongxiu.gov.cn/art/2021/2/20/art_1_100.html', url: PAGE, site_id: 'yongxiu', year: 2020, region_code: '360425', format: '2019', status: 'report', snapshot_sha: sha });
+    expect(r).toMatchObject({
+      doc_key: 'yongxiu.gov.cn/art/2021/2/20/art_1_100.html',
+      url: PAGE,
+      site_id: 'yongxiu',
+      year: 2020,
+      region_code: '360425',
+      format: '2019',
+      status: 'report',
+      snapshot_sha: sha,
+    });
     expect(a.getFigures(r.id)).toEqual({ 'applications.carried_over.total': 0, 'applications.new.total': 17, 'review.total': 0 });
     expect(JSON.parse(a.getParseRun(sha, '1.0.0')!.result)).toEqual(report());
     expect(a.getParseRun(sha, '1.0.0')!.parsed).toEqual(report());
@@ -27,7 +44,12 @@ describe('saveParse: idempotence and parser versions', () => {
     const a = freshArchive();
     const sha = fetched(a, PAGE, 'page');
     a.saveParse({ snapshotSha: sha, parserVersion: '1', result: report(), url: PAGE });
-    const again = a.saveParse({ snapshotSha: sha, parserVersion: '1', result: report({ figures: { 'applications.new.total': 18 } }), url: PAGE });
+    const again = a.saveParse({
+      snapshotSha: sha,
+      parserVersion: '1',
+      result: report({ figures: { 'applications.new.total': 18 } }),
+      url: PAGE,
+    });
     expect(again.figureChanges).toEqual([
       { key: 'applications.carried_over.total', before: 0, after: null },
       { key: 'applications.new.total', before: 17, after: 18 },
@@ -42,10 +64,18 @@ describe('saveParse: idempotence and parser versions', () => {
     const sha = fetched(a, PAGE, 'page');
     const v1 = a.saveParse({ snapshotSha: sha, parserVersion: '1', result: report(), url: PAGE });
     const v2 = a.saveParse({
-      snapshotSha: sha, parserVersion: '2', url: PAGE,
+      snapshotSha: sha,
+      parserVersion: '2',
+      url: PAGE,
       result: report({ figures: { 'applications.new.total': 17, 'applications.carried_over.total': 1, 'applications.granted.total': 9 } }),
     });
-    expect(v2).toMatchObject({ reportId: v1.reportId, isNewReport: false, changed: true, figuresChanged: 3, previousParseRunId: v1.parseRunId });
+    expect(v2).toMatchObject({
+      reportId: v1.reportId,
+      isNewReport: false,
+      changed: true,
+      figuresChanged: 3,
+      previousParseRunId: v1.parseRunId,
+    });
     expect(v2.figureChanges).toEqual([
       { key: 'applications.carried_over.total', before: 0, after: 1 },
       { key: 'applications.granted.total', before: null, after: 9 },
@@ -53,10 +83,15 @@ describe('saveParse: idempotence and parser versions', () => {
     ]);
     expect(v2.parseRunId).not.toBe(v1.parseRunId);
     expect(count(a, 'reports')).toBe(1);
-    expect(a.db.prepare('SELECT parser_version FROM parse_runs ORDER BY id').all()).toEqual([{ parser_version: '1' }, { parser_version: '2' }]);
+    expect(a.db.prepare('SELECT parser_version FROM parse_runs ORDER BY id').all()).toEqual([
+      { parser_version: '1' },
+      { parser_version: '2' },
+    ]);
     // The old run's figures stay queryable; researchers' view shows only the latest.
     expect(a.db.prepare('SELECT count(*) AS n FROM figures WHERE parse_run_id = ?').get(v1.parseRunId)).toEqual({ n: 3 });
-    expect(a.db.prepare("SELECT value, parser_version FROM v_figures WHERE key = 'applications.carried_over.total'").all()).toEqual([{ value: 1, parser_version: '2' }]);
+    expect(a.db.prepare("SELECT value, parser_version FROM v_figures WHERE key = 'applications.carried_over.total'").all()).toEqual([
+      { value: 1, parser_version: '2' },
+    ]);
     expect(a.stats().figures).toBe(3);
   });
 
@@ -64,7 +99,10 @@ describe('saveParse: idempotence and parser versions', () => {
     const a = freshArchive();
     const sha = fetched(a, PAGE, 'page');
     a.saveParse({ snapshotSha: sha, parserVersion: '1', result: report(), url: PAGE });
-    expect(a.saveParse({ snapshotSha: sha, parserVersion: '2', result: report(), url: PAGE })).toMatchObject({ changed: false, figuresChanged: 0 });
+    expect(a.saveParse({ snapshotSha: sha, parserVersion: '2', result: report(), url: PAGE })).toMatchObject({
+      changed: false,
+      figuresChanged: 0,
+    });
   });
 });
 
@@ -86,7 +124,12 @@ describe('saveParse: snapshots of the same URL', () => {
     const sha = fetched(a, PAGE, 'page');
     const r1 = a.saveParse({ snapshotSha: sha, parserVersion: '1', result: report(), url: PAGE });
     const other = fetched(a, 'https://yongxiu.gov.cn/art/2021/2/20/art_1_100.html#top', 'page, re-rendered');
-    const r2 = a.saveParse({ snapshotSha: other, parserVersion: '1', result: report(), url: 'https://yongxiu.gov.cn/art/2021/2/20/art_1_100.html#top' });
+    const r2 = a.saveParse({
+      snapshotSha: other,
+      parserVersion: '1',
+      result: report(),
+      url: 'https://yongxiu.gov.cn/art/2021/2/20/art_1_100.html#top',
+    });
     expect(r2.reportId).toBe(r1.reportId);
     expect(count(a, 'reports')).toBe(1);
     expect(a.findReportByUrl('https://www.yongxiu.gov.cn/art/2021/2/20/art_1_100.html')!.id).toBe(r1.reportId);
@@ -99,7 +142,10 @@ describe('saveParse: snapshots of the same URL', () => {
     const r1 = a.saveParse({ snapshotSha: sha, parserVersion: '1', result: report(), url: 'http://x.gov.cn/content/post_1.html' });
     const r2 = a.saveParse({ snapshotSha: sha, parserVersion: '1', result: report(), url: 'http://x.gov.cn/content/mpost_1.html' });
     expect(r2).toMatchObject({ reportId: r1.reportId, isNewReport: false });
-    expect(a.getReportSources(r1.reportId!).map((s) => s.url)).toEqual(['http://x.gov.cn/content/post_1.html', 'http://x.gov.cn/content/mpost_1.html']);
+    expect(a.getReportSources(r1.reportId!).map((s) => s.url)).toEqual([
+      'http://x.gov.cn/content/post_1.html',
+      'http://x.gov.cn/content/mpost_1.html',
+    ]);
   });
 });
 
@@ -135,11 +181,16 @@ describe('saveParse: documents that are not (or no longer) reports', () => {
 });
 
 describe('saveParse: report pages and their attachments', () => {
-  it('a page that only links its PDF is one report with the PDF\'s figures (page parsed first)', () => {
+  it("a page that only links its PDF is one report with the PDF's figures (page parsed first)", () => {
     const a = freshArchive();
     const page = fetched(a, PAGE, 'page: 详见附件');
     const pdf = fetched(a, PDF, '%PDF-1.4 report', undefined, 'attachment');
-    const rp = a.saveParse({ snapshotSha: page, parserVersion: '1', result: report({ figures: {}, checks: [], format: 'unknown' }), url: PAGE });
+    const rp = a.saveParse({
+      snapshotSha: page,
+      parserVersion: '1',
+      result: report({ figures: {}, checks: [], format: 'unknown' }),
+      url: PAGE,
+    });
     const ra = a.saveParse({ snapshotSha: pdf, parserVersion: '1', result: report({ title: null }), url: PDF, pageUrl: PAGE });
     expect(ra.reportId).toBe(rp.reportId);
     expect(ra.figuresChanged).toBe(3);
@@ -147,7 +198,10 @@ describe('saveParse: report pages and their attachments', () => {
     const r = a.getReport(rp.reportId!)!;
     expect(r).toMatchObject({ snapshot_sha: pdf, format: '2019', title: '永修县2020年政府信息公开工作年度报告' }); // title from the page
     expect(a.getFigures(r.id)).toMatchObject({ 'applications.new.total': 17 });
-    expect(a.getReportSources(r.id).map((s) => [s.role, s.is_primary])).toEqual([['attachment', 1], ['page', 0]]);
+    expect(a.getReportSources(r.id).map((s) => [s.role, s.is_primary])).toEqual([
+      ['attachment', 1],
+      ['page', 0],
+    ]);
   });
 
   it('the same when the attachment is parsed before its page', () => {
@@ -168,11 +222,20 @@ describe('saveParse: report pages and their attachments', () => {
     const rp = a.saveParse({ snapshotSha: page, parserVersion: '1', result: report(), url: PAGE });
     a.saveParse({ snapshotSha: pdf, parserVersion: '1', result: report(), url: PDF, pageUrl: PAGE });
     let sources = a.getReportSources(rp.reportId!);
-    expect(sources.map((s) => [s.role, s.is_primary, s.agrees])).toEqual([['page', 1, null], ['attachment', 0, 1]]);
+    expect(sources.map((s) => [s.role, s.is_primary, s.agrees])).toEqual([
+      ['page', 1, null],
+      ['attachment', 0, 1],
+    ]);
     expect(a.getReport(rp.reportId!)!.snapshot_sha).toBe(page); // tie on figures: the HTML text wins
 
     // The PDF, re-read, disagrees on one cell.
-    a.saveParse({ snapshotSha: pdf, parserVersion: '2', result: report({ figures: { 'applications.new.total': 71, 'review.total': 0 } }), url: PDF, pageUrl: PAGE });
+    a.saveParse({
+      snapshotSha: pdf,
+      parserVersion: '2',
+      result: report({ figures: { 'applications.new.total': 71, 'review.total': 0 } }),
+      url: PDF,
+      pageUrl: PAGE,
+    });
     sources = a.getReportSources(rp.reportId!);
     const att = sources.find((s) => s.role === 'attachment')!;
     expect(att.agrees).toBe(0);
@@ -181,7 +244,10 @@ describe('saveParse: report pages and their attachments', () => {
       missingInSource: ['applications.carried_over.total'],
       extraInSource: [],
     });
-    expect(a.db.prepare('SELECT sources_count, sources_disagreeing FROM v_reports').get()).toEqual({ sources_count: 2, sources_disagreeing: 1 });
+    expect(a.db.prepare('SELECT sources_count, sources_disagreeing FROM v_reports').get()).toEqual({
+      sources_count: 2,
+      sources_disagreeing: 1,
+    });
     expect(count(a, 'snapshots')).toBe(2);
   });
 
@@ -207,8 +273,20 @@ describe('saveParse: report pages and their attachments', () => {
     const list = 'http://x.gov.cn/xxgknb/index.html';
     const y2020 = fetched(a, 'http://x.gov.cn/a2020.pdf', '%PDF 2020', undefined, 'attachment');
     const y2021 = fetched(a, 'http://x.gov.cn/a2021.pdf', '%PDF 2021', undefined, 'attachment');
-    const r1 = a.saveParse({ snapshotSha: y2020, parserVersion: '1', result: report({ year: 2020 }), url: 'http://x.gov.cn/a2020.pdf', pageUrl: list });
-    const r2 = a.saveParse({ snapshotSha: y2021, parserVersion: '1', result: report({ year: 2021, format: '2021' }), url: 'http://x.gov.cn/a2021.pdf', pageUrl: list });
+    const r1 = a.saveParse({
+      snapshotSha: y2020,
+      parserVersion: '1',
+      result: report({ year: 2020 }),
+      url: 'http://x.gov.cn/a2020.pdf',
+      pageUrl: list,
+    });
+    const r2 = a.saveParse({
+      snapshotSha: y2021,
+      parserVersion: '1',
+      result: report({ year: 2021, format: '2021' }),
+      url: 'http://x.gov.cn/a2021.pdf',
+      pageUrl: list,
+    });
     expect(r2.reportId).not.toBe(r1.reportId);
     expect(a.stats().reportsByYear).toEqual({ '2020': 1, '2021': 1 });
   });
@@ -228,7 +306,12 @@ describe('saveParse: the same report reposted at another address', () => {
     const r2 = save(a, BIG5, '繁體 page with pinyin debris');
     expect(r2).toMatchObject({ reportId: r1.reportId, isNewReport: false });
     expect(count(a, 'reports')).toBe(1);
-    expect(a.getReportSources(r1.reportId!).map((s) => s.url).sort()).toEqual([BIG5, ORIG].sort());
+    expect(
+      a
+        .getReportSources(r1.reportId!)
+        .map((s) => s.url)
+        .sort(),
+    ).toEqual([BIG5, ORIG].sort());
   });
 
   it('a copy whose figures differ in one cell stays a separate report', () => {
@@ -249,14 +332,26 @@ describe('saveParse: the same report reposted at another address', () => {
 
 describe('saveParse: what must not be merged', () => {
   const LIST = 'http://www.yongxiu.gov.cn/col/col9/index.html';
-  const dept = (i: number, issuer: string) => ({ url: `http://www.yongxiu.gov.cn/attach/0/dept${i}.pdf`, result: report({ issuer, title: `${issuer}2020年政府信息公开工作年度报告` }) });
+  const dept = (i: number, issuer: string) => ({
+    url: `http://www.yongxiu.gov.cn/attach/0/dept${i}.pdf`,
+    result: report({ issuer, title: `${issuer}2020年政府信息公开工作年度报告` }),
+  });
 
-  it('a list page linking several departments\' reports of one year yields one report each', () => {
+  it("a list page linking several departments' reports of one year yields one report each", () => {
     const a = freshArchive();
     const docs = [dept(1, '永修县教育体育局'), dept(2, '永修县财政局'), dept(3, '永修县卫生健康委员会')];
     const listSha = fetched(a, LIST, 'list of links', undefined, 'page');
     a.saveParse({ snapshotSha: listSha, parserVersion: '1', result: notReport(), url: LIST });
-    const ids = docs.map((d, i) => a.saveParse({ snapshotSha: fetched(a, d.url, `%PDF ${i}`, undefined, 'attachment'), parserVersion: '1', result: d.result, url: d.url, pageUrl: LIST }).reportId);
+    const ids = docs.map(
+      (d, i) =>
+        a.saveParse({
+          snapshotSha: fetched(a, d.url, `%PDF ${i}`, undefined, 'attachment'),
+          parserVersion: '1',
+          result: d.result,
+          url: d.url,
+          pageUrl: LIST,
+        }).reportId,
+    );
     expect(new Set(ids).size).toBe(3);
     expect(a.db.prepare('SELECT issuer FROM reports ORDER BY id').all()).toEqual(docs.map((d) => ({ issuer: d.result.issuer })));
   });
@@ -266,20 +361,43 @@ describe('saveParse: what must not be merged', () => {
     const listSha = fetched(a, LIST, 'list', undefined, 'page');
     const county = a.saveParse({ snapshotSha: listSha, parserVersion: '1', result: report({ figures: {} }), url: LIST });
     const d = dept(1, '永修县教育体育局');
-    const r = a.saveParse({ snapshotSha: fetched(a, d.url, '%PDF', undefined, 'attachment'), parserVersion: '1', result: d.result, url: d.url, pageUrl: LIST });
+    const r = a.saveParse({
+      snapshotSha: fetched(a, d.url, '%PDF', undefined, 'attachment'),
+      parserVersion: '1',
+      result: d.result,
+      url: d.url,
+      pageUrl: LIST,
+    });
     expect(r.reportId).not.toBe(county.reportId);
   });
 
   it('a report page parsed after its PDF and DOCX versions gathers all three into one report', () => {
     const a = freshArchive();
     const DOCX = 'http://www.yongxiu.gov.cn/attach/0/report2020.docx';
-    const pdf = a.saveParse({ snapshotSha: fetched(a, PDF, '%PDF', undefined, 'attachment'), parserVersion: '1', result: report(), url: PDF, pageUrl: PAGE });
-    const docx = a.saveParse({ snapshotSha: fetched(a, DOCX, 'PK docx', undefined, 'attachment'), parserVersion: '1', result: report({ issuer: '永修县人民政府办公室' }), url: DOCX, pageUrl: PAGE });
+    const pdf = a.saveParse({
+      snapshotSha: fetched(a, PDF, '%PDF', undefined, 'attachment'),
+      parserVersion: '1',
+      result: report(),
+      url: PDF,
+      pageUrl: PAGE,
+    });
+    const docx = a.saveParse({
+      snapshotSha: fetched(a, DOCX, 'PK docx', undefined, 'attachment'),
+      parserVersion: '1',
+      result: report({ issuer: '永修县人民政府办公室' }),
+      url: DOCX,
+      pageUrl: PAGE,
+    });
     expect(docx.reportId).not.toBe(pdf.reportId); // the page is not known yet: nothing says they belong together
     const page = a.saveParse({ snapshotSha: fetched(a, PAGE, 'page'), parserVersion: '1', result: report({ figures: {} }), url: PAGE });
     expect(page.reportId).toBe(pdf.reportId);
     expect(count(a, 'reports')).toBe(1);
-    expect(a.getReportSources(pdf.reportId!).map((s) => s.role).sort()).toEqual(['attachment', 'attachment', 'page']);
+    expect(
+      a
+        .getReportSources(pdf.reportId!)
+        .map((s) => s.role)
+        .sort(),
+    ).toEqual(['attachment', 'attachment', 'page']);
   });
 });
 
@@ -314,11 +432,31 @@ describe('listSnapshotsForReparse', () => {
   it('lists report sources and every URL classified as report or attachment, not plain pages', () => {
     const a = freshArchive();
     a.upsertSite(SITE);
-    const page = a.putSnapshot({ requestedUrl: PAGE, status: 200, body: Buffer.from('page'), siteId: 'yongxiu', kind: 'report', contentType: 'text/html' }).sha256!;
-    const pdf = a.putSnapshot({ requestedUrl: PDF, status: 200, body: Buffer.from('%PDF'), siteId: 'yongxiu', kind: 'attachment', contentType: 'application/pdf' }).sha256!;
+    const page = a.putSnapshot({
+      requestedUrl: PAGE,
+      status: 200,
+      body: Buffer.from('page'),
+      siteId: 'yongxiu',
+      kind: 'report',
+      contentType: 'text/html',
+    }).sha256!;
+    const pdf = a.putSnapshot({
+      requestedUrl: PDF,
+      status: 200,
+      body: Buffer.from('%PDF'),
+      siteId: 'yongxiu',
+      kind: 'attachment',
+      contentType: 'application/pdf',
+    }).sha256!;
     a.putSnapshot({ requestedUrl: 'http://www.yongxiu.gov.cn/', status: 200, body: Buffer.from('home'), siteId: 'yongxiu', kind: 'page' });
     // A report URL whose last fetch was an error page is not offered for re-parse.
-    a.putSnapshot({ requestedUrl: 'http://www.yongxiu.gov.cn/gone.html', status: 404, body: Buffer.from('页面不存在'), siteId: 'yongxiu', kind: 'report' });
+    a.putSnapshot({
+      requestedUrl: 'http://www.yongxiu.gov.cn/gone.html',
+      status: 404,
+      body: Buffer.from('页面不存在'),
+      siteId: 'yongxiu',
+      kind: 'report',
+    });
     a.linkAttachment(PAGE, PDF);
     a.saveParse({ snapshotSha: page, parserVersion: '1', result: report(), url: PAGE, siteId: 'yongxiu' });
     expect(a.listSnapshotsForReparse()).toEqual([

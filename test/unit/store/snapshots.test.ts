@@ -8,8 +8,25 @@ describe('snapshots and fetches', () => {
     a.upsertSite(SITE);
     const run = a.startCrawlRun({ sites: ['yongxiu'] });
     const body = Buffer.from('<html><title>永修县2020年政府信息公开工作年度报告</title></html>'.repeat(50));
-    const first = a.putSnapshot({ requestedUrl: 'http://www.yongxiu.gov.cn/a.html', finalUrl: 'http://www.yongxiu.gov.cn/a.html', status: 200, body, fetchedAt: '2026-01-01T00:00:00.000Z', siteId: 'yongxiu', crawlRunId: run, headers: { 'content-type': 'text/html' } });
-    const again = a.putSnapshot({ requestedUrl: 'https://yongxiu.gov.cn/a.html', finalUrl: 'https://yongxiu.gov.cn/a.html', status: 200, body, fetchedAt: '2026-01-02T00:00:00.000Z', siteId: 'yongxiu', crawlRunId: run });
+    const first = a.putSnapshot({
+      requestedUrl: 'http://www.yongxiu.gov.cn/a.html',
+      finalUrl: 'http://www.yongxiu.gov.cn/a.html',
+      status: 200,
+      body,
+      fetchedAt: '2026-01-01T00:00:00.000Z',
+      siteId: 'yongxiu',
+      crawlRunId: run,
+      headers: { 'content-type': 'text/html' },
+    });
+    const again = a.putSnapshot({
+      requestedUrl: 'https://yongxiu.gov.cn/a.html',
+      finalUrl: 'https://yongxiu.gov.cn/a.html',
+      status: 200,
+      body,
+      fetchedAt: '2026-01-02T00:00:00.000Z',
+      siteId: 'yongxiu',
+      crawlRunId: run,
+    });
     expect(first.isNewBody).toBe(true);
     expect(again.isNewBody).toBe(false);
     expect(again.sha256).toBe(first.sha256);
@@ -54,23 +71,62 @@ describe('snapshots and fetches', () => {
 describe('urls', () => {
   it('records requested and final URL of a redirect when a kind is given', () => {
     const a = freshArchive();
-    const r = a.putSnapshot({ requestedUrl: 'http://x.gov.cn/module/download/downfile.jsp?filename=a.pdf', finalUrl: 'http://x.gov.cn/attach/0/a.pdf', status: 200, body: Buffer.from('%PDF'), kind: 'attachment', discoveredFrom: 'http://x.gov.cn/art/1.html', linkText: '年报.pdf', fetchedAt: '2026-01-01T00:00:00.000Z' });
+    const r = a.putSnapshot({
+      requestedUrl: 'http://x.gov.cn/module/download/downfile.jsp?filename=a.pdf',
+      finalUrl: 'http://x.gov.cn/attach/0/a.pdf',
+      status: 200,
+      body: Buffer.from('%PDF'),
+      kind: 'attachment',
+      discoveredFrom: 'http://x.gov.cn/art/1.html',
+      linkText: '年报.pdf',
+      fetchedAt: '2026-01-01T00:00:00.000Z',
+    });
     const rows = a.db.prepare('SELECT url, kind, last_snapshot_sha, discovered_from, link_text FROM urls ORDER BY url').all();
     expect(rows).toEqual([
-      { url: 'http://x.gov.cn/attach/0/a.pdf', kind: 'attachment', last_snapshot_sha: r.sha256, discovered_from: 'http://x.gov.cn/art/1.html', link_text: '年报.pdf' },
-      { url: 'http://x.gov.cn/module/download/downfile.jsp?filename=a.pdf', kind: 'attachment', last_snapshot_sha: r.sha256, discovered_from: 'http://x.gov.cn/art/1.html', link_text: '年报.pdf' },
+      {
+        url: 'http://x.gov.cn/attach/0/a.pdf',
+        kind: 'attachment',
+        last_snapshot_sha: r.sha256,
+        discovered_from: 'http://x.gov.cn/art/1.html',
+        link_text: '年报.pdf',
+      },
+      {
+        url: 'http://x.gov.cn/module/download/downfile.jsp?filename=a.pdf',
+        kind: 'attachment',
+        last_snapshot_sha: r.sha256,
+        discovered_from: 'http://x.gov.cn/art/1.html',
+        link_text: '年报.pdf',
+      },
     ]);
   });
 
   it('keeps first sighting, tracks the last, and never demotes a report to a plain page', () => {
     const a = freshArchive();
-    a.recordUrl({ url: 'http://x.gov.cn/r.html', kind: 'report', status: 200, seenAt: '2026-01-01T00:00:00.000Z', discoveredFrom: 'http://x.gov.cn/list.html', linkText: '2020年报' });
-    a.recordUrl({ url: 'http://x.gov.cn/r.html', kind: 'page', seenAt: '2026-02-01T00:00:00.000Z', discoveredFrom: 'http://x.gov.cn/other.html', linkText: 'other' });
+    a.recordUrl({
+      url: 'http://x.gov.cn/r.html',
+      kind: 'report',
+      status: 200,
+      seenAt: '2026-01-01T00:00:00.000Z',
+      discoveredFrom: 'http://x.gov.cn/list.html',
+      linkText: '2020年报',
+    });
+    a.recordUrl({
+      url: 'http://x.gov.cn/r.html',
+      kind: 'page',
+      seenAt: '2026-02-01T00:00:00.000Z',
+      discoveredFrom: 'http://x.gov.cn/other.html',
+      linkText: 'other',
+    });
     a.recordUrl({ url: 'http://x.gov.cn/r.html', kind: 'page', seenAt: '2026-02-01T00:00:00.000Z' });
     expect(count(a, 'urls')).toBe(1);
     expect(a.db.prepare('SELECT kind, first_seen, last_seen, last_status, discovered_from, link_text, url_key FROM urls').get()).toEqual({
-      kind: 'report', first_seen: '2026-01-01T00:00:00.000Z', last_seen: '2026-02-01T00:00:00.000Z', last_status: 200,
-      discovered_from: 'http://x.gov.cn/list.html', link_text: '2020年报', url_key: 'x.gov.cn/r.html',
+      kind: 'report',
+      first_seen: '2026-01-01T00:00:00.000Z',
+      last_seen: '2026-02-01T00:00:00.000Z',
+      last_status: 200,
+      discovered_from: 'http://x.gov.cn/list.html',
+      link_text: '2020年报',
+      url_key: 'x.gov.cn/r.html',
     });
   });
 });
@@ -90,7 +146,10 @@ describe('sites, crawl runs, errors', () => {
   it('crawl runs start running and finish with status and stats', () => {
     const a = freshArchive();
     const id = a.startCrawlRun({ sites: ['yongxiu'], maxPages: 10 });
-    expect(a.db.prepare('SELECT status, finished_at FROM crawl_runs WHERE id = ?').get(id)).toEqual({ status: 'running', finished_at: null });
+    expect(a.db.prepare('SELECT status, finished_at FROM crawl_runs WHERE id = ?').get(id)).toEqual({
+      status: 'running',
+      finished_at: null,
+    });
     a.finishCrawlRun(id, 'ok', { pages: 3 });
     const row = a.db.prepare('SELECT status, stats, args FROM crawl_runs WHERE id = ?').get(id) as Record<string, string>;
     expect(row.status).toBe('ok');
@@ -106,7 +165,11 @@ describe('sites, crawl runs, errors', () => {
     const id = a.recordError({ ...e, at: '2026-01-01T00:00:00.000Z' });
     expect(a.recordError({ ...e, at: '2026-01-01T00:01:00.000Z' })).toBe(id);
     a.recordError({ ...e, code: 'http_500', message: 'server error' });
-    expect(a.db.prepare('SELECT occurrences, at, last_at FROM errors WHERE id = ?').get(id)).toEqual({ occurrences: 2, at: '2026-01-01T00:00:00.000Z', last_at: '2026-01-01T00:01:00.000Z' });
+    expect(a.db.prepare('SELECT occurrences, at, last_at FROM errors WHERE id = ?').get(id)).toEqual({
+      occurrences: 2,
+      at: '2026-01-01T00:00:00.000Z',
+      last_at: '2026-01-01T00:01:00.000Z',
+    });
     expect(count(a, 'errors')).toBe(2);
     expect(a.db.prepare('SELECT errors FROM v_crawl_summary').get()).toEqual({ errors: 3 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SITE, fetched, freshArchive, report } from './helpers.ts';
+import { SITE, freshArchive, report } from './helpers.ts';
 
 function archiveWithTwoYears() {
   const a = freshArchive();
@@ -7,16 +7,51 @@ function archiveWithTwoYears() {
   const run = a.startCrawlRun({ sites: ['yongxiu'] });
   const p2020 = 'http://www.yongxiu.gov.cn/art/2021/2/20/art_1_100.html';
   const p2021 = 'http://www.yongxiu.gov.cn/art/2022/1/30/art_1_200.html';
-  const s2020 = a.putSnapshot({ requestedUrl: p2020, status: 200, body: Buffer.from('2020'), siteId: 'yongxiu', crawlRunId: run, kind: 'report', fetchedAt: '2026-01-01T00:00:00.000Z' }).sha256!;
-  const s2021 = a.putSnapshot({ requestedUrl: p2021, status: 200, body: Buffer.from('2021'), siteId: 'yongxiu', crawlRunId: run, kind: 'report', fetchedAt: '2026-01-01T00:00:01.000Z' }).sha256!;
-  a.putSnapshot({ requestedUrl: 'http://www.yongxiu.gov.cn/missing', status: 404, body: Buffer.from('页面不存在'), siteId: 'yongxiu', crawlRunId: run, fetchedAt: '2026-01-01T00:00:02.000Z' });
-  a.recordError({ stage: 'fetch', code: 'http_404', message: 'not found', url: 'http://www.yongxiu.gov.cn/missing', siteId: 'yongxiu', crawlRunId: run });
+  const s2020 = a.putSnapshot({
+    requestedUrl: p2020,
+    status: 200,
+    body: Buffer.from('2020'),
+    siteId: 'yongxiu',
+    crawlRunId: run,
+    kind: 'report',
+    fetchedAt: '2026-01-01T00:00:00.000Z',
+  }).sha256!;
+  const s2021 = a.putSnapshot({
+    requestedUrl: p2021,
+    status: 200,
+    body: Buffer.from('2021'),
+    siteId: 'yongxiu',
+    crawlRunId: run,
+    kind: 'report',
+    fetchedAt: '2026-01-01T00:00:01.000Z',
+  }).sha256!;
+  a.putSnapshot({
+    requestedUrl: 'http://www.yongxiu.gov.cn/missing',
+    status: 404,
+    body: Buffer.from('页面不存在'),
+    siteId: 'yongxiu',
+    crawlRunId: run,
+    fetchedAt: '2026-01-01T00:00:02.000Z',
+  });
+  a.recordError({
+    stage: 'fetch',
+    code: 'http_404',
+    message: 'not found',
+    url: 'http://www.yongxiu.gov.cn/missing',
+    siteId: 'yongxiu',
+    crawlRunId: run,
+  });
   a.finishCrawlRun(run, 'partial', { pages: 3 });
   a.saveParse({ snapshotSha: s2020, parserVersion: '1', result: report(), url: p2020, siteId: 'yongxiu' });
   a.saveParse({
-    snapshotSha: s2021, parserVersion: '1', url: p2021, siteId: 'yongxiu',
+    snapshotSha: s2021,
+    parserVersion: '1',
+    url: p2021,
+    siteId: 'yongxiu',
     result: report({
-      title: '永修县2021年政府信息公开工作年度报告', year: 2021, format: '2021',
+      title: '永修县2021年政府信息公开工作年度报告',
+      year: 2021,
+      format: '2021',
       figures: { 'applications.new.total': 30, 'review.total': 2, 'active.fees.amount_wan': 1.5 },
       checks: [{ rule: 'applications.balance.total', ok: false, detail: '30 + 0 ≠ 29 + 0 (diff 1)' }],
       warnings: ['table_damaged: row 3 unreadable', 'converted_traditional'],
@@ -26,9 +61,13 @@ function archiveWithTwoYears() {
 }
 
 describe('views', () => {
-  it('v_figures: one row per figure of each report\'s latest parse, with site, region, year and format', () => {
+  it("v_figures: one row per figure of each report's latest parse, with site, region, year and format", () => {
     const { a } = archiveWithTwoYears();
-    const rows = a.db.prepare("SELECT site_name, region_code, year, format, key, value FROM v_figures WHERE key IN ('applications.new.total', 'active.fees.amount_wan') ORDER BY year, key").all();
+    const rows = a.db
+      .prepare(
+        "SELECT site_name, region_code, year, format, key, value FROM v_figures WHERE key IN ('applications.new.total', 'active.fees.amount_wan') ORDER BY year, key",
+      )
+      .all();
     expect(rows).toEqual([
       { site_name: '永修县', region_code: '360425', year: 2020, format: '2019', key: 'applications.new.total', value: 17 },
       { site_name: '永修县', region_code: '360425', year: 2021, format: '2021', key: 'active.fees.amount_wan', value: 1.5 },
@@ -38,7 +77,11 @@ describe('views', () => {
 
   it('v_reports carries the parse summary', () => {
     const { a } = archiveWithTwoYears();
-    expect(a.db.prepare('SELECT year, figures_count, checks_failed, warnings_count, sources_count, parser_version FROM v_reports ORDER BY year').all()).toEqual([
+    expect(
+      a.db
+        .prepare('SELECT year, figures_count, checks_failed, warnings_count, sources_count, parser_version FROM v_reports ORDER BY year')
+        .all(),
+    ).toEqual([
       { year: 2020, figures_count: 3, checks_failed: 0, warnings_count: 0, sources_count: 1, parser_version: '1' },
       { year: 2021, figures_count: 3, checks_failed: 1, warnings_count: 2, sources_count: 1, parser_version: '1' },
     ]);
@@ -60,9 +103,13 @@ describe('views', () => {
     ]);
   });
 
-  it('v_crawl_summary counts a run\'s fetches, failures and errors', () => {
+  it("v_crawl_summary counts a run's fetches, failures and errors", () => {
     const { a, run } = archiveWithTwoYears();
-    expect(a.db.prepare('SELECT crawl_run_id, status, fetches, fetches_ok, fetches_failed, distinct_snapshots, sites, errors FROM v_crawl_summary').all()).toEqual([
+    expect(
+      a.db
+        .prepare('SELECT crawl_run_id, status, fetches, fetches_ok, fetches_failed, distinct_snapshots, sites, errors FROM v_crawl_summary')
+        .all(),
+    ).toEqual([
       { crawl_run_id: run, status: 'partial', fetches: 3, fetches_ok: 2, fetches_failed: 1, distinct_snapshots: 3, sites: 1, errors: 1 },
     ]);
   });
@@ -78,7 +125,7 @@ describe('views', () => {
     ]);
   });
 
-  it('v_site_summary shows each site\'s coverage and errors', () => {
+  it("v_site_summary shows each site's coverage and errors", () => {
     const { a } = archiveWithTwoYears();
     expect(a.db.prepare('SELECT site_id, reports, first_year, last_year, years, fetches, errors FROM v_site_summary').all()).toEqual([
       { site_id: 'yongxiu', reports: 2, first_year: 2020, last_year: 2021, years: '2020,2021', fetches: 3, errors: 1 },
@@ -87,6 +134,17 @@ describe('views', () => {
 
   it('stats() summarises the archive', () => {
     const { a } = archiveWithTwoYears();
-    expect(a.stats()).toMatchObject({ sites: 1, crawlRuns: 1, fetches: 3, snapshots: 3, reports: 2, reportsByYear: { '2020': 1, '2021': 1 }, figures: 6, errors: 1, parseRuns: 2, urls: 2 });
+    expect(a.stats()).toMatchObject({
+      sites: 1,
+      crawlRuns: 1,
+      fetches: 3,
+      snapshots: 3,
+      reports: 2,
+      reportsByYear: { '2020': 1, '2021': 1 },
+      figures: 6,
+      errors: 1,
+      parseRuns: 2,
+      urls: 2,
+    });
   });
 });

@@ -27,12 +27,33 @@ const PAGE_URL = 'http://www.yongxiu.gov.cn/art/2021/2/20/art_1_100.html';
 function archiveWithOldParse(file: string): { key: string; old: number; right: number } {
   const expected = readReportJson('seeds/expected/000_142cd551b15b04df.json') as { figures: Record<string, number> };
   const a = Archive.open(file);
-  const sha = a.putSnapshot({ requestedUrl: PAGE_URL, finalUrl: PAGE_URL, status: 200, body: readReportFixture(SEED), contentType: 'text/plain; charset=utf-8', kind: 'report', fetchedAt: '2026-01-01T00:00:00.000Z' }).sha256!;
+  const sha = a.putSnapshot({
+    requestedUrl: PAGE_URL,
+    finalUrl: PAGE_URL,
+    status: 200,
+    body: readReportFixture(SEED),
+    contentType: 'text/plain; charset=utf-8',
+    kind: 'report',
+    fetchedAt: '2026-01-01T00:00:00.000Z',
+  }).sha256!;
   const key = 'applications.new.total';
   const right = expected.figures[key];
   a.saveParse({
-    snapshotSha: sha, parserVersion: '0.0.1-old', url: PAGE_URL,
-    result: { isReport: true, title: '永修县2020年政府信息公开工作年度报告', year: 2020, region: { name: '永修县', code: '360425' }, issuer: null, publishedAt: null, format: '2019', figures: { [key]: right + 100 }, checks: [], warnings: [] },
+    snapshotSha: sha,
+    parserVersion: '0.0.1-old',
+    url: PAGE_URL,
+    result: {
+      isReport: true,
+      title: '永修县2020年政府信息公开工作年度报告',
+      year: 2020,
+      region: { name: '永修县', code: '360425' },
+      issuer: null,
+      publishedAt: null,
+      format: '2019',
+      figures: { [key]: right + 100 },
+      checks: [],
+      warnings: [],
+    },
   });
   a.close();
   return { key, old: right + 100, right };
@@ -64,7 +85,9 @@ describe('nianbao CLI and the archive', () => {
     expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(before);
   });
 
-  it('reparse --diff writes what the parser change changed, prints figure counts that match the tables, and leaves no Redis data behind', { timeout: 120_000 }, async () => {
+  it('reparse --diff writes what the parser change changed, prints figure counts that match the tables, and leaves no Redis data behind', {
+    timeout: 120_000,
+  }, async () => {
     const dir = path.join(tmp.dir, 'reparse');
     const file = path.join(dir, 'archive.sqlite');
     const { key, old, right } = archiveWithOldParse(file);
@@ -97,7 +120,9 @@ describe('nianbao CLI and the archive', () => {
     await withoutRedisUrl(() => runCli('reparse', '--archive', file));
     const hit = await runCli('search', '依申请公开', '--archive', file, '--year', '2020');
     expect(hit.code).toBe(0);
-    expect(hit.out).toMatch(/^#1\t2020\t永修县\t[^\t]*\thttp:\/\/www\.yongxiu\.gov\.cn\/art\/2021\/2\/20\/art_1_100\.html\n\t….*依申请公开/);
+    expect(hit.out).toMatch(
+      /^#1\t2020\t永修县\t[^\t]*\thttp:\/\/www\.yongxiu\.gov\.cn\/art\/2021\/2\/20\/art_1_100\.html\n\t….*依申请公开/,
+    );
     expect(hit.out).toMatch(/1 report\n$/);
     const none = await runCli('search', '依申请公开', '--archive', file, '--year', '2019');
     expect(none.out).toBe('0 reports\n');

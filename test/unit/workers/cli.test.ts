@@ -42,10 +42,13 @@ describe('nianbao CLI', () => {
 
   it('crawl refuses a --site that is neither an id of the config nor a URL', async () => {
     const config = path.join(tmp.dir, 'sites.yaml');
-    writeFileSync(config, 'sites:\n  - id: lingchuan\n    name: 陵川县\n    regionCode: "140524"\n    home: http://www.lczf.gov.cn.test/\n');
+    writeFileSync(
+      config,
+      'sites:\n  - id: lingchuan\n    name: 陵川县\n    regionCode: "140524"\n    home: http://www.lczf.gov.cn.test/\n',
+    );
     const unknown = await cli('crawl', '--config', config, '--site', 'atlantis', '--archive', path.join(tmp.dir, 'u.sqlite'));
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toBe("nianbao: --site atlantis: no site with that id in the config (ids: lingchuan)\n");
+    expect(unknown.err).toBe('nianbao: --site atlantis: no site with that id in the config (ids: lingchuan)\n');
   });
 
   describe('stats and reparse on an archive', () => {
@@ -55,13 +58,42 @@ describe('nianbao CLI', () => {
     let sha: string;
     beforeAll(() => {
       const a = Archive.open(file);
-      a.upsertSite({ id: 'sh', name: '上海市', regionCode: '310000', home: 'http://www.shanghai.gov.cn.test/', allowHosts: [], maxPages: 10 });
+      a.upsertSite({
+        id: 'sh',
+        name: '上海市',
+        regionCode: '310000',
+        home: 'http://www.shanghai.gov.cn.test/',
+        allowHosts: [],
+        maxPages: 10,
+      });
       const run = a.startCrawlRun();
-      sha = a.putSnapshot({ requestedUrl: url, body: html, status: 200, contentType: 'text/html', siteId: 'sh', crawlRunId: run, kind: 'report' }).sha256!;
+      sha = a.putSnapshot({
+        requestedUrl: url,
+        body: html,
+        status: 200,
+        contentType: 'text/html',
+        siteId: 'sh',
+        crawlRunId: run,
+        kind: 'report',
+      }).sha256!;
       // What an older parser made of it: a report, but without its figures.
       a.saveParse({
-        snapshotSha: sha, parserVersion: '0.0.0-old', url, siteId: 'sh',
-        result: { isReport: true, title: 'old', year: 2019, region: { name: null, code: null }, issuer: null, publishedAt: null, format: 'unknown', figures: {}, checks: [], warnings: [] },
+        snapshotSha: sha,
+        parserVersion: '0.0.0-old',
+        url,
+        siteId: 'sh',
+        result: {
+          isReport: true,
+          title: 'old',
+          year: 2019,
+          region: { name: null, code: null },
+          issuer: null,
+          publishedAt: null,
+          format: 'unknown',
+          figures: {},
+          checks: [],
+          warnings: [],
+        },
       });
       a.finishCrawlRun(run, 'ok');
       a.close();
@@ -74,7 +106,9 @@ describe('nianbao CLI', () => {
       expect(r.out).toMatch(/by year\s+2019: 1/);
     });
 
-    it('reparse re-reads archived reports with the current parser, keeps the old parse, and is idempotent', { timeout: 120_000 }, async () => {
+    it('reparse re-reads archived reports with the current parser, keeps the old parse, and is idempotent', {
+      timeout: 120_000,
+    }, async () => {
       const first = await cli('reparse', '--archive', file);
       expect(first.err).toBe('');
       expect(first.code).toBe(0);

@@ -25,9 +25,13 @@ describe('nianbao dashboard (bull-board)', () => {
     // A parse job that fails for good, as a broken document would.
     const parse = new Queue('parse', { connection, prefix });
     await parse.add('parse', { url: 'http://www.yongxiu.gov.cn/files/broken.pdf' }, { attempts: 1 });
-    const worker = new Worker('parse', async () => {
-      throw new Error('document_encrypted: broken.pdf is encrypted');
-    }, { connection, prefix });
+    const worker = new Worker(
+      'parse',
+      async () => {
+        throw new Error('document_encrypted: broken.pdf is encrypted');
+      },
+      { connection, prefix },
+    );
     await new Promise<void>((resolve) => worker.once('failed', () => resolve()));
     await worker.close();
     await parse.close();

@@ -5,13 +5,32 @@ import type { ParseResult } from '../../../src/schema/parse-result.ts';
 import { Archive } from '../../../src/store/archive.ts';
 
 const H = 'http://www.x.gov.cn.test';
-const report = (url: string, year: number, over: Partial<ManifestReport> = {}): ManifestReport => ({
-  url, siteId: 'x', year, regionCode: '360425', regionName: '某县', issuer: '某县人民政府', title: `${year}年报告`,
-  publishedAt: `${year + 1}-01-20`, format: '2021', kind: 'html', figures: {}, ...over,
-} as ManifestReport);
+const report = (url: string, year: number, over: Partial<ManifestReport> = {}): ManifestReport =>
+  ({
+    url,
+    siteId: 'x',
+    year,
+    regionCode: '360425',
+    regionName: '某县',
+    issuer: '某县人民政府',
+    title: `${year}年报告`,
+    publishedAt: `${year + 1}-01-20`,
+    format: '2021',
+    kind: 'html',
+    figures: {},
+    ...over,
+  }) as ManifestReport;
 const result = (year: number, code: string | null, isReport = true): ParseResult => ({
-  isReport, title: `${year}年报告`, year, region: { name: null, code }, issuer: null, publishedAt: null, format: '2021',
-  figures: { 'applications.new.total': year }, checks: [], warnings: [],
+  isReport,
+  title: `${year}年报告`,
+  year,
+  region: { name: null, code },
+  issuer: null,
+  publishedAt: null,
+  format: '2021',
+  figures: { 'applications.new.total': year },
+  checks: [],
+  warnings: [],
 });
 
 describe('scoring the demo against the manifest', () => {
@@ -30,7 +49,8 @@ describe('scoring the demo against the manifest', () => {
     put(`${H}/notice.html`, 'e', result(2024, '360425')); // a decoy taken for a report
     put(`${H}/other.html`, 'f', result(2024, '360425', false)); // read as not a report: not archived
     const manifest = {
-      seed: 1, sites: [],
+      seed: 1,
+      sites: [],
       reports: [
         report(`${H}/2022.html`, 2022, { aliases: [`${H}/big5/2022.html`] }),
         report(`${H}/2021.html`, 2021),
@@ -42,8 +62,16 @@ describe('scoring the demo against the manifest', () => {
     } as Manifest;
     const s = scoreAgainstManifest(a, manifest, new Set(['x']));
     expect(s).toMatchObject({
-      expected: 4, found: 3, archived: 5, duplicates: 1, decoys: 1, yearCorrect: 2, regionCorrect: 2,
-      missing: [`${H}/2024.pdf`], decoysArchived: [`${H}/notice.html`], falsePositives: [`${H}/notice.html`],
+      expected: 4,
+      found: 3,
+      archived: 5,
+      duplicates: 1,
+      decoys: 1,
+      yearCorrect: 2,
+      regionCorrect: 2,
+      missing: [`${H}/2024.pdf`],
+      decoysArchived: [`${H}/notice.html`],
+      falsePositives: [`${H}/notice.html`],
     });
     expect(s.recall).toBeCloseTo(0.75);
     expect(s.precision).toBeCloseTo(3 / 5);

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Redis } from 'ioredis';
 import { main } from '../../../src/cli/main.ts';
 import { ensureRedis, type RedisHandle } from '../../../src/workers/redis.ts';
 

@@ -3,7 +3,17 @@ import { formatLogLine } from '../../../src/log.ts';
 
 describe('log lines', () => {
   it('render pino records as one plain line: time, level, module, message, fields', () => {
-    const rec = { level: 30, time: Date.UTC(2026, 10, 29, 18, 1, 2), pid: 1, hostname: 'h', module: 'crawl-worker', msg: 'crawl finished', site: 'yongxiu', pages: 48, title: '年度 报告' };
+    const rec = {
+      level: 30,
+      time: Date.UTC(2026, 10, 29, 18, 1, 2),
+      pid: 1,
+      hostname: 'h',
+      module: 'crawl-worker',
+      msg: 'crawl finished',
+      site: 'yongxiu',
+      pages: 48,
+      title: '年度 报告',
+    };
     expect(formatLogLine(JSON.stringify(rec))).toBe('18:01:02 INFO  crawl-worker: crawl finished site=yongxiu pages=48 title="年度 报告"');
   });
 

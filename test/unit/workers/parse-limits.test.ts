@@ -13,7 +13,12 @@ import { nestedDivs } from '../documents/hostile-inputs.ts';
 // An archive queue that only records what the parse worker hands it.
 function recordingQueue() {
   const added: ArchiveJob[] = [];
-  const queue = { add: async (_name: string, data: ArchiveJob) => { added.push(data); return {}; } } as unknown as Queue<ArchiveJob>;
+  const queue = {
+    add: async (_name: string, data: ArchiveJob) => {
+      added.push(data);
+      return {};
+    },
+  } as unknown as Queue<ArchiveJob>;
   return { queue, added };
 }
 
@@ -41,7 +46,10 @@ describe('parse worker: limits and charsets', () => {
     let seen: unknown;
     await processParseJob(job(bytes, { charset: 'gbk' }), {
       archiveQueue: queue,
-      parse: async (_b, info) => { seen = info; return { isReport: false, figures: {} } as never; },
+      parse: async (_b, info) => {
+        seen = info;
+        return { isReport: false, figures: {} } as never;
+      },
     });
     expect(seen).toMatchObject({ charset: 'gbk' });
     expect(added).toHaveLength(1);
@@ -52,10 +60,17 @@ describe('parse worker: limits and charsets', () => {
       const { queue, added } = recordingQueue();
       const err = await processParseJob(job(nestedDivs(10)), {
         archiveQueue: queue,
-        parse: async () => { throw new DocumentError(code, 'r.html', 'hostile'); },
+        parse: async () => {
+          throw new DocumentError(code, 'r.html', 'hostile');
+        },
       }).catch((e) => e);
       expect(err).toBeInstanceOf(UnrecoverableError);
-      expect(added).toEqual([{ kind: 'error', error: expect.objectContaining({ stage: 'parse', code: `document_${code}`, url: 'http://www.x.gov.cn.test/r.html' }) }]);
+      expect(added).toEqual([
+        {
+          kind: 'error',
+          error: expect.objectContaining({ stage: 'parse', code: `document_${code}`, url: 'http://www.x.gov.cn.test/r.html' }),
+        },
+      ]);
     }
   });
 

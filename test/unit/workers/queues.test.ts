@@ -2,7 +2,14 @@ import { Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PARSER_VERSION } from '../../../src/parse/version.ts';
 import {
-  crawlJobId, parseJobId, archiveJobId, enqueueCrawl, enqueueParse, openQueues, waitForDrain, DEFAULT_JOB_OPTIONS,
+  crawlJobId,
+  parseJobId,
+  archiveJobId,
+  enqueueCrawl,
+  enqueueParse,
+  openQueues,
+  waitForDrain,
+  DEFAULT_JOB_OPTIONS,
   type NianbaoQueues,
 } from '../../../src/workers/queues.ts';
 import type { ParseJob } from '../../../src/schema/jobs.ts';
@@ -28,8 +35,15 @@ afterEach(async () => {
 
 const sha = 'a'.repeat(64);
 const parseJob = (s = sha): ParseJob => ({
-  sha256: s, url: 'http://x.gov.cn.test/a.html', siteId: 'x', contentType: 'text/html', role: 'report-page',
-  parentUrl: null, linkText: null, bodyGzipBase64: '', crawlRunId: 1,
+  sha256: s,
+  url: 'http://x.gov.cn.test/a.html',
+  siteId: 'x',
+  contentType: 'text/html',
+  role: 'report-page',
+  parentUrl: null,
+  linkText: null,
+  bodyGzipBase64: '',
+  crawlRunId: 1,
 });
 
 describe('job ids', () => {
@@ -72,10 +86,14 @@ describe('queues', () => {
   it('retry a failing job with backoff and keep its error when attempts run out', async () => {
     const job = await queues.parse.add('parse', parseJob(), { jobId: parseJobId(sha), backoff: { type: 'exponential', delay: 20 } });
     let calls = 0;
-    const worker = new Worker(queues.parse.name, async () => {
-      calls++;
-      throw new Error(`boom ${calls}`);
-    }, { connection: { url: redis.url }, prefix });
+    const worker = new Worker(
+      queues.parse.name,
+      async () => {
+        calls++;
+        throw new Error(`boom ${calls}`);
+      },
+      { connection: { url: redis.url }, prefix },
+    );
     try {
       await waitForDrain(queues, { intervalMs: 50 });
       const failed = await queues.parse.getJob(job.id!);
@@ -104,20 +122,32 @@ describe('waitForDrain', () => {
     const order: string[] = [];
     const conn = { connection: { url: redis.url }, prefix };
     const workers = [
-      new Worker(queues.crawl.name, async () => {
-        await new Promise((r) => setTimeout(r, 150));
-        await enqueueParse(queues, parseJob());
-        order.push('crawl');
-      }, conn),
-      new Worker(queues.parse.name, async () => {
-        await new Promise((r) => setTimeout(r, 150));
-        await queues.archive.add('archive', { kind: 'noop' } as never);
-        order.push('parse');
-      }, conn),
-      new Worker(queues.archive.name, async () => {
-        await new Promise((r) => setTimeout(r, 150));
-        order.push('archive');
-      }, conn),
+      new Worker(
+        queues.crawl.name,
+        async () => {
+          await new Promise((r) => setTimeout(r, 150));
+          await enqueueParse(queues, parseJob());
+          order.push('crawl');
+        },
+        conn,
+      ),
+      new Worker(
+        queues.parse.name,
+        async () => {
+          await new Promise((r) => setTimeout(r, 150));
+          await queues.archive.add('archive', { kind: 'noop' } as never);
+          order.push('parse');
+        },
+        conn,
+      ),
+      new Worker(
+        queues.archive.name,
+        async () => {
+          await new Promise((r) => setTimeout(r, 150));
+          order.push('archive');
+        },
+        conn,
+      ),
     ];
     try {
       await enqueueCrawl(queues, { siteId: 'x', crawlRunId: 1 });

@@ -62,7 +62,9 @@ describe('ensureRedis', () => {
       const h = await ensureRedis({ dataDir: ${JSON.stringify(dir)}, url: null });
       console.log(h.url);
       setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const url = await new Promise<string>((resolve) => child.stdout!.once('data', (d) => resolve(String(d).trim())));
     const c = new Redis(url);
     expect(await c.ping()).toBe('PONG');
@@ -74,7 +76,10 @@ describe('ensureRedis', () => {
       await new Promise((r) => setTimeout(r, 100));
       const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
       probe.on('error', () => {});
-      alive = await probe.connect().then(() => true, () => false);
+      alive = await probe.connect().then(
+        () => true,
+        () => false,
+      );
       probe.disconnect();
     }
     expect(alive).toBe(false);

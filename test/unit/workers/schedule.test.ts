@@ -28,16 +28,29 @@ afterAll(async () => {
 type Run = { id: number; status: string; args: string };
 
 describe('scheduled crawl (BullMQ Job Scheduler)', () => {
-  it('fires on a cron pattern, crawls every configured site, and never starts a run while the last one is going', { timeout: 240_000 }, async () => {
+  it('fires on a cron pattern, crawls every configured site, and never starts a run while the last one is going', {
+    timeout: 240_000,
+  }, async () => {
     const archive = Archive.open(path.join(tmp.dir, 'scheduled.sqlite'));
     const list = simSiteList(sim.sites);
     const sites = list.sites.filter((s) => s.id === SITE);
     expect(sites).toHaveLength(1);
-    const pipeline = startPipeline({ redisUrl: redis.url, prefix, archive, roles: { crawl: true, parse: true, archive: true }, browser: false });
+    const pipeline = startPipeline({
+      redisUrl: redis.url,
+      prefix,
+      archive,
+      roles: { crawl: true, parse: true, archive: true },
+      browser: false,
+    });
     const connection = { url: redis.url };
     const queue = openScheduleQueue(connection, prefix);
     const scheduler = createScheduleWorker({
-      connection, prefix, redisUrl: redis.url, archive, queues: pipeline.queues, finishIntervalMs: 300,
+      connection,
+      prefix,
+      redisUrl: redis.url,
+      archive,
+      queues: pipeline.queues,
+      finishIntervalMs: 300,
       crawl: { loadSites: () => ({ sites, defaults: list.defaults }), proxyUrl: sim.proxyUrl },
     });
     const runs = () => archive.db.prepare('SELECT id, status, args FROM crawl_runs ORDER BY id').all() as Run[];
@@ -64,7 +77,7 @@ describe('scheduled crawl (BullMQ Job Scheduler)', () => {
       expect(maxRunning).toBe(1);
       const skipped = (await queue.getCompleted()).filter((j) => j.returnvalue && 'skipped' in j.returnvalue);
       expect(skipped.length).toBeGreaterThan(0);
-      const reports = (archive.db.prepare("SELECT count(*) AS n FROM reports WHERE site_id = ?").get(SITE) as { n: number }).n;
+      const reports = (archive.db.prepare('SELECT count(*) AS n FROM reports WHERE site_id = ?').get(SITE) as { n: number }).n;
       expect(reports).toBeGreaterThan(0);
       expect(sim.manifest.reports.filter((r) => r.siteId === SITE).length).toBeGreaterThan(0);
     } finally {

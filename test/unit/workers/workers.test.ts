@@ -46,13 +46,32 @@ const REPORT_HTML = Buffer.from('<html><title>某县2023年政府信息公开工
 const PAGE_HTML = Buffer.from('<html><body><a href="/r.html">某县2023年政府信息公开工作年度报告</a></body></html>');
 
 const result = (over: Partial<ParseResult> = {}): ParseResult => ({
-  isReport: true, title: '某县2023年政府信息公开工作年度报告', year: 2023, region: { name: '某县', code: '360425' },
-  issuer: null, publishedAt: null, format: '2021', figures: { 'applications.new.total': 12 }, checks: [], warnings: [], ...over,
+  isReport: true,
+  title: '某县2023年政府信息公开工作年度报告',
+  year: 2023,
+  region: { name: '某县', code: '360425' },
+  issuer: null,
+  publishedAt: null,
+  format: '2021',
+  figures: { 'applications.new.total': 12 },
+  checks: [],
+  warnings: [],
+  ...over,
 });
 
 const snapshot = (url: string, body: Buffer, kind: FetchedSnapshot['kind'], fetchedAt: string): FetchedSnapshot => ({
-  requestedUrl: url, finalUrl: url, status: 200, headers: { 'content-type': 'text/html' }, body, fetchedAt,
-  contentType: 'text/html', sha256: sha(body), siteId: SITE.id, kind, discoveredFrom: null, linkText: null,
+  requestedUrl: url,
+  finalUrl: url,
+  status: 200,
+  headers: { 'content-type': 'text/html' },
+  body,
+  fetchedAt,
+  contentType: 'text/html',
+  sha256: sha(body),
+  siteId: SITE.id,
+  kind,
+  discoveredFrom: null,
+  linkText: null,
 });
 
 /** A crawler stand-in: two pages, one of them a report. */
@@ -61,8 +80,14 @@ async function fakeCrawl(site: Site, o: CrawlSiteOptions): Promise<CrawlSiteStat
   await o.onSnapshot(snapshot(site.home, PAGE_HTML, 'page', t));
   await o.onSnapshot(snapshot(new URL('/r.html', site.home).href, REPORT_HTML, 'report', t));
   await o.onDocument({
-    url: new URL('/r.html', site.home).href, sha256: sha(REPORT_HTML), body: REPORT_HTML, contentType: 'text/html',
-    role: 'report-page', parentUrl: site.home, linkText: '年度报告', title: null,
+    url: new URL('/r.html', site.home).href,
+    sha256: sha(REPORT_HTML),
+    body: REPORT_HTML,
+    contentType: 'text/html',
+    role: 'report-page',
+    parentUrl: site.home,
+    linkText: '年度报告',
+    title: null,
   });
   await o.onError?.({ siteId: site.id, url: new URL('/gone', site.home).href, code: 'http_error', status: 404, message: 'HTTP 404' });
   return { siteId: site.id, pagesFetched: 2, requests: 3 } as CrawlSiteStats;
@@ -74,8 +99,16 @@ const fakeParse = async (bytes: Uint8Array) =>
 describe('parse worker', () => {
   const job = (over: object = {}) => ({
     data: {
-      sha256: sha(REPORT_HTML), url: 'http://www.x.gov.cn.test/r.html', siteId: 'x', contentType: 'text/html',
-      role: 'report-page' as const, parentUrl: null, linkText: null, bodyGzipBase64: gzipBase64(REPORT_HTML), crawlRunId: 1, ...over,
+      sha256: sha(REPORT_HTML),
+      url: 'http://www.x.gov.cn.test/r.html',
+      siteId: 'x',
+      contentType: 'text/html',
+      role: 'report-page' as const,
+      parentUrl: null,
+      linkText: null,
+      bodyGzipBase64: gzipBase64(REPORT_HTML),
+      crawlRunId: 1,
+      ...over,
     },
     attemptsMade: 0,
     opts: { attempts: 3 },
@@ -95,29 +128,48 @@ describe('parse worker', () => {
     expect(seen!.info).toEqual({ filename: 'r.html', url: 'http://www.x.gov.cn.test/r.html', contentType: 'text/html' });
     const jobs = await queues.archive.getJobs(['waiting']);
     expect(jobs).toHaveLength(1);
-    expect(jobs[0].data).toMatchObject({ kind: 'parse-result', parserVersion: PARSER_VERSION, source: { url: 'http://www.x.gov.cn.test/r.html' } });
+    expect(jobs[0].data).toMatchObject({
+      kind: 'parse-result',
+      parserVersion: PARSER_VERSION,
+      source: { url: 'http://www.x.gov.cn.test/r.html' },
+    });
     expect(jobs[0].data).not.toHaveProperty('source.bodyGzipBase64');
   });
 
   it('refuses bytes that do not hash to the job sha, without retrying', async () => {
-    const err = await processParseJob(job({ bodyGzipBase64: gzipBase64(PAGE_HTML) }), { archiveQueue: queues.archive, parse: fakeParse }).catch((e) => e);
+    const err = await processParseJob(job({ bodyGzipBase64: gzipBase64(PAGE_HTML) }), {
+      archiveQueue: queues.archive,
+      parse: fakeParse,
+    }).catch((e) => e);
     expect(err.name).toBe('UnrecoverableError');
     expect(err.message).toMatch(/hashes to/);
   });
 
   it('records a bad document as an error and does not retry it', async () => {
     const bad = Object.assign(new Error('encrypted PDF'), { name: 'DocumentError', code: 'encrypted' });
-    const err = await processParseJob(job(), { archiveQueue: queues.archive, parse: async () => { throw bad; } }).catch((e) => e);
+    const err = await processParseJob(job(), {
+      archiveQueue: queues.archive,
+      parse: async () => {
+        throw bad;
+      },
+    }).catch((e) => e);
     expect(err.name).toBe('UnrecoverableError');
     const [e] = await queues.archive.getJobs(['waiting']);
-    expect(e.data).toMatchObject({ kind: 'error', error: { stage: 'parse', code: 'document_encrypted', url: 'http://www.x.gov.cn.test/r.html' } });
+    expect(e.data).toMatchObject({
+      kind: 'error',
+      error: { stage: 'parse', code: 'document_encrypted', url: 'http://www.x.gov.cn.test/r.html' },
+    });
   });
 
   it('lets an unexpected parser failure retry, recording it only on the last attempt', async () => {
-    const boom = async () => { throw new Error('parser bug'); };
+    const boom = async () => {
+      throw new Error('parser bug');
+    };
     await expect(processParseJob(job(), { archiveQueue: queues.archive, parse: boom })).rejects.toThrow('parser bug');
     expect(await queues.archive.count()).toBe(0);
-    await expect(processParseJob({ ...job(), attemptsMade: 2 }, { archiveQueue: queues.archive, parse: boom })).rejects.toThrow('parser bug');
+    await expect(processParseJob({ ...job(), attemptsMade: 2 }, { archiveQueue: queues.archive, parse: boom })).rejects.toThrow(
+      'parser bug',
+    );
     expect(await queues.archive.count()).toBe(1);
   });
 });
@@ -131,13 +183,37 @@ describe('archive writer', () => {
     const jobs = [
       { kind: 'snapshot' as const, siteId: 'x', crawlRunId: run, snapshot: snap, bodyGzipBase64: gzipBase64(body!) },
       {
-        kind: 'parse-result' as const, parserVersion: PARSER_VERSION, result: result(),
-        source: { sha256: sha(REPORT_HTML), url: snap.requestedUrl, siteId: 'x', contentType: 'text/html', role: 'report-page' as const, parentUrl: 'http://www.x.gov.cn.test/list.html', linkText: null, crawlRunId: run },
+        kind: 'parse-result' as const,
+        parserVersion: PARSER_VERSION,
+        result: result(),
+        source: {
+          sha256: sha(REPORT_HTML),
+          url: snap.requestedUrl,
+          siteId: 'x',
+          contentType: 'text/html',
+          role: 'report-page' as const,
+          parentUrl: 'http://www.x.gov.cn.test/list.html',
+          linkText: null,
+          crawlRunId: run,
+        },
       },
-      { kind: 'error' as const, error: { stage: 'fetch' as const, code: 'http_error', message: 'HTTP 404', url: 'http://www.x.gov.cn.test/gone', siteId: 'x', crawlRunId: run } },
+      {
+        kind: 'error' as const,
+        error: {
+          stage: 'fetch' as const,
+          code: 'http_error',
+          message: 'HTTP 404',
+          url: 'http://www.x.gov.cn.test/gone',
+          siteId: 'x',
+          crawlRunId: run,
+        },
+      },
     ];
-    const counts = () => archive.db.prepare(`SELECT (SELECT count(*) FROM fetches) f, (SELECT count(*) FROM snapshots) s,
-      (SELECT count(*) FROM parse_runs) p, (SELECT count(*) FROM reports) r, (SELECT count(*) FROM figures) g, (SELECT count(*) FROM errors) e`).get();
+    const counts = () =>
+      archive.db
+        .prepare(`SELECT (SELECT count(*) FROM fetches) f, (SELECT count(*) FROM snapshots) s,
+      (SELECT count(*) FROM parse_runs) p, (SELECT count(*) FROM reports) r, (SELECT count(*) FROM figures) g, (SELECT count(*) FROM errors) e`)
+        .get();
     for (const j of jobs) applyArchiveJob(archive, j);
     const once = counts();
     expect(once).toEqual({ f: 1, s: 1, p: 1, r: 1, g: 1, e: 1 });
@@ -157,7 +233,10 @@ describe('crawl worker', () => {
     await publishCrawlRun(redis.url, run, { defaults: CrawlDefaultsSchema.parse({}), proxyUrl: 'http://127.0.0.1:9' }, [SITE], prefix);
     let proxySeen: string | undefined;
     const crawler = startPipeline({
-      redisUrl: redis.url, prefix, roles: { crawl: true, parse: true }, parse: fakeParse,
+      redisUrl: redis.url,
+      prefix,
+      roles: { crawl: true, parse: true },
+      parse: fakeParse,
       crawlSite: async (site, o) => {
         proxySeen = o.proxyUrl;
         return fakeCrawl(site, o);
@@ -201,7 +280,14 @@ describe('crawl worker', () => {
       parses++;
       return fakeParse(b);
     };
-    const p1 = startPipeline({ redisUrl: redis.url, prefix, archive, roles: { crawl: true, parse: true, archive: true }, crawlSite: fakeCrawl, parse });
+    const p1 = startPipeline({
+      redisUrl: redis.url,
+      prefix,
+      archive,
+      roles: { crawl: true, parse: true, archive: true },
+      crawlSite: fakeCrawl,
+      parse,
+    });
     pipelines.push(p1);
     await enqueueCrawl(queues, { siteId: 'x', crawlRunId: run });
     await p1.drain({ intervalMs: 50 });
@@ -220,7 +306,14 @@ describe('crawl worker', () => {
       fresh.upsertSite(SITE);
       const run3 = fresh.startCrawlRun();
       await publishCrawlRun(redis.url, run3 + 100, { defaults: CrawlDefaultsSchema.parse({}) }, [SITE], prefix);
-      const p2 = startPipeline({ redisUrl: redis.url, prefix, archive: fresh, roles: { crawl: true, parse: true, archive: true }, crawlSite: fakeCrawl, parse });
+      const p2 = startPipeline({
+        redisUrl: redis.url,
+        prefix,
+        archive: fresh,
+        roles: { crawl: true, parse: true, archive: true },
+        crawlSite: fakeCrawl,
+        parse,
+      });
       pipelines.push(p2);
       await p1.close();
       fresh.db.prepare('INSERT INTO crawl_runs (id, started_at) VALUES (?, ?)').run(run3 + 100, new Date().toISOString());
