@@ -67,11 +67,21 @@ export function parseSiteList(text: string, file = '<site list>'): SiteList {
     parsed.data.sites.forEach((s, i) => {
       const first = seen.get(s.id);
       if (first !== undefined) {
-        issues.push({ file, line: lineOf(doc.contents, ['sites', i, 'id'], lineAt), path: `sites[${i}].id`, message: `duplicate id "${s.id}" (first at sites[${first}])` });
+        issues.push({
+          file,
+          line: lineOf(doc.contents, ['sites', i, 'id'], lineAt),
+          path: `sites[${i}].id`,
+          message: `duplicate id "${s.id}" (first at sites[${first}])`,
+        });
       } else seen.set(s.id, i);
     });
   }
-  if (issues.length > 0) throw new ConfigError('invalid', file, issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
+  if (issues.length > 0)
+    throw new ConfigError(
+      'invalid',
+      file,
+      issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
+    );
   return parsed.data!;
 }
 

@@ -24,7 +24,11 @@ function pathOf(u: URL): string {
   return path.replace(/\/(index|default)\.\w+$/i, '/');
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9_]+/g, '-').replace(/^-+|-+$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 
 /** Origin and path of a home URL, the identity of a site on its host. */
 function homeKey(url: string): string {
@@ -55,7 +59,11 @@ export function sitesFromArgs(list: SiteList, wanted: string[] | undefined): Sit
       if (!used.has(byId.id)) out.push({ ...byId, id: unique(byId.id) });
       continue;
     }
-    if (!/^https?:\/\//i.test(w)) throw new UnknownSiteId(w, list.sites.map((s) => s.id));
+    if (!/^https?:\/\//i.test(w))
+      throw new UnknownSiteId(
+        w,
+        list.sites.map((s) => s.id),
+      );
     const u = new URL(w);
     if (seenHomes.has(homeKey(u.href))) continue; // the same site named twice
     seenHomes.add(homeKey(u.href));
@@ -72,7 +80,10 @@ export function sitesFromArgs(list: SiteList, wanted: string[] | undefined): Sit
 }
 
 export class UnknownSiteId extends Error {
-  constructor(readonly id: string, readonly known: string[]) {
+  constructor(
+    readonly id: string,
+    readonly known: string[],
+  ) {
     super(`--site ${id}: no site with that id in the config (ids: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''})`);
     this.name = 'UnknownSiteId';
   }

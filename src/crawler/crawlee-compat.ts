@@ -10,5 +10,3 @@ type Shaped = { optionsShape: Record<string, unknown> };
 for (const cls of [BasicCrawler, BrowserCrawler, PlaywrightCrawler] as unknown as Shaped[]) {
   cls.optionsShape.requestManager ??= cls.optionsShape.requestQueue;
 }
-
-export {};

@@ -58,21 +58,46 @@ export function linkToItem(p: PageContext, l: LinkIn): FrontierItem | null {
     if (s <= -5) return null;
     const bonus = l.chrome ? 0 : context >= 8 ? 4 : context >= 3 ? 1 : 0;
     priority = s + bonus;
-    if (!l.chrome && isSameListPager(l.url, pageUrl) && (isPagerText(l.text) || /^\d+$/.test(l.text))) priority = Math.max(priority, item.priority, 6);
+    if (!l.chrome && isSameListPager(l.url, pageUrl) && (isPagerText(l.text) || /^\d+$/.test(l.text)))
+      priority = Math.max(priority, item.priority, 6);
     if (priority < MIN_FOLLOW) return null;
   }
-  const childContext = l.chrome ? Math.max(0, Math.min(scoreLink({ text: l.text, url: l.url }), 10))
+  const childContext = l.chrome
+    ? Math.max(0, Math.min(scoreLink({ text: l.text, url: l.url }), 10))
     : Math.max(Math.min(scoreLink({ text: l.text, url: l.url, inDisclosureArea: inArea }), 10), context >= 8 ? context - 2 : 0);
   return {
-    url: l.url, priority, kind, context: childContext, discoveredFrom: pageUrl, linkText: l.text || null,
-    parentUrl: ofReport || reportLink ? pageUrl : null, reportLink, ofReport, depth: item.depth + 1,
+    url: l.url,
+    priority,
+    kind,
+    context: childContext,
+    discoveredFrom: pageUrl,
+    linkText: l.text || null,
+    parentUrl: ofReport || reportLink ? pageUrl : null,
+    reportLink,
+    ofReport,
+    depth: item.depth + 1,
   };
 }
 
 /** A page reached by structure rather than a link's words (list page N, iframe, meta refresh). */
-export function structuralItem(item: Pick<FrontierItem, 'depth'>, pageUrl: string, url: string, text: string, priority: number, context: number): FrontierItem {
+export function structuralItem(
+  item: Pick<FrontierItem, 'depth'>,
+  pageUrl: string,
+  url: string,
+  text: string,
+  priority: number,
+  context: number,
+): FrontierItem {
   return {
-    url, priority, kind: 'page', context, discoveredFrom: pageUrl, linkText: text || null, parentUrl: null, reportLink: false, ofReport: false,
+    url,
+    priority,
+    kind: 'page',
+    context,
+    discoveredFrom: pageUrl,
+    linkText: text || null,
+    parentUrl: null,
+    reportLink: false,
+    ofReport: false,
     depth: item.depth + 1,
   };
 }

@@ -45,9 +45,14 @@ export function extractPage(html: string, url: string): PageInfo {
   const title = meta('ArticleTitle') ?? h1 ?? htmlTitle;
   const columnName = meta('ColumnName') ?? meta('columnname');
   const columnType = meta('ColumnType');
-  const rawScripts = $('script:not([src])').map((_, el) => $(el).html() ?? '').get().join('\n');
+  const rawScripts = $('script:not([src])')
+    .map((_, el) => $(el).html() ?? '')
+    .get()
+    .join('\n');
   let breadcrumb: string | null = null;
-  $('[class*="bread"], [class*="crumb"], [class*="position"], [class*="location"], [id*="position"], [id*="location"], [class*="dqwz"], [class*="current"]').each((_, el) => {
+  $(
+    '[class*="bread"], [class*="crumb"], [class*="position"], [class*="location"], [id*="position"], [id*="location"], [class*="dqwz"], [class*="current"]',
+  ).each((_, el) => {
     const t = $(el).text().replace(/\s+/g, ' ').trim();
     if (!breadcrumb && t && t.length < 300) breadcrumb = t;
   });
@@ -74,7 +79,9 @@ export function extractPage(html: string, url: string): PageInfo {
     const best = full && full.length > text.length ? full : text;
     const appendix = /^true$/i.test($el.attr('appendix') ?? '');
     const around = $el.parent().text().replace(/\s+/g, '');
-    const related = /^(上一篇|下一篇|上一条|下一条|上篇|下篇|相关)/.test(around) || $el.closest('[class*="xgwj"], [class*="xgjd"], [class*="related"], [class*="prev"], [class*="next"]').length > 0;
+    const related =
+      /^(上一篇|下一篇|上一条|下一条|上篇|下篇|相关)/.test(around) ||
+      $el.closest('[class*="xgwj"], [class*="xgjd"], [class*="related"], [class*="prev"], [class*="next"]').length > 0;
     add($el.attr('href'), best, appendix, $el.closest(CHROME_SEL).length > 0, false, related);
   });
   const iframes: string[] = [];
@@ -83,7 +90,9 @@ export function extractPage(html: string, url: string): PageInfo {
     if (abs) iframes.push(abs);
   });
   let metaRefresh: string | null = null;
-  const refresh = $('meta[http-equiv]').filter((_, el) => /refresh/i.test($(el).attr('http-equiv') ?? '')).attr('content');
+  const refresh = $('meta[http-equiv]')
+    .filter((_, el) => /refresh/i.test($(el).attr('http-equiv') ?? ''))
+    .attr('content');
   if (refresh) {
     const m = /url\s*=\s*['"]?([^'"]+)/i.exec(refresh);
     if (m) metaRefresh = resolveHref(m[1], url);
@@ -107,7 +116,7 @@ export function extractPage(html: string, url: string): PageInfo {
       const $r = cheerio.load(rec);
       $r('a[href]').each((_, el) => {
         const $a = $r(el);
-        const text = ($a.attr('title')?.trim() || $a.text().replace(/\s+/g, ' ').trim());
+        const text = $a.attr('title')?.trim() || $a.text().replace(/\s+/g, ' ').trim();
         add($a.attr('href'), text, /^true$/i.test($a.attr('appendix') ?? ''), false, true);
       });
     }
@@ -118,8 +127,20 @@ export function extractPage(html: string, url: string): PageInfo {
   $('script, style, noscript, template').remove();
   const bodyText = $('body').text().replace(/\s+/g, ' ').trim();
   return {
-    title, htmlTitle, columnName, columnType, rawScripts, breadcrumb, links, iframes, metaRefresh, datastore,
-    textLength: bodyText.length, bodyText, scriptCount, imageCount,
+    title,
+    htmlTitle,
+    columnName,
+    columnType,
+    rawScripts,
+    breadcrumb,
+    links,
+    iframes,
+    metaRefresh,
+    datastore,
+    textLength: bodyText.length,
+    bodyText,
+    scriptCount,
+    imageCount,
   };
 }
 

@@ -4,9 +4,13 @@ export type Family = 'hanweb' | 'trs' | 'epoint' | 'gkmlpt' | 'lonsun' | 'aspnet
 
 export function fingerprintFamily(html: string, url: string): Family {
   const u = url.toLowerCase();
-  if (/\/gkmlpt\//.test(u) || /gkmlpt/.test(html) && /\bSID\s*[:=]/.test(html)) return 'gkmlpt';
-  if (/<script[^>]+type=["']text\/xml["'][^>]*>\s*<datastore/i.test(html) || /dataproxy\.jsp|jpage|\/col\/col\d+\//i.test(html + u) ||
-      /<meta[^>]+name=["']ContentStart/i.test(html)) return 'hanweb';
+  if (/\/gkmlpt\//.test(u) || (/gkmlpt/.test(html) && /\bSID\s*[:=]/.test(html))) return 'gkmlpt';
+  if (
+    /<script[^>]+type=["']text\/xml["'][^>]*>\s*<datastore/i.test(html) ||
+    /dataproxy\.jsp|jpage|\/col\/col\d+\//i.test(html + u) ||
+    /<meta[^>]+name=["']ContentStart/i.test(html)
+  )
+    return 'hanweb';
   if (/EWB-FRONT|EpointWebBuilder|webBuilderCommon\.js|categorynum=/i.test(html + u)) return 'epoint';
   if (/\/public\/column\/\d+|organ_catalog_tree|cn\.lonsun/i.test(html + u)) return 'lonsun';
   if (/createPageHTML\s*\(|TRS_Editor|TRS_UEDITOR|\/t\d{8}_\d+\.s?html?/i.test(html + u)) return 'trs';
@@ -26,7 +30,7 @@ export interface PageCall {
 export function parseCreatePageHTML(html: string): PageCall | null {
   // Templates often inline the function's definition before the call; only a call with values counts.
   const re = /(function\s+)?createPageHTML\s*\(([^)]*)\)/g;
-  for (let m; (m = re.exec(html)); ) {
+  for (let m: RegExpExecArray | null; (m = re.exec(html)); ) {
     if (m[1]) continue;
     const call = parseCallArgs(m[2], html);
     if (call) return call;
@@ -85,7 +89,7 @@ export function parseDatastore(xml: string): Datastore | null {
   };
   const records: string[] = [];
   const re = /<record[^>]*>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([\s\S]*?))\s*<\/record>/gi;
-  for (let m; (m = re.exec(xml)); ) records.push(m[1] ?? m[2] ?? '');
+  for (let m: RegExpExecArray | null; (m = re.exec(xml)); ) records.push(m[1] ?? m[2] ?? '');
   const ng = /<nextgroup>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([\s\S]*?))\s*<\/nextgroup>/i.exec(xml);
   const ngHref = ng ? /href=["']([^"']+)["']/i.exec(ng[1] ?? ng[2] ?? '') : null;
   return { totalRecord: num('totalrecord'), totalPage: num('totalpage'), records, nextGroup: ngHref ? ngHref[1] : null };
@@ -117,7 +121,10 @@ export function parseHanwebParams(html: string, pageUrl: string): HanwebParams {
     webname: decodeMaybe(get('webname') ?? ''),
     permissiontype: get('permissiontype') ?? '0',
   };
-  const proxy = /["']?proxyUrl["']?\s*[:=]\s*["']([^"']+)["']/i.exec(html)?.[1] ?? /["'](\/module\/[\w/]*dataproxy\.jsp)[^"']*["']/i.exec(html)?.[1] ?? null;
+  const proxy =
+    /["']?proxyUrl["']?\s*[:=]\s*["']([^"']+)["']/i.exec(html)?.[1] ??
+    /["'](\/module\/[\w/]*dataproxy\.jsp)[^"']*["']/i.exec(html)?.[1] ??
+    null;
   const perPage = Number(get('perPage') ?? get('perpage') ?? 15) || 15;
   const groupSize = Number(get('groupSize') ?? 3) || 3;
   const tr = get('totalRecord');
@@ -153,7 +160,8 @@ export function isSameListPager(candidate: string, pageUrl: string): boolean {
     if (a.host !== b.host) return false;
     const dir = (p: string) => p.replace(/[^/]*$/, '');
     if (/[?&](page|pageNo|pageNum|pageIndex|currpage|p)=\d+/i.test(a.search) && a.pathname === b.pathname) return true;
-    if (dir(a.pathname) === dir(b.pathname) && /(^|\/)(index|list|default)?_?\d+\.\w+$/i.test(a.pathname.split('/').pop() ?? '')) return true;
+    if (dir(a.pathname) === dir(b.pathname) && /(^|\/)(index|list|default)?_?\d+\.\w+$/i.test(a.pathname.split('/').pop() ?? ''))
+      return true;
     return false;
   } catch {
     return false;

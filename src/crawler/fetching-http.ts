@@ -25,7 +25,10 @@ export interface RawResponse {
 /** Concurrency cap and minimum spacing between request starts, per host. */
 export class HostGate {
   private state = new Map<string, { active: number; nextStart: number; delayMs: number; waiters: (() => void)[] }>();
-  constructor(private readonly maxConcurrency: number, private readonly delayMs: number) {}
+  constructor(
+    private readonly maxConcurrency: number,
+    private readonly delayMs: number,
+  ) {}
 
   private host(h: string) {
     let s = this.state.get(h);
@@ -116,53 +119,75 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
 /** One HTTP exchange through the gate; never throws for HTTP or network failures. */
 export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promise<RawResponse> {
   const host = new URL(spec.url).hostname;
-  return opts.gate.run(host, async () => {
-    const fetchedAt = new Date().toISOString();
-    const headers: Record<string, string> = {
-      'user-agent': opts.userAgent,
-      'accept': 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-      'accept-language': 'zh-CN,zh;q=0.9',
-      ...spec.headers,
-    };
-    const cookie = await opts.cookies.header(spec.url);
-    if (cookie && !headers.cookie) headers.cookie = cookie;
-    try {
-      if (spec.url.startsWith('http:')) {
-        const r = await plainHttp(spec, headers, opts);
-        await rememberCookies(opts.cookies, spec.url, r.setCookie);
+  return opts.gate.run(
+    host,
+    async () => {
+      const fetchedAt = new Date().toISOString();
+      const headers: Record<string, string> = {
+        'user-agent': opts.userAgent,
+        accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+        'accept-language': 'zh-CN,zh;q=0.9',
+        ...spec.headers,
+      };
+      const cookie = await opts.cookies.header(spec.url);
+      if (cookie && !headers.cookie) headers.cookie = cookie;
+      try {
+        if (spec.url.startsWith('http:')) {
+          const r = await plainHttp(spec, headers, opts);
+          await rememberCookies(opts.cookies, spec.url, r.setCookie);
+          return {
+            requestedUrl: spec.url,
+            finalUrl: spec.url,
+            status: r.status,
+            headers: r.headers,
+            body: r.body,
+            fetchedAt,
+            ...(r.truncated ? { error: TRUNCATED } : {}),
+          };
+        }
+        const res = (await gotScraping({
+          url: spec.url,
+          method: spec.method ?? 'GET',
+          headers,
+          form: spec.form,
+          body: spec.body,
+          proxyUrl: opts.proxyUrl,
+          useHeaderGenerator: false,
+          followRedirect: false,
+          throwHttpErrors: false,
+          responseType: 'buffer',
+          retry: { limit: 0 },
+          timeout: { request: opts.timeoutMs },
+          signal: opts.signal,
+          http2: false,
+        } as never)) as unknown as { statusCode: number; headers: Record<string, string | string[]>; body: Buffer; url: string };
+        const truncated = res.body.length > opts.maxBytes;
+        const body = truncated ? res.body.subarray(0, opts.maxBytes) : res.body;
+        await rememberCookies(opts.cookies, spec.url, res.headers['set-cookie']);
         return {
-          requestedUrl: spec.url, finalUrl: spec.url, status: r.status, headers: r.headers, body: r.body, fetchedAt,
-          ...(r.truncated ? { error: TRUNCATED } : {}),
+          requestedUrl: spec.url,
+          finalUrl: spec.url,
+          status: res.statusCode,
+          headers: flatHeaders(res.headers),
+          body,
+          fetchedAt,
+          ...(truncated ? { error: TRUNCATED } : {}),
+        };
+      } catch (e) {
+        const err = e as Error & { code?: string };
+        return {
+          requestedUrl: spec.url,
+          finalUrl: spec.url,
+          status: 0,
+          headers: {},
+          body: null,
+          fetchedAt,
+          error: err.code ?? err.message,
         };
       }
-      const res = await gotScraping({
-        url: spec.url,
-        method: spec.method ?? 'GET',
-        headers,
-        form: spec.form,
-        body: spec.body,
-        proxyUrl: opts.proxyUrl,
-        useHeaderGenerator: false,
-        followRedirect: false,
-        throwHttpErrors: false,
-        responseType: 'buffer',
-        retry: { limit: 0 },
-        timeout: { request: opts.timeoutMs },
-        signal: opts.signal,
-        http2: false,
-      } as never) as unknown as { statusCode: number; headers: Record<string, string | string[]>; body: Buffer; url: string };
-      const truncated = res.body.length > opts.maxBytes;
-      const body = truncated ? res.body.subarray(0, opts.maxBytes) : res.body;
-      await rememberCookies(opts.cookies, spec.url, res.headers['set-cookie']);
-      return {
-        requestedUrl: spec.url, finalUrl: spec.url, status: res.statusCode, headers: flatHeaders(res.headers), body, fetchedAt,
-        ...(truncated ? { error: TRUNCATED } : {}),
-      };
-    } catch (e) {
-      const err = e as Error & { code?: string };
-      return { requestedUrl: spec.url, finalUrl: spec.url, status: 0, headers: {}, body: null, fetchedAt, error: err.code ?? err.message };
-    }
-  }, opts.signal);
+    },
+    opts.signal,
+  );
 }
 
 /**
@@ -171,7 +196,9 @@ export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promis
  * makes thousands of them; it stays in use for HTTPS (CONNECT tunnels, TLS options).
  */
 function plainHttp(
-  spec: RequestSpec, headers: Record<string, string>, opts: FetcherOptions,
+  spec: RequestSpec,
+  headers: Record<string, string>,
+  opts: FetcherOptions,
 ): Promise<{ status: number; headers: Record<string, string>; body: Buffer; setCookie: string[] | undefined; truncated: boolean }> {
   return new Promise((resolve, reject) => {
     const target = new URL(spec.url);
@@ -185,36 +212,53 @@ function plainHttp(
       payload = Buffer.from(spec.body);
     }
     if (payload) h['content-length'] = String(payload.length);
-    if (proxy?.username) h['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
-    const req = http.request({
-      host: proxy ? proxy.hostname : target.hostname,
-      port: proxy ? Number(proxy.port || 80) : Number(target.port || 80),
-      path: proxy ? target.href.replace(/#.*$/, '') : target.pathname + target.search,
-      method: spec.method ?? 'GET',
-      headers: h,
-      agent: keepAlive,
-      signal: opts.signal,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const enc = String(res.headers['content-encoding'] ?? '').toLowerCase();
-      const stream = enc === 'gzip' || enc === 'x-gzip' ? res.pipe(zlib.createGunzip()) : enc === 'deflate' ? res.pipe(zlib.createInflate())
-        : enc === 'br' ? res.pipe(zlib.createBrotliDecompress()) : res;
-      stream.on('data', (c: Buffer) => {
-        size += c.length;
-        // Past the size cap the rest is dropped: the document is recorded truncated rather than not at all.
-        if (size <= opts.maxBytes) chunks.push(c);
-        else res.destroy();
-      });
-      const done = () => {
-        const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 0, headers: out, body: Buffer.concat(chunks), setCookie: res.headers['set-cookie'], truncated: size > opts.maxBytes });
-      };
-      stream.on('end', done);
-      stream.on('close', () => (size > opts.maxBytes ? done() : undefined));
-      stream.on('error', reject);
-    });
+    if (proxy?.username)
+      h['proxy-authorization'] =
+        `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
+    const req = http.request(
+      {
+        host: proxy ? proxy.hostname : target.hostname,
+        port: proxy ? Number(proxy.port || 80) : Number(target.port || 80),
+        path: proxy ? target.href.replace(/#.*$/, '') : target.pathname + target.search,
+        method: spec.method ?? 'GET',
+        headers: h,
+        agent: keepAlive,
+        signal: opts.signal,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const enc = String(res.headers['content-encoding'] ?? '').toLowerCase();
+        const stream =
+          enc === 'gzip' || enc === 'x-gzip'
+            ? res.pipe(zlib.createGunzip())
+            : enc === 'deflate'
+              ? res.pipe(zlib.createInflate())
+              : enc === 'br'
+                ? res.pipe(zlib.createBrotliDecompress())
+                : res;
+        stream.on('data', (c: Buffer) => {
+          size += c.length;
+          // Past the size cap the rest is dropped: the document is recorded truncated rather than not at all.
+          if (size <= opts.maxBytes) chunks.push(c);
+          else res.destroy();
+        });
+        const done = () => {
+          const out: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: out,
+            body: Buffer.concat(chunks),
+            setCookie: res.headers['set-cookie'],
+            truncated: size > opts.maxBytes,
+          });
+        };
+        stream.on('end', done);
+        stream.on('close', () => (size > opts.maxBytes ? done() : undefined));
+        stream.on('error', reject);
+      },
+    );
     req.setTimeout(opts.timeoutMs, () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
     req.end(payload ?? undefined);

@@ -1,5 +1,14 @@
 import type { Site } from '../schema/site-config.ts';
-import { backoffMs, fetchOnce, HostGate, isRetryable, sha256, type CookieJar, type RawResponse, type RequestSpec } from './fetching-http.ts';
+import {
+  backoffMs,
+  fetchOnce,
+  HostGate,
+  isRetryable,
+  sha256,
+  type CookieJar,
+  type RawResponse,
+  type RequestSpec,
+} from './fetching-http.ts';
 import { isChallenge } from './judgement.ts';
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type RobotsRules } from './robots.ts';
 import type { CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot, SnapshotKind } from './types.ts';
@@ -82,9 +91,18 @@ export class Fetching {
     const known = (spec.method ?? 'GET') === 'GET' ? (this.deps.options.revalidate?.decide(spec.url) ?? null) : null;
     const cached = known ? this.deps.options.revalidate!.body(known.sha256) : null;
     if (!known || !cached) return this.wire(spec);
-    const typed = (h: Record<string, string>) => (known.contentType && !h['content-type'] ? { ...h, 'content-type': known.contentType } : h);
+    const typed = (h: Record<string, string>) =>
+      known.contentType && !h['content-type'] ? { ...h, 'content-type': known.contentType } : h;
     if (known.action === 'reuse') {
-      return { requestedUrl: spec.url, finalUrl: spec.url, status: 200, headers: typed({}), body: cached, fetchedAt: new Date().toISOString(), reused: known.sha256 };
+      return {
+        requestedUrl: spec.url,
+        finalUrl: spec.url,
+        status: 200,
+        headers: typed({}),
+        body: cached,
+        fetchedAt: new Date().toISOString(),
+        reused: known.sha256,
+      };
     }
     const conditional: Record<string, string> = { ...spec.headers };
     if (known.etag) conditional['if-none-match'] = known.etag;
@@ -175,7 +193,9 @@ export class Fetching {
    */
   async fetchUrl(spec: RequestSpec, kind: SnapshotKind, meta: FetchMeta, deferFinal = false): Promise<FetchResult | null> {
     const snap = (r: RawResponse) =>
-      deferFinal && r.status >= 200 && r.status < 300 ? Promise.resolve() : this.snapshot(r, r.status >= 300 && r.status < 400 ? 'page' : kind, meta);
+      deferFinal && r.status >= 200 && r.status < 300
+        ? Promise.resolve()
+        : this.snapshot(r, r.status >= 300 && r.status < 400 ? 'page' : kind, meta);
     const { seen, site, stats, allowed } = this.deps;
     const signal = this.deps.options.signal;
     let current: RequestSpec = spec;
@@ -220,7 +240,10 @@ export class Fetching {
       if (res.status === 0 || res.status >= 400) {
         if (!isChallenge(res)) {
           await this.error({
-            siteId: site.id, url: current.url, code: res.status === 0 ? 'network' : 'http_error', status: res.status,
+            siteId: site.id,
+            url: current.url,
+            code: res.status === 0 ? 'network' : 'http_error',
+            status: res.status,
             message: res.error ?? `HTTP ${res.status}`,
           });
         }

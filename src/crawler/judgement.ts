@@ -26,16 +26,24 @@ export function judgePage(item: Pick<FrontierItem, 'linkText' | 'reportLink'>, i
   const attachments = contentLinks.filter((l) => l.attachment).length;
   // A list of reports (year column, 汇总 page) carries many report titles and no report body.
   // Without report phrases in the body, a page that links other reports is a (year/unit) column.
-  const listy = reportLinks >= (markers ? 6 : 1) || !!info.datastore || /createPageHTML\s*\(/.test(info.rawScripts)
-    || /列表/.test(info.columnType ?? '');
+  const listy =
+    reportLinks >= (markers ? 6 : 1) ||
+    !!info.datastore ||
+    /createPageHTML\s*\(/.test(info.rawScripts) ||
+    /列表/.test(info.columnType ?? '');
   const isReport = !listy && (markers || attachments > 0 || info.imageCount > 0 || item.reportLink);
   return { isReport, title, reportLinks };
 }
 
 /** A list page: a datastore, a pager call, report links, or pager links to its own further pages. */
 export function isListPage(judged: Judgement, info: PageInfo, html: string, url: string): boolean {
-  return !judged.isReport && (info.datastore !== null || /createPageHTML\s*\(/.test(html) || judged.reportLinks >= 2
-    || info.links.some((l) => !l.chrome && isPagerText(l.text) && isSameListPager(l.url, url)));
+  return (
+    !judged.isReport &&
+    (info.datastore !== null ||
+      /createPageHTML\s*\(/.test(html) ||
+      judged.reportLinks >= 2 ||
+      info.links.some((l) => !l.chrome && isPagerText(l.text) && isSameListPager(l.url, url)))
+  );
 }
 
 /** JS cookie challenges (瑞数 412, 加速乐 521) and tiny script-only WAF stubs (§3). */
@@ -54,7 +62,8 @@ export function buildsContent(html: string): boolean {
   return scripts.some((s) => {
     if (/type=["']text\/xml["']/i.test(s)) return false;
     const external = /\bsrc=["']([^"']+)["']/i.exec(s)?.[1];
-    if (external) return !/jquery|analytics|baidu|cnzz|common\.js$|zoom|share/i.test(external) || /ewb|webbuilder|gkmlpt|list|api/i.test(external);
+    if (external)
+      return !/jquery|analytics|baidu|cnzz|common\.js$|zoom|share/i.test(external) || /ewb|webbuilder|gkmlpt|list|api/i.test(external);
     return /fetch\(|XMLHttpRequest|\$\.(ajax|post|get|getJSON)\(|axios|\.innerHTML\s*=|appendChild|document\.write|location\.hash/.test(s);
   });
 }
@@ -73,7 +82,7 @@ export function looksLikeBinary(b: Buffer): boolean {
 export function hasScriptPager(html: string): boolean {
   if (/__doPostBack\(/.test(html)) return false;
   const re = /<a\b([^>]*)>\s*(\d{1,4})\s*<\/a>/gi;
-  for (let m; (m = re.exec(html)); ) {
+  for (let m: RegExpExecArray | null; (m = re.exec(html)); ) {
     if (Number(m[2]) < 2) continue;
     const attrs = m[1];
     if (/\bdata-page\s*=/i.test(attrs) || /\bhref\s*=\s*["']\s*(javascript:|#["'])/i.test(attrs) || !/\bhref\s*=/i.test(attrs)) return true;

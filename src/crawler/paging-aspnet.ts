@@ -25,7 +25,9 @@ export interface PostbackForm {
 export function parsePostbackForm(html: string, pageUrl: string): PostbackForm | null {
   if (!/__VIEWSTATE/.test(html) || !/__doPostBack/.test(html)) return null;
   const $ = cheerio.load(html);
-  const form = $('form').filter((_, f) => $(f).find('input[name="__VIEWSTATE"]').length > 0).first();
+  const form = $('form')
+    .filter((_, f) => $(f).find('input[name="__VIEWSTATE"]').length > 0)
+    .first();
   if (!form.length) return null;
   const fields: Record<string, string> = {};
   form.find('input[type="hidden"]').each((_, el) => {
@@ -63,12 +65,11 @@ export async function pageAspnet(host: PagingHost, item: FrontierItem, pageUrl: 
   for (let n = 2; n <= last(); n++) {
     if (!host.spendBudget()) break;
     const fields = { ...form.fields, __EVENTTARGET: target, __EVENTARGUMENT: String(n) };
-    const fr = await host.fetchUrl(
-      { url: form.action, method: 'POST', form: fields, headers: { referer: pageUrl } },
-      'list',
-      { discoveredFrom: pageUrl, linkText: `postback ${n}` },
-    );
-    if (!fr || fr.res.status !== 200 || !fr.res.body) break;
+    const fr = await host.fetchUrl({ url: form.action, method: 'POST', form: fields, headers: { referer: pageUrl } }, 'list', {
+      discoveredFrom: pageUrl,
+      linkText: `postback ${n}`,
+    });
+    if (fr?.res.status !== 200 || !fr.res.body) break;
     const text = decodeHtml(fr.res.body, fr.res.headers['content-type']).text;
     const info = extractPage(text, fr.finalUrl);
     for (const l of info.links) {

@@ -25,7 +25,14 @@ export interface PagingHost {
 const PROXY_PATHS = ['/module/web/jpage/dataproxy.jsp', '/module/jpage/dataproxy.jsp', '/module/jslib/jquery/jpage/dataproxy.jsp'];
 
 /** Pages through a Hanweb column's dataproxy; returns how many links it queued. */
-export async function pageHanweb(host: PagingHost, item: FrontierItem, pageUrl: string, html: string, info: PageInfo, context: number): Promise<number> {
+export async function pageHanweb(
+  host: PagingHost,
+  item: FrontierItem,
+  pageUrl: string,
+  html: string,
+  info: PageInfo,
+  context: number,
+): Promise<number> {
   const ds = info.datastore!;
   const params = parseHanwebParams(html, pageUrl);
   const total = ds.totalRecord ?? params.totalRecord;
@@ -74,7 +81,7 @@ export async function pageHanweb(host: PagingHost, item: FrontierItem, pageUrl: 
     let fresh = 0;
     for (const rec of got.records) {
       const re = /<a\b[^>]*href=["']([^"']+)["'][^>]*>([\s\S]*?)<\/a>/gi;
-      for (let m; (m = re.exec(rec)); ) {
+      for (let m: RegExpExecArray | null; (m = re.exec(rec)); ) {
         const abs = resolveHref(m[1].replace(/&amp;/g, '&'), pageUrl);
         if (!abs) continue;
         const k = urlKey(abs);
@@ -83,7 +90,17 @@ export async function pageHanweb(host: PagingHost, item: FrontierItem, pageUrl: 
         fresh++;
         const titleAttr = /title=["']([^"']+)["']/i.exec(m[0])?.[1];
         const text = (titleAttr ?? m[2].replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim();
-        if (host.enqueueLink(item, pageUrl, { url: abs, text, attachment: looksLikeAttachmentUrl(abs), chrome: false }, context, true, false) !== null) added++;
+        if (
+          host.enqueueLink(
+            item,
+            pageUrl,
+            { url: abs, text, attachment: looksLikeAttachmentUrl(abs), chrome: false },
+            context,
+            true,
+            false,
+          ) !== null
+        )
+          added++;
       }
     }
     if (!fresh) {

@@ -14,10 +14,20 @@ import { FifoPicker, ITEM, PickerRequestManager } from './request-manager.ts';
 // proxied UDP (none), so no page script can reach a host directly.
 
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-domain-reliability',
-  '--disable-client-side-phishing-detection', '--no-pings', '--disable-features=OptimizationHints,MediaRouter,Translate',
-  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp', '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-domain-reliability',
+  '--disable-client-side-phishing-detection',
+  '--no-pings',
+  '--disable-features=OptimizationHints,MediaRouter,Translate',
+  '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
 
 /** Where the browser's un-routed traffic goes: the discard port on loopback, which nothing listens on. */
@@ -117,13 +127,20 @@ export class Renderer {
             (_id, _controller, pageOptions) => {
               if (!pageOptions) return;
               Object.assign(pageOptions, {
-                userAgent: this.opts.userAgent, locale: 'zh-CN', serviceWorkers: 'block',
+                userAgent: this.opts.userAgent,
+                locale: 'zh-CN',
+                serviceWorkers: 'block',
                 extraHTTPHeaders: { 'accept-language': 'zh-CN,zh;q=0.9' },
               });
             },
           ],
         },
-        autoscaledPoolOptions: { minConcurrency: concurrency, maxConcurrency: concurrency, desiredConcurrency: concurrency, maybeRunIntervalSecs: 0.1 },
+        autoscaledPoolOptions: {
+          minConcurrency: concurrency,
+          maxConcurrency: concurrency,
+          desiredConcurrency: concurrency,
+          maybeRunIntervalSecs: 0.1,
+        },
         preNavigationHooks: [
           async ({ page, request }, gotoOptions) => {
             await (page as Page).route('**/*', (route: Route) => this.handle(route));
@@ -188,7 +205,13 @@ export class Renderer {
       const post = req.postData();
       const r = await this.hooks.fetch({ url, method: req.method() === 'POST' ? 'POST' : 'GET', headers, ...(post ? { body: post } : {}) });
       await this.hooks.onResponse({
-        url, status: r.status, headers: r.headers, body: r.body, resourceType: type, fetchedAt: r.fetchedAt, error: r.error,
+        url,
+        status: r.status,
+        headers: r.headers,
+        body: r.body,
+        resourceType: type,
+        fetchedAt: r.fetchedAt,
+        error: r.error,
         referer: headers.referer ?? null,
       });
       if (r.status === 0) return route.abort('failed');
@@ -216,7 +239,12 @@ export class Renderer {
       // Same-origin iframes hold the list on some shells.
       for (const f of page.frames()) {
         const found = await f
-          .$$eval('a[href]', (as) => as.map((a) => ({ url: (a as HTMLAnchorElement).href, text: ((a as HTMLElement).innerText || a.getAttribute('title') || '').trim() })))
+          .$$eval('a[href]', (as) =>
+            as.map((a) => ({
+              url: (a as HTMLAnchorElement).href,
+              text: ((a as HTMLElement).innerText || a.getAttribute('title') || '').trim(),
+            })),
+          )
           .catch(() => [] as { url: string; text: string }[]);
         for (const l of found) {
           if (!links.has(l.url)) {
@@ -239,14 +267,24 @@ export class Renderer {
     }
     let pageNo = 1;
     for (let i = 0; i < job.maxClicks; i++) {
-      let next = page.locator('a, button, span, li').filter({ hasText: /^\s*(下一页|下页|>|›|»|next)\s*$/i }).first();
+      let next = page
+        .locator('a, button, span, li')
+        .filter({ hasText: /^\s*(下一页|下页|>|›|»|next)\s*$/i })
+        .first();
       if (!(await next.count())) {
         // A numbered pager drawn by a script (`javascript:` links or data-page attributes): page N+1.
-        next = page.locator('a[href^="javascript"], a[href="#"], a[data-page], a:not([href])').filter({ hasText: new RegExp(`^\\s*${pageNo + 1}\\s*$`) }).first();
+        next = page
+          .locator('a[href^="javascript"], a[href="#"], a[data-page], a:not([href])')
+          .filter({ hasText: new RegExp(`^\\s*${pageNo + 1}\\s*$`) })
+          .first();
         if (!(await next.count())) break;
       }
       const disabled = await next
-        .evaluate((el) => /disabled|unable|no-more/i.test((el as HTMLElement).className + ' ' + (el.parentElement?.className ?? '')) || el.hasAttribute('disabled'))
+        .evaluate(
+          (el) =>
+            /disabled|unable|no-more/i.test((el as HTMLElement).className + ' ' + (el.parentElement?.className ?? '')) ||
+            el.hasAttribute('disabled'),
+        )
         .catch(() => true);
       if (disabled) break;
       await next.click({ timeout: 3000 }).catch(() => {});
@@ -264,7 +302,10 @@ export class Renderer {
       const units = page.locator('a[href^="javascript"], a[href="#"], a:not([href])').filter({ hasText: UNIT_NAME });
       const n = Math.min(await units.count().catch(() => 0), MAX_UNIT_CLICKS);
       for (let i = 0; i < n; i++) {
-        await units.nth(i).click({ timeout: 3000 }).catch(() => {});
+        await units
+          .nth(i)
+          .click({ timeout: 3000 })
+          .catch(() => {});
         await quiet(page, this.opts.timeoutMs);
         if (await collect()) continue;
         await quiet(page, this.opts.timeoutMs, 400);
@@ -272,7 +313,12 @@ export class Renderer {
       }
     }
     const html = await page.content();
-    const cookies = (await page.context().cookies(page.url())).map((c) => ({ name: c.name, value: c.value, domain: c.domain, path: c.path }));
+    const cookies = (await page.context().cookies(page.url())).map((c) => ({
+      name: c.name,
+      value: c.value,
+      domain: c.domain,
+      path: c.path,
+    }));
     return { finalUrl: page.url(), html, links: [...links].map(([u, text]) => ({ url: u, text })), cookies, pagesClicked };
   }
 

@@ -27,7 +27,10 @@ export class PickerRequestManager<T extends { url: string }> implements IRequest
   /** Called whenever new work may be ready, so the crawler's pool starts it without waiting for its poll. */
   onWork: (() => void) | null = null;
 
-  constructor(private readonly picker: Picker<T>, private readonly opts: { signal?: AbortSignal; keepOpen?: boolean } = {}) {}
+  constructor(
+    private readonly picker: Picker<T>,
+    private readonly opts: { signal?: AbortSignal; keepOpen?: boolean } = {},
+  ) {}
 
   /** Tells the manager that the picker received items. */
   notify(): void {
@@ -84,19 +87,34 @@ export class PickerRequestManager<T extends { url: string }> implements IRequest
   async markRequestHandled(request: Request): Promise<RequestQueueOperationInfo | null> {
     this.inProgress = Math.max(0, this.inProgress - 1);
     this.handled++;
-    return { requestId: request.id ?? request.uniqueKey, uniqueKey: request.uniqueKey, wasAlreadyHandled: false, wasAlreadyPresent: true, forefront: false };
+    return {
+      requestId: request.id ?? request.uniqueKey,
+      uniqueKey: request.uniqueKey,
+      wasAlreadyHandled: false,
+      wasAlreadyPresent: true,
+      forefront: false,
+    };
   }
 
   async reclaimRequest(request: Request): Promise<RequestQueueOperationInfo | null> {
     this.inProgress = Math.max(0, this.inProgress - 1);
     this.waiting.push(request.userData[ITEM] as T);
     this.notify();
-    return { requestId: request.id ?? request.uniqueKey, uniqueKey: request.uniqueKey, wasAlreadyHandled: false, wasAlreadyPresent: true, forefront: false };
+    return {
+      requestId: request.id ?? request.uniqueKey,
+      uniqueKey: request.uniqueKey,
+      wasAlreadyHandled: false,
+      wasAlreadyPresent: true,
+      forefront: false,
+    };
   }
 
   async addRequest(source: Source): Promise<RequestQueueOperationInfo> {
     const item = (source as { userData?: Record<string, unknown> }).userData?.[ITEM] as T | undefined;
-    if (!item) throw new Error(`PickerRequestManager.addRequest(${(source as { url?: string }).url ?? '?'}): requests are added with their item (userData.${ITEM}), not as bare URLs`);
+    if (!item)
+      throw new Error(
+        `PickerRequestManager.addRequest(${(source as { url?: string }).url ?? '?'}): requests are added with their item (userData.${ITEM}), not as bare URLs`,
+      );
     this.waiting.push(item);
     this.notify();
     const key = `added-${++this.seq}`;

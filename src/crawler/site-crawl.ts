@@ -52,15 +52,38 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
   private foundReportArea = false;
   private readonly stats: CrawlSiteStats;
 
-  constructor(private readonly site: Site, private readonly o: CrawlSiteOptions) {
+  constructor(
+    private readonly site: Site,
+    private readonly o: CrawlSiteOptions,
+  ) {
     this.d = o.defaults;
     this.allowed = makeHostFilter([site.home, ...site.allowHosts, ...(o.extraAllowHosts ?? [])]);
     this.stats = {
-      siteId: site.id, pagesFetched: 0, requests: 0, lists: 0, apiRequests: 0, candidates: 0, reportPages: 0,
-      attachments: 0, errors: 0, robotsBlocked: 0, skippedHosts: 0, browserRenders: 0, challenges: 0,
-      budgetExhausted: false, families: {}, durationMs: 0,
+      siteId: site.id,
+      pagesFetched: 0,
+      requests: 0,
+      lists: 0,
+      apiRequests: 0,
+      candidates: 0,
+      reportPages: 0,
+      attachments: 0,
+      errors: 0,
+      robotsBlocked: 0,
+      skippedHosts: 0,
+      browserRenders: 0,
+      challenges: 0,
+      budgetExhausted: false,
+      families: {},
+      durationMs: 0,
     };
-    this.fetching = new Fetching({ site, options: o, stats: this.stats, allowed: this.allowed, seen: this.seen, cookies: this.cookieJar() });
+    this.fetching = new Fetching({
+      site,
+      options: o,
+      stats: this.stats,
+      allowed: this.allowed,
+      seen: this.seen,
+      cookies: this.cookieJar(),
+    });
     this.requests = new PickerRequestManager(this, { signal: o.signal });
   }
 
@@ -68,8 +91,16 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     const started = Date.now();
     const home = normaliseUrl(this.site.home);
     this.enqueue({
-      url: home, priority: P_HOME, kind: 'page', context: 0, discoveredFrom: null, linkText: null, parentUrl: null,
-      reportLink: false, ofReport: false, depth: 0,
+      url: home,
+      priority: P_HOME,
+      kind: 'page',
+      context: 0,
+      discoveredFrom: null,
+      linkText: null,
+      parentUrl: null,
+      reportLink: false,
+      ofReport: false,
+      depth: 0,
     });
     // Crawlee's pool runs the handlers; the host gate (fetching-http.ts) holds per-host concurrency and spacing.
     const workers = Math.max(1, Math.min(8, this.d.maxConcurrencyPerHost * 2));
@@ -260,14 +291,24 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
       return false;
     }
     const ct = res.headers['content-type'] ?? null;
-    const isDoc = sniff === 'pdf' || sniff === 'ole' || sniff === 'zip' || /pdf|msword|officedocument|ms-excel|wps|ofd/i.test(ct ?? '')
-      || looksLikeAttachmentUrl(url);
+    const isDoc =
+      sniff === 'pdf' ||
+      sniff === 'ole' ||
+      sniff === 'zip' ||
+      /pdf|msword|officedocument|ms-excel|wps|ofd/i.test(ct ?? '') ||
+      looksLikeAttachmentUrl(url);
     if (!isDoc) return false;
     if (!(item.ofReport || item.reportLink)) return false;
     if (classifyTitle(item.linkText) === 'decoy') return false;
     await this.emit({
-      url, sha256: sha256(body), body, contentType: ct, role: 'attachment', parentUrl: item.parentUrl ?? item.discoveredFrom,
-      linkText: item.linkText, title: item.linkText,
+      url,
+      sha256: sha256(body),
+      body,
+      contentType: ct,
+      role: 'attachment',
+      parentUrl: item.parentUrl ?? item.discoveredFrom,
+      linkText: item.linkText,
+      title: item.linkText,
     });
     return true;
   }
@@ -283,7 +324,11 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
   }
 
   private async handlePage(
-    item: FrontierItem, url: string, res: RawResponse, html: string, renderedLinks: { url: string; text: string }[] | null,
+    item: FrontierItem,
+    url: string,
+    res: RawResponse,
+    html: string,
+    renderedLinks: { url: string; text: string }[] | null,
     rendered: 'challenge' | 'article' | null = renderedLinks ? 'challenge' : null,
   ): Promise<void> {
     const info = extractPage(html, url);
@@ -305,8 +350,16 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
       judged.isReport = false;
       for (const f of info.iframes) {
         this.enqueue({
-          url: f, priority: P_REPORT_LINK, kind: 'page', context: item.context, discoveredFrom: url, linkText: judged.title ?? item.linkText,
-          parentUrl: url, reportLink: true, ofReport: false, depth: item.depth + 1,
+          url: f,
+          priority: P_REPORT_LINK,
+          kind: 'page',
+          context: item.context,
+          discoveredFrom: url,
+          linkText: judged.title ?? item.linkText,
+          parentUrl: url,
+          reportLink: true,
+          ofReport: false,
+          depth: item.depth + 1,
         });
       }
     }
@@ -332,14 +385,21 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
       const body = !rendered && res.body ? res.body : Buffer.from(html);
       const continuation = await this.fetchContinuation(url, html);
       await this.emit({
-        url, sha256: sha256(body), body, contentType: rendered ? 'text/html; charset=utf-8' : (res.headers['content-type'] ?? null),
-        role: 'report-page', parentUrl: item.discoveredFrom, linkText: item.linkText, title: judged.title,
+        url,
+        sha256: sha256(body),
+        body,
+        contentType: rendered ? 'text/html; charset=utf-8' : (res.headers['content-type'] ?? null),
+        role: 'report-page',
+        parentUrl: item.discoveredFrom,
+        linkText: item.linkText,
+        title: judged.title,
         ...(continuation.length ? { continuation } : {}),
       });
     }
 
     const links: LinkIn[] = renderedLinks
-      ? renderedLinks.map((l) => ({ url: normaliseSafe(l.url), text: l.text, attachment: looksLikeAttachmentUrl(l.url), chrome: false }))
+      ? renderedLinks
+          .map((l) => ({ url: normaliseSafe(l.url), text: l.text, attachment: looksLikeAttachmentUrl(l.url), chrome: false }))
           .filter((l): l is LinkIn => !!l.url)
       : info.links;
     let promising = 0;
@@ -372,8 +432,13 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     // Sidebars and navigation stay in the HTML of a shell, so "no report links in a 年报 column" is the
     // signal, not "no links at all"; elsewhere only script-built pages with nothing to follow qualify.
     const builds = !call && buildsContent(html);
-    const shellish = builds && judged.reportLinks === 0 && !info.datastore
-      && (context >= 8 || info.links.length < 3 || (promising === 0 && (context >= 5 || (inArea && (family === 'epoint' || family === 'gkmlpt' || family === 'lonsun')))));
+    const shellish =
+      builds &&
+      judged.reportLinks === 0 &&
+      !info.datastore &&
+      (context >= 8 ||
+        info.links.length < 3 ||
+        (promising === 0 && (context >= 5 || (inArea && (family === 'epoint' || family === 'gkmlpt' || family === 'lonsun')))));
     if (shellish && !rendered) await this.renderList(item, url, context);
     else if (!call && !info.datastore && context >= 5 && !rendered) {
       const n = announcedPageCount(html);
@@ -453,7 +518,8 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
   }
 
   private async browserSnapshot(r: BrowserResponse): Promise<void> {
-    const kind: SnapshotKind = r.resourceType === 'document' ? 'page' : r.resourceType === 'xhr' || r.resourceType === 'fetch' ? 'api' : 'asset';
+    const kind: SnapshotKind =
+      r.resourceType === 'document' ? 'page' : r.resourceType === 'xhr' || r.resourceType === 'fetch' ? 'api' : 'asset';
     if (kind === 'api') this.stats.apiRequests++;
     await this.fetching.snapshot(
       { requestedUrl: r.url, finalUrl: r.url, status: r.status, headers: r.headers, body: r.body, fetchedAt: r.fetchedAt, error: r.error },
@@ -484,7 +550,14 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
           continue;
         }
         for (const l of links) {
-          this.enqueueLink(item, url, { url: l.abs, text: l.text, attachment: looksLikeAttachmentUrl(l.abs), chrome: chrome.has(l.abs) }, context, true, false);
+          this.enqueueLink(
+            item,
+            url,
+            { url: l.abs, text: l.text, attachment: looksLikeAttachmentUrl(l.abs), chrome: chrome.has(l.abs) },
+            context,
+            true,
+            false,
+          );
         }
         this.o.log?.debug?.({ url, links: r.links.length, clicks: r.pagesClicked, attempt }, 'rendered list');
         return;
@@ -499,7 +572,10 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     }
   }
 
-  private async solveChallenge(url: string, item: FrontierItem): Promise<{ html: string; finalUrl: string; links: { url: string; text: string }[] } | null> {
+  private async solveChallenge(
+    url: string,
+    item: FrontierItem,
+  ): Promise<{ html: string; finalUrl: string; links: { url: string; text: string }[] } | null> {
     const host = hostOf(url);
     const n = (this.challengeCount.get(host) ?? 0) + 1;
     this.challengeCount.set(host, n);
@@ -533,7 +609,11 @@ function normaliseSafe(u: string): string | null {
 /** The DOM a browser built, as a snapshot: what was archived as the report when its HTML was a shell. */
 function renderedSnapshot(url: string, html: string): RawResponse {
   return {
-    requestedUrl: url, finalUrl: url, status: 200, body: Buffer.from(html), fetchedAt: new Date().toISOString(),
+    requestedUrl: url,
+    finalUrl: url,
+    status: 200,
+    body: Buffer.from(html),
+    fetchedAt: new Date().toISOString(),
     headers: { 'content-type': 'text/html; charset=utf-8', 'x-nianbao-rendered': 'dom' },
   };
 }

@@ -50,7 +50,14 @@ export interface CandidateDocument {
 }
 
 export type CrawlErrorCode =
-  | 'http_error' | 'network' | 'robots_disallowed' | 'host_not_allowed' | 'challenge' | 'too_large' | 'browser' | 'callback';
+  | 'http_error'
+  | 'network'
+  | 'robots_disallowed'
+  | 'host_not_allowed'
+  | 'challenge'
+  | 'too_large'
+  | 'browser'
+  | 'callback';
 
 export interface CrawlError {
   siteId: string;

@@ -82,8 +82,10 @@ export function looksLikeAttachmentUrl(url: string): boolean {
     if (ATTACHMENT_EXT.test(u.pathname)) return true;
     if (/downfile\.jsp|download\.(jsp|do|aspx?|php)|\/attach(ment)?s?\//i.test(u.pathname)) return true;
     // Hanweb's downfile.jsp and GUID endpoints carry the real name in the query.
-    return ATTACHMENT_EXT.test(decodeURIComponentSafe(u.search.replace(/[&?]/g, ' ').split(/[ =]/).pop() ?? ''))
-      || /filename=[^&]*\.(pdf|docx?|wps|xlsx?|ofd)/i.test(u.search);
+    return (
+      ATTACHMENT_EXT.test(decodeURIComponentSafe(u.search.replace(/[&?]/g, ' ').split(/[ =]/).pop() ?? '')) ||
+      /filename=[^&]*\.(pdf|docx?|wps|xlsx?|ofd)/i.test(u.search)
+    );
   } catch {
     return false;
   }

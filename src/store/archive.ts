@@ -1032,7 +1032,7 @@ export class Archive {
     const pick = <T>(get: (r: ParseResult) => T | null | undefined, skip?: (v: T) => boolean): T | null => {
       for (const r of results) {
         const v = get(r);
-        if (v !== null && v !== undefined && !(skip?.(v))) return v;
+        if (v !== null && v !== undefined && !skip?.(v)) return v;
       }
       return null;
     };

@@ -24,10 +24,13 @@ beforeAll(async () => {
   const upstream = new URL(sim.proxyUrl);
   recorder = http.createServer((req, res) => {
     requested.push(req.url ?? '');
-    const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, ur.headers);
-      ur.pipe(res);
-    });
+    const up = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
@@ -56,11 +59,20 @@ beforeAll(async () => {
       const id = site.id;
       docs.set(id, []);
       snaps.set(id, []);
-      stats.set(id, await crawlSite(site, {
-        defaults, proxyUrl, crawlRunId: null,
-        onSnapshot: async (s) => { snaps.get(id)!.push(s); },
-        onDocument: async (d) => { docs.get(id)!.push(d); },
-      }));
+      stats.set(
+        id,
+        await crawlSite(site, {
+          defaults,
+          proxyUrl,
+          crawlRunId: null,
+          onSnapshot: async (s) => {
+            snaps.get(id)!.push(s);
+          },
+          onDocument: async (d) => {
+            docs.get(id)!.push(d);
+          },
+        }),
+      );
     }
   };
   await Promise.all([run(), run(), run()]);
@@ -83,8 +95,16 @@ describe('crawler on the CMS families of the simulated web', () => {
       const expected = sim.manifest.reports.filter((r) => r.siteId === site.id);
       const missing = expected.filter((r) => ![r.url, ...(r.aliases ?? [])].some((u) => found.has(urlKey(u))));
       const recall = 1 - missing.length / expected.length;
-      rows.push(`${site.family.padEnd(12)} ${site.id.padEnd(10)} ${expected.length - missing.length}/${expected.length} ${JSON.stringify({ ...stats.get(site.id), siteId: undefined })}`);
-      if (recall < 0.99) low.push(`${site.family} ${site.id} ${(recall * 100).toFixed(1)}%: ${missing.slice(0, 3).map((m) => m.url).join(' ')}`);
+      rows.push(
+        `${site.family.padEnd(12)} ${site.id.padEnd(10)} ${expected.length - missing.length}/${expected.length} ${JSON.stringify({ ...stats.get(site.id), siteId: undefined })}`,
+      );
+      if (recall < 0.99)
+        low.push(
+          `${site.family} ${site.id} ${(recall * 100).toFixed(1)}%: ${missing
+            .slice(0, 3)
+            .map((m) => m.url)
+            .join(' ')}`,
+        );
     }
     console.log(rows.join('\n'));
     expect(sim.sites.length).toBeGreaterThanOrEqual(8);
@@ -107,8 +127,14 @@ describe('crawler on the CMS families of the simulated web', () => {
       expect(doc, r.url).toBeDefined();
       // the report's own words, which only the API carried, are in what was archived
       expect(doc!.body.toString('utf8'), r.url).toMatch(/政府信息公开/);
-      expect(allSnaps.some((s) => s.kind === 'api' && s.requestedUrl.startsWith(r.bodyVia!.url.split('?')[0])), r.bodyVia!.url).toBe(true);
-      expect(allSnaps.some((s) => s.kind === 'report' && s.sha256 === doc!.sha256), r.url).toBe(true);
+      expect(
+        allSnaps.some((s) => s.kind === 'api' && s.requestedUrl.startsWith(r.bodyVia!.url.split('?')[0])),
+        r.bodyVia!.url,
+      ).toBe(true);
+      expect(
+        allSnaps.some((s) => s.kind === 'report' && s.sha256 === doc!.sha256),
+        r.url,
+      ).toBe(true);
     }
   });
 
@@ -118,8 +144,15 @@ describe('crawler on the CMS families of the simulated web', () => {
     const all = [...docs.values()].flat();
     for (const r of split) {
       const doc = all.find((d) => urlKey(d.url) === urlKey(r.parts![0]));
-      expect(doc?.continuation?.map((c) => urlKey(c.url)), r.url).toEqual(r.parts!.slice(1).map(urlKey));
-      for (const later of r.parts!.slice(1)) expect(all.some((d) => urlKey(d.url) === urlKey(later)), later).toBe(false);
+      expect(
+        doc?.continuation?.map((c) => urlKey(c.url)),
+        r.url,
+      ).toEqual(r.parts!.slice(1).map(urlKey));
+      for (const later of r.parts!.slice(1))
+        expect(
+          all.some((d) => urlKey(d.url) === urlKey(later)),
+          later,
+        ).toBe(false);
     }
   });
 

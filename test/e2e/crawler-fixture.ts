@@ -34,37 +34,65 @@ for (let i = 0; i < 9; i++) {
 
 function trsList(n: number): string {
   const per = 3;
-  const items = trsReports.slice(n * per, n * per + per)
-    .map((r) => `<li><a href="${r.path.replace('/zfxxgk/zfxxgknb/', './')}" title="${r.title}">${r.title}</a><span>2022-03-01</span></li>`).join('');
-  const decoy = n === 0
-    ? `<li><a href="./202201/t20220110_999.shtml">关于做好2021年度政府信息公开工作年度报告编制发布工作的通知</a></li>
+  const items = trsReports
+    .slice(n * per, n * per + per)
+    .map((r) => `<li><a href="${r.path.replace('/zfxxgk/zfxxgknb/', './')}" title="${r.title}">${r.title}</a><span>2022-03-01</span></li>`)
+    .join('');
+  const decoy =
+    n === 0
+      ? `<li><a href="./202201/t20220110_999.shtml">关于做好2021年度政府信息公开工作年度报告编制发布工作的通知</a></li>
        <li><a href="./202203/t20220302_998.shtml">图解：阿尔法县2021年政府信息公开工作年度报告</a></li>
        <li><a href="${A}/private/t1.shtml">阿尔法县2012年政府信息公开工作年度报告</a></li>
        <li><a href="http://www.evil.com.test/nb.html">阿尔法县2011年政府信息公开工作年度报告</a></li>
        <li><a href="./P020200301555.pdf">阿尔法县2010年政府信息公开工作年度报告</a></li>`
-    : '';
-  return page('政府信息公开年报', `<div class="position">当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>
+      : '';
+  return page(
+    '政府信息公开年报',
+    `<div class="position">当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>
 <ul class="list">${items}${decoy}</ul><div class="pager"><script>createPageHTML(3, ${n}, "index", "shtml");</script></div>`,
-  '<meta name="ColumnName" content="政府信息公开年报">');
+    '<meta name="ColumnName" content="政府信息公开年报">',
+  );
 }
 
 export async function startFixture(): Promise<Fixture> {
   const requests: Fixture['requests'] = [];
   let flaky = 0;
-  const routes = (host: string, path: string, method: string, body: string, cookie: string): { status: number; headers?: Record<string, string>; body: Buffer | string } => {
+  const routes = (
+    host: string,
+    path: string,
+    method: string,
+    body: string,
+    cookie: string,
+  ): { status: number; headers?: Record<string, string>; body: Buffer | string } => {
     const html = (s: string) => ({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: s });
     if (host === 'www.alpha.gov.cn.test') {
-      if (path === '/robots.txt') return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /private/\n' };
+      if (path === '/robots.txt')
+        return { status: 200, headers: { 'content-type': 'text/plain' }, body: 'User-agent: *\nDisallow: /private/\n' };
       if (path === '/' || path === '/index.html') {
-        return html(page('阿尔法县人民政府', `<div class="news"><a href="${A}/xwzx/1.html">县长调研春耕</a><a href="${A}/xwzx/2.html">全县召开会议</a></div>`));
+        return html(
+          page(
+            '阿尔法县人民政府',
+            `<div class="news"><a href="${A}/xwzx/1.html">县长调研春耕</a><a href="${A}/xwzx/2.html">全县召开会议</a></div>`,
+          ),
+        );
       }
       if (path === '/zwgk/') {
-        return html(page('政务公开', `<ul><li><a href="${A}/zfxxgk/">政府信息公开</a></li><li><a href="${A}/zfgzbg/">政府工作报告</a></li><li><a href="${A}/czyjs/">财政预决算</a></li></ul>`));
+        return html(
+          page(
+            '政务公开',
+            `<ul><li><a href="${A}/zfxxgk/">政府信息公开</a></li><li><a href="${A}/zfgzbg/">政府工作报告</a></li><li><a href="${A}/czyjs/">财政预决算</a></li></ul>`,
+          ),
+        );
       }
       if (path === '/zfxxgk/') {
-        return html(page('政府信息公开', `<ul><li><a href="${A}/zfxxgk/zn/">政府信息公开指南</a></li><li><a href="${A}/zfxxgk/zd/">政府信息公开制度</a></li>
+        return html(
+          page(
+            '政府信息公开',
+            `<ul><li><a href="${A}/zfxxgk/zn/">政府信息公开指南</a></li><li><a href="${A}/zfxxgk/zd/">政府信息公开制度</a></li>
 <li><a href="${A}/zfxxgk/fdzdgknr/">法定主动公开内容</a></li><li><a href="${A}/zfxxgk/zfxxgknb/index.shtml"><img src="/img/nb.png" alt="政府信息公开年报"></a></li>
-<li><a href="${X}/col/col123/index.html">部门信息公开年报</a></li><li><a href="${X}/waf/nb.html">街道信息公开年报</a></li><li><a href="http://down.alpha.gov.cn.test/nb.html">乡镇信息公开年报</a></li><li><a href="${X}/shell/nb.html">乡镇年报</a></li></ul>`));
+<li><a href="${X}/col/col123/index.html">部门信息公开年报</a></li><li><a href="${X}/waf/nb.html">街道信息公开年报</a></li><li><a href="http://down.alpha.gov.cn.test/nb.html">乡镇信息公开年报</a></li><li><a href="${X}/shell/nb.html">乡镇年报</a></li></ul>`,
+          ),
+        );
       }
       if (path === '/zfgzbg/') return html(page('政府工作报告', `<a href="${A}/zfgzbg/2022.html">2022年阿尔法县政府工作报告</a>`));
       if (path === '/zfxxgk/zfxxgknb/index.shtml') return html(trsList(0));
@@ -81,23 +109,32 @@ export async function startFixture(): Promise<Fixture> {
       if (r) {
         if (r.path.endsWith('_1004.shtml') && flaky++ < 2) return { status: 503, body: 'busy' };
         const att = r.path.endsWith('_1008.shtml')
-          ? `<p class="insertfileTag"><a appendix="true" href="./P020220301123456.pdf" OLDSRC="/protect/P0.pdf">附件：统计表.pdf</a></p>` : '';
+          ? `<p class="insertfileTag"><a appendix="true" href="./P020220301123456.pdf" OLDSRC="/protect/P0.pdf">附件：统计表.pdf</a></p>`
+          : '';
         return html(page(r.title, reportBody(r.title) + att, `<meta name="ArticleTitle" content="${r.title}">`));
       }
-      if (path === '/zfxxgk/zfxxgknb/202203/P020220301123456.pdf') return { status: 200, headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.4 attachment of 2021' };
-      if (path === '/zfxxgk/zfxxgknb/P020200301555.pdf') return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: '%PDF-1.4 report 2010' };
+      if (path === '/zfxxgk/zfxxgknb/202203/P020220301123456.pdf')
+        return { status: 200, headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.4 attachment of 2021' };
+      if (path === '/zfxxgk/zfxxgknb/P020200301555.pdf')
+        return { status: 200, headers: { 'content-type': 'application/octet-stream' }, body: '%PDF-1.4 report 2010' };
       if (path === '/zfxxgk/zfxxgknb/202201/t20220110_999.shtml') {
         return html(page('通知', `<h1>关于做好2021年度政府信息公开工作年度报告编制发布工作的通知</h1><p>请于1月31日前报送。</p>`));
       }
       if (path === '/zfxxgk/zfxxgknb/202203/t20220302_998.shtml') {
-        return html(page('图解', `<h1>图解：阿尔法县2021年政府信息公开工作年度报告</h1><img src="/a.png"><a href="${trsReports[8].path}">阿尔法县2021年政府信息公开工作年度报告</a>`));
+        return html(
+          page(
+            '图解',
+            `<h1>图解：阿尔法县2021年政府信息公开工作年度报告</h1><img src="/a.png"><a href="${trsReports[8].path}">阿尔法县2021年政府信息公开工作年度报告</a>`,
+          ),
+        );
       }
       return { status: 404, body: '页面不存在' };
     }
     if (host === 'xxgk.alpha.gov.cn.test') {
       if (path === '/robots.txt') return { status: 404, body: 'nf' };
       if (path === '/col/col123/index.html') {
-        const rec = (i: number) => `<record><![CDATA[<li><a href="/art/2022/3/${i}/art_123_${5000 + i}.html" title="阿尔法县教育局2021年政府信息公开工作年度报告（${i}）">阿尔法县教育局…</a><span>2022-03-0${i}</span></li>]]></record>`;
+        const rec = (i: number) =>
+          `<record><![CDATA[<li><a href="/art/2022/3/${i}/art_123_${5000 + i}.html" title="阿尔法县教育局2021年政府信息公开工作年度报告（${i}）">阿尔法县教育局…</a><span>2022-03-0${i}</span></li>]]></record>`;
         return html(`<html><head><meta charset="utf-8"><title>部门年报</title><meta name="ColumnName" content="部门信息公开年报"></head><body>
 <div id="div123"><script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=123&unitid=456&webname=%E9%98%BF&permissiontype=0"></a>]]></nextgroup>
 <recordset>${rec(1)}${rec(2)}${rec(3)}</recordset></datastore></script></div>
@@ -110,8 +147,13 @@ export async function startFixture(): Promise<Fixture> {
         const s = Number(q.get('startrecord'));
         const e = Math.min(Number(q.get('endrecord')), 7);
         let recs = '';
-        for (let i = s; i <= e; i++) recs += `<record><![CDATA[<li><a href="/art/2022/3/${i}/art_123_${5000 + i}.html" title="阿尔法县教育局2021年政府信息公开工作年度报告（${i}）">x</a></li>]]></record>`;
-        return { status: 200, headers: { 'content-type': 'text/xml;charset=utf-8' }, body: `<?xml version="1.0" encoding="utf-8"?><datastore><totalrecord>7</totalrecord><totalpage>7</totalpage><recordset>${recs}</recordset></datastore>` };
+        for (let i = s; i <= e; i++)
+          recs += `<record><![CDATA[<li><a href="/art/2022/3/${i}/art_123_${5000 + i}.html" title="阿尔法县教育局2021年政府信息公开工作年度报告（${i}）">x</a></li>]]></record>`;
+        return {
+          status: 200,
+          headers: { 'content-type': 'text/xml;charset=utf-8' },
+          body: `<?xml version="1.0" encoding="utf-8"?><datastore><totalrecord>7</totalrecord><totalpage>7</totalpage><recordset>${recs}</recordset></datastore>`,
+        };
       }
       const art = /^\/art\/2022\/3\/(\d)\/art_123_(\d+)\.html$/.exec(path);
       if (art) {
@@ -121,9 +163,19 @@ export async function startFixture(): Promise<Fixture> {
       if (path.startsWith('/waf/')) {
         // 加速乐-style challenge: 521 and a script that sets the clearance cookie and reloads.
         if (!/__jsl_clearance_s=ok/.test(cookie)) {
-          return { status: 521, headers: { 'content-type': 'text/html' }, body: '<html><script>document.cookie="__jsl_clearance_s=ok; path=/";location.href=location.href;</script></html>' };
+          return {
+            status: 521,
+            headers: { 'content-type': 'text/html' },
+            body: '<html><script>document.cookie="__jsl_clearance_s=ok; path=/";location.href=location.href;</script></html>',
+          };
         }
-        if (path === '/waf/nb.html') return html(page('街道年报', `<div class="position">当前位置：政府信息公开年报</div><ul><li><a href="/waf/doc/1.html">丙街道2021年政府信息公开工作年度报告</a></li></ul>`));
+        if (path === '/waf/nb.html')
+          return html(
+            page(
+              '街道年报',
+              `<div class="position">当前位置：政府信息公开年报</div><ul><li><a href="/waf/doc/1.html">丙街道2021年政府信息公开工作年度报告</a></li></ul>`,
+            ),
+          );
         if (path === '/waf/doc/1.html') {
           const t = '丙街道2021年政府信息公开工作年度报告';
           return html(page(t, reportBody(t), `<meta name="ArticleTitle" content="${t}">`));
@@ -134,15 +186,26 @@ export async function startFixture(): Promise<Fixture> {
 <script>fetch('/shell/api/list.json').then(r => r.json()).then(d => { document.getElementById('list').innerHTML = d.items.map(i => '<li><a href="' + i.url + '">' + i.title + '</a></li>').join(''); });</script></body></html>`);
       }
       if (path === '/shell/api/list.json') {
-        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [
-          { url: '/shell/doc/1.html', title: '甲镇2021年政府信息公开工作年度报告' },
-          { url: '/shell/doc/2.html', title: '乙镇2021年政府信息公开工作年度报告' },
-          { url: '/shell/doc/9.html', title: '甲镇2021年度法治政府建设年度报告' },
-        ] }) };
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            items: [
+              { url: '/shell/doc/1.html', title: '甲镇2021年政府信息公开工作年度报告' },
+              { url: '/shell/doc/2.html', title: '乙镇2021年政府信息公开工作年度报告' },
+              { url: '/shell/doc/9.html', title: '甲镇2021年度法治政府建设年度报告' },
+            ],
+          }),
+        };
       }
       const sd = /^\/shell\/doc\/(\d)\.html$/.exec(path);
       if (sd) {
-        const t = sd[1] === '1' ? '甲镇2021年政府信息公开工作年度报告' : sd[1] === '2' ? '乙镇2021年政府信息公开工作年度报告' : '甲镇2021年度法治政府建设年度报告';
+        const t =
+          sd[1] === '1'
+            ? '甲镇2021年政府信息公开工作年度报告'
+            : sd[1] === '2'
+              ? '乙镇2021年政府信息公开工作年度报告'
+              : '甲镇2021年度法治政府建设年度报告';
         return html(page(t, reportBody(t), `<meta name="ArticleTitle" content="${t}">`));
       }
       return { status: 404, body: 'not found' };
@@ -166,7 +229,14 @@ export async function startFixture(): Promise<Fixture> {
         host = u.hostname;
         path = u.pathname + u.search;
       }
-      requests.push({ host, path, method: req.method ?? 'GET', ua: String(req.headers['user-agent'] ?? ''), referer: String(req.headers.referer ?? ''), cookie: String(req.headers.cookie ?? '') });
+      requests.push({
+        host,
+        path,
+        method: req.method ?? 'GET',
+        ua: String(req.headers['user-agent'] ?? ''),
+        referer: String(req.headers.referer ?? ''),
+        cookie: String(req.headers.cookie ?? ''),
+      });
       const out = routes(host, path, req.method ?? 'GET', Buffer.concat(chunks).toString('utf8'), String(req.headers.cookie ?? ''));
       res.writeHead(out.status, out.headers ?? { 'content-type': 'text/html; charset=utf-8' });
       res.end(out.body);
@@ -179,14 +249,25 @@ export async function startFixture(): Promise<Fixture> {
     `${A}/zfxxgk/zfxxgknb/202203/P020220301123456.pdf`,
     `${A}/zfxxgk/zfxxgknb/P020200301555.pdf`,
     ...[1, 2, 3, 4, 5, 6, 7].map((i) => `${X}/art/2022/3/${i}/art_123_${5000 + i}.html`),
-    `${X}/shell/doc/1.html`, `${X}/shell/doc/2.html`, `${X}/waf/doc/1.html`,
+    `${X}/shell/doc/1.html`,
+    `${X}/shell/doc/2.html`,
+    `${X}/waf/doc/1.html`,
   ];
   return {
     proxyUrl: `http://127.0.0.1:${port}`,
     requests,
     reportUrls,
-    decoyUrls: [`${A}/zfxxgk/zfxxgknb/202201/t20220110_999.shtml`, `${A}/zfxxgk/zfxxgknb/202203/t20220302_998.shtml`, `${X}/shell/doc/9.html`, `${A}/zfgzbg/2022.html`],
+    decoyUrls: [
+      `${A}/zfxxgk/zfxxgknb/202201/t20220110_999.shtml`,
+      `${A}/zfxxgk/zfxxgknb/202203/t20220302_998.shtml`,
+      `${X}/shell/doc/9.html`,
+      `${A}/zfgzbg/2022.html`,
+    ],
     forbiddenUrls: [`${A}/private/t1.shtml`, 'http://www.evil.com.test/nb.html', 'http://down.alpha.gov.cn.test/nb.html'],
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

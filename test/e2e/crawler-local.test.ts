@@ -15,15 +15,23 @@ let stats: CrawlSiteStats;
 beforeAll(async () => {
   fx = await startFixture();
   const site: Site = {
-    id: 'alpha', name: '阿尔法县', regionCode: '360425', home: 'http://www.alpha.gov.cn.test/',
-    allowHosts: ['xxgk.alpha.gov.cn.test', 'down.alpha.gov.cn.test'], maxPages: 200,
+    id: 'alpha',
+    name: '阿尔法县',
+    regionCode: '360425',
+    home: 'http://www.alpha.gov.cn.test/',
+    allowHosts: ['xxgk.alpha.gov.cn.test', 'down.alpha.gov.cn.test'],
+    maxPages: 200,
   };
   stats = await crawlSite(site, {
     defaults: CrawlDefaultsSchema.parse({ delayMs: 5, maxRetries: 3, requestTimeoutSecs: 10 }),
     proxyUrl: fx.proxyUrl,
     crawlRunId: 1,
-    onSnapshot: async (s) => { snapshots.push(s); },
-    onDocument: async (d) => { docs.push(d); },
+    onSnapshot: async (s) => {
+      snapshots.push(s);
+    },
+    onDocument: async (d) => {
+      docs.push(d);
+    },
   });
 }, 120_000);
 
@@ -111,13 +119,27 @@ describe('crawlSite stops when aborted', () => {
   it('returns promptly after the signal fires and emits nothing more', async () => {
     const ac = new AbortController();
     let afterAbort = 0;
-    const site: Site = { id: 'alpha2', name: '阿尔法县', regionCode: '360425', home: 'http://www.alpha.gov.cn.test/', allowHosts: [], maxPages: 200 };
+    const site: Site = {
+      id: 'alpha2',
+      name: '阿尔法县',
+      regionCode: '360425',
+      home: 'http://www.alpha.gov.cn.test/',
+      allowHosts: [],
+      maxPages: 200,
+    };
     const t0 = Date.now();
     const s = await crawlSite(site, {
       defaults: CrawlDefaultsSchema.parse({ delayMs: 5, requestTimeoutSecs: 10 }),
-      proxyUrl: fx.proxyUrl, crawlRunId: 2, signal: ac.signal, browser: false,
-      onSnapshot: async () => { if (ac.signal.aborted) afterAbort++; },
-      onDocument: async () => { ac.abort(); },
+      proxyUrl: fx.proxyUrl,
+      crawlRunId: 2,
+      signal: ac.signal,
+      browser: false,
+      onSnapshot: async () => {
+        if (ac.signal.aborted) afterAbort++;
+      },
+      onDocument: async () => {
+        ac.abort();
+      },
     });
     expect(ac.signal.aborted).toBe(true);
     expect(s.candidates).toBeGreaterThanOrEqual(1);

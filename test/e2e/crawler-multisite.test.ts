@@ -33,10 +33,20 @@ function county(i: number, port: number, otherPort: number): http.RequestListene
     if (req.url === '/robots.txt') return send(404, 'none');
     if (req.url === '/') {
       // A link onto the next site's port: same host, not this site's.
-      return send(200, page(`${name}人民政府`, `<a href="/xxgk/">政府信息公开</a><a href="http://127.0.0.1:${otherPort}/xxgk/nb/">信息公开年报（邻县）</a>`));
+      return send(
+        200,
+        page(
+          `${name}人民政府`,
+          `<a href="/xxgk/">政府信息公开</a><a href="http://127.0.0.1:${otherPort}/xxgk/nb/">信息公开年报（邻县）</a>`,
+        ),
+      );
     }
     if (req.url === '/xxgk/') return send(200, page('政府信息公开', '<a href="/xxgk/nb/">政府信息公开年报</a>'));
-    if (req.url === '/xxgk/nb/') return send(200, page('政府信息公开年报', `<ul><li><a href="/xxgk/nb/2021.html">${name}2021年政府信息公开工作年度报告</a></li></ul>`));
+    if (req.url === '/xxgk/nb/')
+      return send(
+        200,
+        page('政府信息公开年报', `<ul><li><a href="/xxgk/nb/2021.html">${name}2021年政府信息公开工作年度报告</a></li></ul>`),
+      );
     if (req.url === '/xxgk/nb/2021.html') return send(200, page(`${name}2021年政府信息公开工作年度报告`, reportBody));
     return send(404, 'not found');
   };
@@ -64,13 +74,26 @@ afterAll(async () => {
 describe('several sites on one host', () => {
   it('crawls every --site URL under its own id and keeps each crawl on its own port', { timeout: 150_000 }, async () => {
     const config = path.join(tmp.dir, 'sites.yaml');
-    writeFileSync(config, 'defaults:\n  delayMs: 0\nsites:\n  - id: other\n    name: 别处\n    regionCode: "110101"\n    home: http://www.other.gov.cn.test/\n');
+    writeFileSync(
+      config,
+      'defaults:\n  delayMs: 0\nsites:\n  - id: other\n    name: 别处\n    regionCode: "110101"\n    home: http://www.other.gov.cn.test/\n',
+    );
     const file = path.join(tmp.dir, 'multi.sqlite');
     const saved = process.env.REDIS_URL;
     process.env.REDIS_URL = redis.url;
     let r: Awaited<ReturnType<typeof runCli>>;
     try {
-      r = await runCli('crawl', '--config', config, '--archive', file, '--prefix', prefix, '--no-browser', ...ports.flatMap((p) => ['--site', `http://127.0.0.1:${p}/`]));
+      r = await runCli(
+        'crawl',
+        '--config',
+        config,
+        '--archive',
+        file,
+        '--prefix',
+        prefix,
+        '--no-browser',
+        ...ports.flatMap((p) => ['--site', `http://127.0.0.1:${p}/`]),
+      );
     } finally {
       if (saved === undefined) delete process.env.REDIS_URL;
       else process.env.REDIS_URL = saved;
@@ -83,7 +106,10 @@ describe('several sites on one host', () => {
     try {
       const sites = archive.db.prepare('SELECT id, home FROM sites ORDER BY home').all() as { id: string; home: string }[];
       expect(sites.map((s) => s.id).sort()).toEqual(ports.map((p) => `127-0-0-1-${p}`).sort());
-      const fetched = archive.db.prepare('SELECT site_id, requested_url FROM fetches').all() as { site_id: string; requested_url: string }[];
+      const fetched = archive.db.prepare('SELECT site_id, requested_url FROM fetches').all() as {
+        site_id: string;
+        requested_url: string;
+      }[];
       for (const f of fetched) expect(f.site_id, f.requested_url).toBe(`127-0-0-1-${new URL(f.requested_url).port}`);
       for (const p of ports) expect(fetched.some((f) => f.requested_url === `http://127.0.0.1:${p}/xxgk/nb/2021.html`)).toBe(true);
     } finally {

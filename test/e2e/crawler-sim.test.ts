@@ -21,10 +21,13 @@ beforeAll(async () => {
   const upstream = new URL(sim.proxyUrl);
   recorder = http.createServer((req, res) => {
     requested.push({ site: null, url: req.url ?? '' });
-    const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, ur.headers);
-      ur.pipe(res);
-    });
+    const up = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
@@ -43,11 +46,20 @@ beforeAll(async () => {
       const id = site.id;
       docs.set(id, []);
       snaps.set(id, []);
-      stats.set(id, await crawlSite(site, {
-        defaults, proxyUrl: recorderUrl, crawlRunId: null,
-        onSnapshot: async (s) => { snaps.get(id)!.push(s); },
-        onDocument: async (d) => { docs.get(id)!.push(d); },
-      }));
+      stats.set(
+        id,
+        await crawlSite(site, {
+          defaults,
+          proxyUrl: recorderUrl,
+          crawlRunId: null,
+          onSnapshot: async (s) => {
+            snaps.get(id)!.push(s);
+          },
+          onDocument: async (d) => {
+            docs.get(id)!.push(d);
+          },
+        }),
+      );
     }
   };
   await Promise.all([run(), run(), run(), run()]);
@@ -77,9 +89,14 @@ describe('crawler on the simulated web', () => {
     const decoys = new Set(sim.manifest.decoys.map((d) => urlKey(d.url)));
     const emitted = [...docs.values()].flat().filter((d) => decoys.has(urlKey(d.url)));
     expect(emitted.map((d) => d.url)).toEqual([]);
-    const reportKeys = new Set(sim.manifest.reports.flatMap((r) => [r.url, ...(r.aliases ?? []), ...(r.pageUrl ? [r.pageUrl] : [])].map(urlKey)));
+    const reportKeys = new Set(
+      sim.manifest.reports.flatMap((r) => [r.url, ...(r.aliases ?? []), ...(r.pageUrl ? [r.pageUrl] : [])].map(urlKey)),
+    );
     const unknown = [...docs.values()].flat().filter((d) => !reportKeys.has(urlKey(d.url)));
-    console.log(`candidates not in the manifest: ${unknown.length}`, unknown.slice(0, 10).map((d) => `${d.role} ${d.url} ${d.title}`));
+    console.log(
+      `candidates not in the manifest: ${unknown.length}`,
+      unknown.slice(0, 10).map((d) => `${d.role} ${d.url} ${d.title}`),
+    );
   });
 
   it('snapshots every request it sent', () => {

@@ -23,7 +23,7 @@ export function findRegions(lines: string[]): Regions {
       (i) => short(lines[i], 80) && hasDigit(lines[i]) && matchApplicationRows(lines[i].replace(/[\d\s|\t]+$/, '')).rows.includes('new'),
     );
   }
-  const t4From = t3 >= 0 ? t3 : Math.max(t2 , 0);
+  const t4From = t3 >= 0 ? t3 : Math.max(t2, 0);
   const t4 = find(
     t4From,
     (i) => short(lines[i], 40) && (/行政复议/.test(sq[i]) || (/复议/.test(sq[i]) && /诉讼/.test(sq[i]))) && !/^\d+$/.test(sq[i]),

@@ -84,14 +84,12 @@ export function createLonsun(rootOrgan: number, siteId: number): Family {
       total: entries.length,
       pageCount: Math.ceil(entries.length / size),
       pageIndex: index,
-      data: entries
-        .slice((index - 1) * size, index * size)
-        .map((e) => ({
-          id: Number(/\/(\d+)\.html$/.exec(e.href)?.[1]),
-          title: e.title,
-          link: new URL(e.href).pathname,
-          publishDate: e.date,
-        })),
+      data: entries.slice((index - 1) * size, index * size).map((e) => ({
+        id: Number(/\/(\d+)\.html$/.exec(e.href)?.[1]),
+        title: e.title,
+        link: new URL(e.href).pathname,
+        publishDate: e.date,
+      })),
     });
   };
   const organTree = (req: SimRequest): Route => {

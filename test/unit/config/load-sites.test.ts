@@ -19,7 +19,14 @@ describe('loadSiteList', () => {
     expect(list.defaults.delayMs).toBe(500);
     expect(list.defaults.maxConcurrencyPerHost).toBe(2);
     expect(list.sites.map((s) => s.id)).toEqual(['yongxiu', 'lingchuan-shanxi']);
-    expect(list.sites[0]).toEqual({ id: 'yongxiu', name: '永修县', regionCode: '360425', home: 'http://www.yongxiu.gov.cn/', allowHosts: [], maxPages: 400 });
+    expect(list.sites[0]).toEqual({
+      id: 'yongxiu',
+      name: '永修县',
+      regionCode: '360425',
+      home: 'http://www.yongxiu.gov.cn/',
+      allowHosts: [],
+      maxPages: 400,
+    });
     expect(list.sites[1]).toMatchObject({ allowHosts: ['xxgk.lczf.gov.cn'], charset: 'gbk', maxPages: 50 });
   });
 
@@ -41,7 +48,9 @@ describe('loadSiteList', () => {
 
   it('names duplicate site ids', () => {
     const err = configError(() => loadSiteList(fixture('sites-duplicate.yaml')));
-    expect(err.issues).toEqual([{ file: fixture('sites-duplicate.yaml'), line: 6, path: 'sites[1].id', message: 'duplicate id "yongxiu" (first at sites[0])' }]);
+    expect(err.issues).toEqual([
+      { file: fixture('sites-duplicate.yaml'), line: 6, path: 'sites[1].id', message: 'duplicate id "yongxiu" (first at sites[0])' },
+    ]);
   });
 
   it('reports YAML syntax errors with their line', () => {

@@ -79,11 +79,27 @@ describe('decoding', () => {
 
 describe('frontier and politeness', () => {
   const item = (url: string, priority: number): FrontierItem => ({
-    url, priority, kind: 'page', context: 0, discoveredFrom: null, linkText: null, parentUrl: null, reportLink: false, ofReport: false, depth: 0,
+    url,
+    priority,
+    kind: 'page',
+    context: 0,
+    discoveredFrom: null,
+    linkText: null,
+    parentUrl: null,
+    reportLink: false,
+    ofReport: false,
+    depth: 0,
   });
   it('pops best first, FIFO among equals', () => {
     const f = new Frontier();
-    for (const [u, p] of [['a', 1], ['b', 5], ['c', 5], ['d', 3], ['e', 10]] as const) f.push(item(u, p));
+    for (const [u, p] of [
+      ['a', 1],
+      ['b', 5],
+      ['c', 5],
+      ['d', 3],
+      ['e', 10],
+    ] as const)
+      f.push(item(u, p));
     expect(Array.from({ length: 5 }, () => f.pop()!.url)).toEqual(['e', 'b', 'c', 'd', 'a']);
     expect(f.pop()).toBeUndefined();
   });
@@ -92,12 +108,13 @@ describe('frontier and politeness', () => {
     let active = 0;
     let peak = 0;
     const starts: number[] = [];
-    const job = () => gate.run('h', async () => {
-      starts.push(Date.now());
-      peak = Math.max(peak, ++active);
-      await new Promise((r) => setTimeout(r, 50));
-      active--;
-    });
+    const job = () =>
+      gate.run('h', async () => {
+        starts.push(Date.now());
+        peak = Math.max(peak, ++active);
+        await new Promise((r) => setTimeout(r, 50));
+        active--;
+      });
     await Promise.all([job(), job(), job(), job(), job()]);
     expect(peak).toBeLessThanOrEqual(2);
     for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(28);
@@ -106,13 +123,27 @@ describe('frontier and politeness', () => {
     const gate = new HostGate(1, 0);
     gate.setDelay('slow', 80);
     const t: Record<string, number[]> = { slow: [], fast: [] };
-    await Promise.all(['slow', 'slow', 'fast', 'fast'].map((h) => gate.run(h, async () => { t[h].push(Date.now()); })));
+    await Promise.all(
+      ['slow', 'slow', 'fast', 'fast'].map((h) =>
+        gate.run(h, async () => {
+          t[h].push(Date.now());
+        }),
+      ),
+    );
     expect(t.slow[1] - t.slow[0]).toBeGreaterThanOrEqual(75);
     expect(t.fast[1] - t.fast[0]).toBeLessThan(60);
   });
 
   it('retries 5xx, 429 and network errors, not 4xx', () => {
-    const r = (status: number, error?: string) => ({ requestedUrl: '', finalUrl: '', status, headers: {}, body: null, fetchedAt: '', error });
+    const r = (status: number, error?: string) => ({
+      requestedUrl: '',
+      finalUrl: '',
+      status,
+      headers: {},
+      body: null,
+      fetchedAt: '',
+      error,
+    });
     expect(isRetryable(r(503))).toBe(true);
     expect(isRetryable(r(429))).toBe(true);
     expect(isRetryable(r(0, 'ECONNRESET'))).toBe(true);
@@ -150,8 +181,11 @@ describe('extractPage', () => {
 
 describe('related links', () => {
   it('marks 上一篇/下一篇 neighbours so an article is not taken for a list', () => {
-    const p = extractPage(`<body><div class="main"><p>上一篇：<a href="/a/1.html">X县2020年政府信息公开工作年度报告</a></p>
-<ul><li><a href="/a/2.html">X县2019年政府信息公开工作年度报告</a></li></ul></div></body>`, 'http://h.test/a/0.html');
+    const p = extractPage(
+      `<body><div class="main"><p>上一篇：<a href="/a/1.html">X县2020年政府信息公开工作年度报告</a></p>
+<ul><li><a href="/a/2.html">X县2019年政府信息公开工作年度报告</a></li></ul></div></body>`,
+      'http://h.test/a/0.html',
+    );
     expect(p.links.find((l) => l.url.endsWith('/a/1.html'))?.related).toBe(true);
     expect(p.links.find((l) => l.url.endsWith('/a/2.html'))?.related).toBe(false);
   });
@@ -173,7 +207,13 @@ describe('fetchOnce over plain HTTP', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const opts = { userAgent: 'UA', timeoutMs: 5000, maxBytes: 1000, gate: new HostGate(2, 0), cookies: { header: async () => '', remember: async () => {} } };
+    const opts = {
+      userAgent: 'UA',
+      timeoutMs: 5000,
+      maxBytes: 1000,
+      gate: new HostGate(2, 0),
+      cookies: { header: async () => '', remember: async () => {} },
+    };
     try {
       const gz = await fetchOnce({ url: `${base}/gz` }, opts);
       expect(gz.body!.toString()).toBe('<p>压缩</p>');

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  announcedPageCount, createPageUrls, fingerprintFamily, isSameListPager, parseCreatePageHTML, parseDatastore, parseHanwebParams,
+  announcedPageCount,
+  createPageUrls,
+  fingerprintFamily,
+  isSameListPager,
+  parseCreatePageHTML,
+  parseDatastore,
+  parseHanwebParams,
 } from '../../../src/crawler/families.ts';
 
 describe('TRS createPageHTML', () => {
@@ -8,7 +14,9 @@ describe('TRS createPageHTML', () => {
     const call = parseCreatePageHTML('<script>createPageHTML(4, 0, "index", "shtml");</script>')!;
     expect(call).toEqual({ count: 4, current: 0, stem: 'index', ext: 'shtml' });
     expect(createPageUrls(call, 'http://a.test/zwgk/nb/index.shtml')).toEqual([
-      'http://a.test/zwgk/nb/index_1.shtml', 'http://a.test/zwgk/nb/index_2.shtml', 'http://a.test/zwgk/nb/index_3.shtml',
+      'http://a.test/zwgk/nb/index_1.shtml',
+      'http://a.test/zwgk/nb/index_2.shtml',
+      'http://a.test/zwgk/nb/index_3.shtml',
     ]);
   });
   it('on a later page the same rule holds', () => {
@@ -19,7 +27,11 @@ describe('TRS createPageHTML', () => {
     const call = parseCreatePageHTML("createPageHTML('page_div', 3, 1, 'index', 'shtml', 45)")!;
     expect(call.count).toBe(3);
     expect(call.current).toBe(1);
-    expect(createPageUrls(call, 'http://a.test/c/index.shtml').map((u) => u.split('/').pop())).toEqual(['index_1.shtml', 'index_2.shtml', 'index_3.shtml']);
+    expect(createPageUrls(call, 'http://a.test/c/index.shtml').map((u) => u.split('/').pop())).toEqual([
+      'index_1.shtml',
+      'index_2.shtml',
+      'index_3.shtml',
+    ]);
   });
   it('resolves variables', () => {
     expect(parseCreatePageHTML('var countPage = 7; createPageHTML(countPage, 0, "index", "htm");')?.count).toBe(7);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { crawlSite, type CandidateDocument, type CrawlError, type FetchedSnapshot } from '../../../src/crawler/index.ts';
 import { linkToItem, P_REPORT_FILE, P_REPORT_LINK } from '../../../src/crawler/enqueueing.ts';
 import { extractPage } from '../../../src/crawler/extract.ts';
-import { type fetchOnce, type RawResponse, type RequestSpec } from '../../../src/crawler/fetching-http.ts';
+import type { fetchOnce, RawResponse, RequestSpec } from '../../../src/crawler/fetching-http.ts';
 import { Fetching } from '../../../src/crawler/fetching.ts';
 import type { FrontierItem } from '../../../src/crawler/frontier.ts';
 import { buildsContent, isChallenge, isListPage, judgePage } from '../../../src/crawler/judgement.ts';
@@ -19,10 +19,20 @@ import { CrawlDefaultsSchema, type Site } from '../../../src/schema/site-config.
 
 const reportBody = (title: string) => `<h1>${title}</h1><p>本报告依据《中华人民共和国政府信息公开条例》编制。</p>
 <p>一、总体情况</p><p>二、主动公开政府信息情况</p><p>三、收到和处理政府信息公开申请情况</p><p>四、政府信息公开行政复议、行政诉讼情况</p>`;
-const html = (title: string, body: string) => `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
+const html = (title: string, body: string) =>
+  `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
 const item = (over: Partial<FrontierItem> = {}): FrontierItem => ({
-  url: 'http://h.test/', priority: 0, kind: 'page', context: 0, discoveredFrom: null, linkText: null, parentUrl: null,
-  reportLink: false, ofReport: false, depth: 0, ...over,
+  url: 'http://h.test/',
+  priority: 0,
+  kind: 'page',
+  context: 0,
+  discoveredFrom: null,
+  linkText: null,
+  parentUrl: null,
+  reportLink: false,
+  ofReport: false,
+  depth: 0,
+  ...over,
 });
 
 describe('page judgement', () => {
@@ -60,13 +70,21 @@ describe('page judgement', () => {
 describe('enqueueing', () => {
   const page = { item: item({ priority: 8, depth: 2 }), pageUrl: 'http://h.test/xxgk/nb/', context: 10, inArea: true, onReport: false };
   it('report titles jump the queue; decoys are dropped; 图解 companions are kept at the bottom', () => {
-    const r = linkToItem(page, { url: 'http://h.test/xxgk/nb/1.html', text: '某县2021年政府信息公开工作年度报告', attachment: false, chrome: false });
+    const r = linkToItem(page, {
+      url: 'http://h.test/xxgk/nb/1.html',
+      text: '某县2021年政府信息公开工作年度报告',
+      attachment: false,
+      chrome: false,
+    });
     expect(r?.priority).toBe(P_REPORT_LINK + 10);
     expect(r?.reportLink).toBe(true);
     expect(r?.parentUrl).toBe(page.pageUrl);
     expect(r?.depth).toBe(3);
     expect(linkToItem(page, { url: 'http://h.test/x.html', text: '2022年某县政府工作报告', attachment: false, chrome: false })).toBeNull();
-    expect(linkToItem(page, { url: 'http://h.test/t.html', text: '图解：某县2021年政府信息公开工作年度报告', attachment: false, chrome: false })?.priority).toBe(0);
+    expect(
+      linkToItem(page, { url: 'http://h.test/t.html', text: '图解：某县2021年政府信息公开工作年度报告', attachment: false, chrome: false })
+        ?.priority,
+    ).toBe(0);
   });
   it('files of a report page come first; stray files elsewhere are not followed', () => {
     const onReport = { ...page, onReport: true };
@@ -126,7 +144,10 @@ describe('robots.txt (robots-parser)', () => {
     expect(r.isAllowed('http://h.test/年报/1.html')).toBe(false);
   });
   it('groups for the same agent are merged', () => {
-    const r = parseRobots('User-agent: nianbao\nDisallow: /a/\n\nUser-agent: *\nDisallow: /\n\nUser-agent: nianbao\nDisallow: /b/\nCrawl-delay: 2\n', ua);
+    const r = parseRobots(
+      'User-agent: nianbao\nDisallow: /a/\n\nUser-agent: *\nDisallow: /\n\nUser-agent: nianbao\nDisallow: /b/\nCrawl-delay: 2\n',
+      ua,
+    );
     expect(r.isAllowed('http://h.test/a/x')).toBe(false);
     expect(r.isAllowed('http://h.test/b/x')).toBe(false);
     expect(r.isAllowed('http://h.test/c/x')).toBe(true);
@@ -162,7 +183,11 @@ function fakeWire(routes: Record<string, Route>, log: string[]): typeof fetchOnc
     const r = routes[spec.url] ?? { status: 404, body: 'not found' };
     const body = r.body === undefined ? null : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
     const out: RawResponse = {
-      requestedUrl: spec.url, finalUrl: spec.url, status: r.status, body, fetchedAt: new Date(0).toISOString(),
+      requestedUrl: spec.url,
+      finalUrl: spec.url,
+      status: r.status,
+      body,
+      fetchedAt: new Date(0).toISOString(),
       headers: { 'content-type': 'text/html; charset=utf-8', ...r.headers },
     };
     return out;
@@ -176,19 +201,38 @@ describe('redirect policy (fetching, fake wire)', () => {
     const log: string[] = [];
     const snaps: FetchedSnapshot[] = [];
     const errors: CrawlError[] = [];
-    const stats = { skippedHosts: 0, robotsBlocked: 0, errors: 0, requests: 0 } as never as import('../../../src/crawler/types.ts').CrawlSiteStats;
+    const stats = {
+      skippedHosts: 0,
+      robotsBlocked: 0,
+      errors: 0,
+      requests: 0,
+    } as never as import('../../../src/crawler/types.ts').CrawlSiteStats;
     const site: Site = { id: 's', name: 's', regionCode: '000000', home: 'http://h.test/', allowHosts: ['x.h.test'], maxPages: 10 };
     const f = new Fetching({
-      site, stats, seen: new Set(), allowed: makeHostFilter([site.home, ...site.allowHosts]),
+      site,
+      stats,
+      seen: new Set(),
+      allowed: makeHostFilter([site.home, ...site.allowHosts]),
       cookies: { header: async () => '', remember: async () => {} },
       options: {
-        defaults, crawlRunId: null, transport: fakeWire(routes, log),
-        onSnapshot: async (s) => { snaps.push(s); }, onDocument: async () => {}, onError: (e) => { errors.push(e); },
+        defaults,
+        crawlRunId: null,
+        transport: fakeWire(routes, log),
+        onSnapshot: async (s) => {
+          snaps.push(s);
+        },
+        onDocument: async () => {},
+        onError: (e) => {
+          errors.push(e);
+        },
       },
     });
     return { f, log, snaps, errors, stats };
   };
-  const robots = { 'http://h.test/robots.txt': { status: 200, body: 'User-agent: *\nDisallow: /年报/\n' }, 'http://x.h.test/robots.txt': { status: 404 } };
+  const robots = {
+    'http://h.test/robots.txt': { status: 200, body: 'User-agent: *\nDisallow: /年报/\n' },
+    'http://x.h.test/robots.txt': { status: 404 },
+  };
   const meta = { discoveredFrom: null, linkText: null };
 
   it('follows allowed hops, snapshotting each, and checks robots on every hop', async () => {
@@ -200,7 +244,13 @@ describe('redirect policy (fetching, fake wire)', () => {
     });
     const r = await f.fetchUrl({ url: 'http://h.test/a' }, 'page', meta);
     expect(r?.finalUrl).toBe('http://x.h.test/c');
-    expect(log).toEqual(['GET http://h.test/robots.txt', 'GET http://h.test/a', 'GET http://x.h.test/robots.txt', 'GET http://x.h.test/b', 'GET http://x.h.test/c']);
+    expect(log).toEqual([
+      'GET http://h.test/robots.txt',
+      'GET http://h.test/a',
+      'GET http://x.h.test/robots.txt',
+      'GET http://x.h.test/b',
+      'GET http://x.h.test/c',
+    ]);
     expect(snaps.map((s) => `${s.kind} ${s.status}`)).toEqual(['robots 200', 'page 302', 'robots 404', 'page 301', 'page 200']);
   });
   it('refuses a redirect to another host or to another port of an allowed host', async () => {
@@ -213,7 +263,10 @@ describe('redirect policy (fetching, fake wire)', () => {
     }
   });
   it('refuses a redirect into a robots-disallowed path, in any encoding', async () => {
-    const { f, log, errors } = setup({ ...robots, 'http://h.test/a': { status: 302, headers: { location: '/%e5%b9%b4%e6%8a%a5/1.html' } } });
+    const { f, log, errors } = setup({
+      ...robots,
+      'http://h.test/a': { status: 302, headers: { location: '/%e5%b9%b4%e6%8a%a5/1.html' } },
+    });
     expect(await f.fetchUrl({ url: 'http://h.test/a' }, 'page', meta)).toBeNull();
     expect(log).toEqual(['GET http://h.test/robots.txt', 'GET http://h.test/a']);
     expect(errors.map((e) => e.code)).toEqual(['robots_disallowed']);
@@ -242,12 +295,34 @@ describe('a whole crawl on Crawlee over a fake web', () => {
     const t = '某县2021年政府信息公开工作年度报告';
     const routes: Record<string, Route> = {
       [`${H}/robots.txt`]: { status: 200, body: 'User-agent: *\nDisallow: /年报/\n' },
-      [`${H}/`]: { status: 200, body: html('某县人民政府', `<a href="${H}/zfxxgk/">政府信息公开</a><a href="${H}:6379/">信息公开年报</a>`) },
-      [`${H}/zfxxgk/`]: { status: 200, body: html('政府信息公开', `<a href="${H}/zfxxgk/nb/">政府信息公开年报</a><a href="${H}/年报/">政府信息公开年报（旧）</a>`) },
-      [`${H}/zfxxgk/nb/`]: { status: 200, body: html('政府信息公开年报', `<ul><li><a href="${H}/zfxxgk/nb/1.html">${t}</a></li>
-<li><a href="${H}/zfxxgk/nb/9.html">关于报送2021年政府信息公开工作年度报告的通知</a></li><li><a href="${H}/zfxxgk/nb/2.html">某县2020年政府信息公开工作年度报告</a></li></ul>`) },
-      [`${H}/zfxxgk/nb/1.html`]: { status: 200, body: html(t, reportBody(t) + `<a href="${H}/zfxxgk/nb/P01.pdf">附件：统计表.pdf</a><div class="page">共2页 <span>1</span> <a href="1_2.html">2</a> <a href="1_2.html">下一页</a></div>`) },
-      [`${H}/zfxxgk/nb/1_2.html`]: { status: 200, body: html(t, `${reportBody(t)}<p>五、存在的主要问题及改进情况</p><div class="page">共2页 <a href="1.html">上一页</a></div>`) },
+      [`${H}/`]: {
+        status: 200,
+        body: html('某县人民政府', `<a href="${H}/zfxxgk/">政府信息公开</a><a href="${H}:6379/">信息公开年报</a>`),
+      },
+      [`${H}/zfxxgk/`]: {
+        status: 200,
+        body: html('政府信息公开', `<a href="${H}/zfxxgk/nb/">政府信息公开年报</a><a href="${H}/年报/">政府信息公开年报（旧）</a>`),
+      },
+      [`${H}/zfxxgk/nb/`]: {
+        status: 200,
+        body: html(
+          '政府信息公开年报',
+          `<ul><li><a href="${H}/zfxxgk/nb/1.html">${t}</a></li>
+<li><a href="${H}/zfxxgk/nb/9.html">关于报送2021年政府信息公开工作年度报告的通知</a></li><li><a href="${H}/zfxxgk/nb/2.html">某县2020年政府信息公开工作年度报告</a></li></ul>`,
+        ),
+      },
+      [`${H}/zfxxgk/nb/1.html`]: {
+        status: 200,
+        body: html(
+          t,
+          reportBody(t) +
+            `<a href="${H}/zfxxgk/nb/P01.pdf">附件：统计表.pdf</a><div class="page">共2页 <span>1</span> <a href="1_2.html">2</a> <a href="1_2.html">下一页</a></div>`,
+        ),
+      },
+      [`${H}/zfxxgk/nb/1_2.html`]: {
+        status: 200,
+        body: html(t, `${reportBody(t)}<p>五、存在的主要问题及改进情况</p><div class="page">共2页 <a href="1.html">上一页</a></div>`),
+      },
       [`${H}/zfxxgk/nb/2.html`]: { status: 302, headers: { location: `${H}/%E5%B9%B4%E6%8A%A5/2.html` } },
       [`${H}/zfxxgk/nb/P01.pdf`]: { status: 200, headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.4 fake' },
     };
@@ -260,9 +335,23 @@ describe('a whole crawl on Crawlee over a fake web', () => {
     try {
       const stats = await crawlSite(
         { id: 'c', name: '某县', regionCode: '000000', home: `${H}/`, allowHosts: [], maxPages: 50 },
-        { defaults, crawlRunId: null, browser: false, transport: fakeWire(routes, log), onSnapshot: async (s) => { snaps.push(s); }, onDocument: async (d) => { docs.push(d); } },
+        {
+          defaults,
+          crawlRunId: null,
+          browser: false,
+          transport: fakeWire(routes, log),
+          onSnapshot: async (s) => {
+            snaps.push(s);
+          },
+          onDocument: async (d) => {
+            docs.push(d);
+          },
+        },
       );
-      expect(docs.map((d) => `${d.role} ${d.url}`).sort()).toEqual([`attachment ${H}/zfxxgk/nb/P01.pdf`, `report-page ${H}/zfxxgk/nb/1.html`]);
+      expect(docs.map((d) => `${d.role} ${d.url}`).sort()).toEqual([
+        `attachment ${H}/zfxxgk/nb/P01.pdf`,
+        `report-page ${H}/zfxxgk/nb/1.html`,
+      ]);
       expect(docs.find((d) => d.role === 'attachment')?.parentUrl).toBe(`${H}/zfxxgk/nb/1.html`);
       // a report split over two pages is one report, its second page carried along and snapshotted
       const page = docs.find((d) => d.role === 'report-page')!;
