@@ -1,31 +1,9 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSimWorld, startSimWeb, type SimWeb } from '../../../src/sim/index.ts';
+import { fetchVia } from './proxy-client.ts';
 
 // The Guangdong gkmlpt family, fetched through the sim proxy the way a crawler would: the SPA's HTML holds
 // only the SID; categories, lists and (for shells) article bodies come from the JSON API.
-
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-function fetchVia(port: number, url: string, o: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: url, headers: { Host: new URL(url).host, ...o.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    if (o.body) req.write(o.body);
-    req.end();
-  });
-}
 
 let web: SimWeb;
 const get = (url: string) => fetchVia(web.port, url);
