@@ -22,6 +22,13 @@ export type SandboxLimits = {
    * every 50 ms, and what a document allocates between two looks stays under a 1 GB ceiling.
    */
   maxRssMb: number;
+  /**
+   * What one document may add to the resident set of a process that was already above `maxRssMb - maxGrowthMb`
+   * when it started: a process that also crawls (the demo, `nianbao crawl`) holds the crawler, the browser and
+   * the simulated web, and an ordinary PDF must not be refused for their memory. The cap that applies is
+   * max(maxRssMb, RSS at the document's start + maxGrowthMb).
+   */
+  maxGrowthMb: number;
   /** V8 old-generation heap of the parsing thread. */
   maxHeapMb: number;
   /** V8 stack of the parsing thread (readers recurse over nested markup). */
@@ -34,6 +41,7 @@ export const SANDBOX_LIMITS: SandboxLimits = {
   maxInputBytes: 64 * 1024 * 1024,
   timeoutMs: 120_000,
   maxRssMb: 900,
+  maxGrowthMb: 512,
   maxHeapMb: 640,
   stackSizeMb: 16,
   pollMs: 50,
@@ -66,6 +74,8 @@ type Pending = {
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
   started: number;
+  /** Resident set when this document started, for the growth cap. */
+  rssAtStart: number;
 };
 
 export type SandboxStats = { parsed: number; failed: number; restarts: number; peakRssMb: number; longestMs: number };
@@ -120,7 +130,7 @@ export class ParseSandbox {
     const id = this.nextId++;
     const result = new Promise<ParseResult>((resolve, reject) => {
       const timer = setTimeout(() => this.kill('timeout', `not parsed within ${this.limits.timeoutMs} ms`), this.limits.timeoutMs);
-      this.current = { id, filename, resolve, reject, timer, started: Date.now() };
+      this.current = { id, filename, resolve, reject, timer, started: Date.now(), rssAtStart: process.memoryUsage.rss() };
     });
     const settled = result.then(
       () => this.finish(true),
@@ -224,12 +234,15 @@ export class ParseSandbox {
 
   private startWatchdog(): void {
     if (this.watchdog) return;
-    const cap = this.limits.maxRssMb * 1024 * 1024;
+    const MB = 1024 * 1024;
     this.watchdog = setInterval(() => {
       const rss = process.memoryUsage.rss();
-      this.stats.peakRssMb = Math.max(this.stats.peakRssMb, Math.round(rss / 1048576));
-      if (rss > cap && this.current)
-        this.kill('too_large', `parsing took the process to ${Math.round(rss / 1048576)} MB, over the ${this.limits.maxRssMb} MB cap`);
+      this.stats.peakRssMb = Math.max(this.stats.peakRssMb, Math.round(rss / MB));
+      const p = this.current;
+      if (!p) return;
+      const cap = Math.max(this.limits.maxRssMb * MB, p.rssAtStart + this.limits.maxGrowthMb * MB);
+      if (rss > cap)
+        this.kill('too_large', `parsing took the process to ${Math.round(rss / MB)} MB, over the ${Math.round(cap / MB)} MB cap`);
     }, this.limits.pollMs);
   }
 
