@@ -5,6 +5,18 @@ import type { Check } from '../schema/parse-result.ts';
 
 export type SubtotalGroup = 'denied' | 'unable' | 'rejected' | 'other';
 
+/** The subtotal group (不予公开, 无法提供, 不予处理, 其他处理) a table-三 outcome row belongs to, if any. */
+export const subtotalGroupOf = (row: string): SubtotalGroup | null =>
+  row.startsWith('denied_')
+    ? 'denied'
+    : row.startsWith('unable_')
+      ? 'unable'
+      : row.startsWith('rejected_')
+        ? 'rejected'
+        : row === 'other' || row.startsWith('other_')
+          ? 'other'
+          : null;
+
 /** A stated value that has no figure key: a number, or `null` when printed blank. */
 export type StatedValue = number | null;
 
@@ -82,16 +94,6 @@ export function evaluateChecks(format: '2019' | '2021', figures: Record<string, 
   const singleOther = format === '2019' || !!extras.singleOtherRow;
   const rows = format === '2019' || singleOther ? [...APPLICATION_ROWS_2019] : [...APPLICATION_ROWS_2021];
   const resultRows = rows.filter((r) => !['new', 'carried_over', 'total', 'carried_forward'].includes(r));
-  const groupOf = (row: string): SubtotalGroup | null =>
-    row.startsWith('denied_')
-      ? 'denied'
-      : row.startsWith('unable_')
-        ? 'unable'
-        : row.startsWith('rejected_')
-          ? 'rejected'
-          : row === 'other' || row.startsWith('other_')
-            ? 'other'
-            : null;
   const groupFmt = singleOther ? '2019' : format;
 
   const T = (o: Operand): Operand => ({ ...o, total: true });
@@ -107,7 +109,7 @@ export function evaluateChecks(format: '2019' | '2021', figures: Record<string, 
     const left: Operand[] = [];
     const done = new Set<SubtotalGroup>();
     for (const row of resultRows) {
-      const g = groupOf(row);
+      const g = subtotalGroupOf(row);
       const only = g ? extras.groupOnly?.[g] : undefined;
       if (g && only) {
         if (done.has(g)) continue;

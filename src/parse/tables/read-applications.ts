@@ -1,7 +1,7 @@
 // Table 三 (收到和处理政府信息公开申请情况): rows found by label meaning, placed in template order; rows with
 // no readable label fill the one gap in the sequence they sit in, or are dropped with a warning.
 import { APPLICANT_COLUMNS, APPLICATION_ROWS_2019, APPLICATION_ROWS_2021 } from '../../schema/figure-keys.ts';
-import type { SubtotalGroup, StatedValue } from '../checks.ts';
+import { type StatedValue, type SubtotalGroup, subtotalGroupOf } from '../checks.ts';
 import { applicantColumnsInText, matchApplicantColumn, matchApplicationRows, matchGroup, squash, stripNumbering } from './labels.ts';
 import { mapValues, type HeaderGrid } from './map-values.ts';
 import { walkLines, type ValueRecord, type TextLine } from './records.ts';
@@ -22,17 +22,6 @@ export type ApplicationsResult = {
 };
 
 type Labeled = { rec: ValueRecord; row: string | null; kind: 'row' | 'subtotal' | 'group'; group: string | null; via: string };
-
-const GROUP_OF = (row: string): SubtotalGroup | null =>
-  row.startsWith('denied_')
-    ? 'denied'
-    : row.startsWith('unable_')
-      ? 'unable'
-      : row.startsWith('rejected_')
-        ? 'rejected'
-        : row === 'other' || row.startsWith('other_')
-          ? 'other'
-          : null;
 
 /** Header grid of a tab/pipe table: which cell position holds which applicant column. */
 function headerGrid(texts: TextLine[]): { grid: HeaderGrid | null; order: string[] | null; hasOrgSubtotal: boolean } {
@@ -265,7 +254,7 @@ export function readApplications(lines: string[], from: number, to: number): App
       if (c in m.values) stated[c] = m.values[c];
       else if (m.blanks.includes(c)) stated[c] = null;
     }
-    const itemsPresent = [...assigned.values()].some((r) => GROUP_OF(r) === g);
+    const itemsPresent = [...assigned.values()].some((r) => subtotalGroupOf(r) === g);
     if (l.kind === 'group' && !itemsPresent) {
       out.groupOnly[g] = stated;
       out.warnings.push(`group_subtotal_only: applications (${g}) printed only as a subtotal; its rows are absent`);
