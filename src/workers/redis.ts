@@ -36,6 +36,12 @@ export type EnsureRedisOptions = {
   /** Defaults to $NIANBAO_REDIS_SERVER or `redis-server` on PATH. */
   binary?: string;
   startTimeoutMs?: number;
+  /**
+   * A long-running worker waits for a given REDIS_URL instead of failing: it tries again with backoff
+   * (1 s doubling to `maxDelayMs`) and reports each failed attempt through `onWait`. One-shot commands
+   * leave this unset and fail at once, naming the URL.
+   */
+  wait?: { onWait(line: string): void; signal?: AbortSignal; maxDelayMs?: number; firstDelayMs?: number };
 };
 
 /**
@@ -45,9 +51,11 @@ export type EnsureRedisOptions = {
 export async function ensureRedis(opts: EnsureRedisOptions): Promise<RedisHandle> {
   const url = opts.url === undefined ? process.env.REDIS_URL : opts.url;
   if (url) {
-    await pingWithClient(url, opts.startTimeoutMs ?? 5_000).catch((err) => {
-      throw new RedisUnavailableError('unreachable', `cannot reach Redis at ${redact(url)}: ${err.message}`, { cause: err });
-    });
+    if (opts.wait) await waitForRedis(url, opts.startTimeoutMs ?? 5_000, opts.wait);
+    else
+      await pingWithClient(url, opts.startTimeoutMs ?? 5_000).catch((err) => {
+        throw new RedisUnavailableError('unreachable', `cannot reach Redis at ${redact(url)}: ${reasonOf(err)}`, { cause: err });
+      });
     return { url, private: false, stop: async () => {} };
   }
   return startPrivateRedis(opts);
@@ -56,13 +64,56 @@ export async function ensureRedis(opts: EnsureRedisOptions): Promise<RedisHandle
 async function pingWithClient(url: string, timeoutMs: number): Promise<void> {
   // ioredis, not a raw socket: a shared Redis may need TLS (rediss://) or ACL users.
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
-  client.on('error', () => {});
+  // Without retries ioredis rejects with "Connection is closed."; the socket's own error says why.
+  let cause: Error | null = null;
+  client.on('error', (e: Error) => {
+    cause ??= e;
+  });
   try {
     await client.connect();
     await client.ping();
+  } catch (err) {
+    throw cause ?? err;
   } finally {
     client.disconnect();
   }
+}
+
+async function waitForRedis(url: string, timeoutMs: number, wait: NonNullable<EnsureRedisOptions['wait']>): Promise<void> {
+  const max = wait.maxDelayMs ?? 30_000;
+  let delay = wait.firstDelayMs ?? 1_000;
+  for (;;) {
+    try {
+      await pingWithClient(url, timeoutMs);
+      return;
+    } catch (err) {
+      if (wait.signal?.aborted)
+        throw new RedisUnavailableError('unreachable', `stopped waiting for Redis at ${redact(url)}`, { cause: err });
+      wait.onWait(
+        `waiting for Redis at ${redact(url)}: ${reasonOf(err)} (next attempt in ${(delay / 1000).toFixed(delay < 1000 ? 1 : 0)} s)`,
+      );
+    }
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, delay);
+      wait.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+    if (wait.signal?.aborted) throw new RedisUnavailableError('unreachable', `stopped waiting for Redis at ${redact(url)}`);
+    delay = Math.min(max, delay * 2);
+  }
+}
+
+/** ioredis rejects a refused connection with an empty AggregateError message: name the socket error instead. */
+function reasonOf(err: unknown): string {
+  const e = err as Error & { code?: string; errors?: (Error & { code?: string })[] };
+  const inner = e.errors?.[0];
+  return e.message || inner?.message || e.code || inner?.code || String(err);
 }
 
 function redact(url: string): string {

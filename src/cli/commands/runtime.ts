@@ -1,7 +1,7 @@
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Archive } from '../../store/archive.ts';
-import { ensureRedis, type RedisHandle } from '../../workers/redis.ts';
+import { ensureRedis, type EnsureRedisOptions, type RedisHandle } from '../../workers/redis.ts';
 import { dataDirOf } from './common.ts';
 
 export type Runtime = { redis: RedisHandle; archive?: Archive };
@@ -16,7 +16,7 @@ export type Runtime = { redis: RedisHandle; archive?: Archive };
  * work`) keeps it; so does a command that failed, so its queued work can be inspected or resumed.
  */
 export async function withRuntime<T>(
-  opts: { archivePath?: string; redisDataDir?: string; keepRedisData?: boolean },
+  opts: { archivePath?: string; redisDataDir?: string; keepRedisData?: boolean; waitForRedis?: EnsureRedisOptions['wait'] },
   fn: (rt: Runtime) => Promise<T>,
 ): Promise<T> {
   let archive: Archive | undefined;
@@ -35,7 +35,7 @@ export async function withRuntime<T>(
       // finished parse jobs there would make BullMQ skip this archive's documents as already parsed.
       rmSync(redisDir, { recursive: true, force: true });
     }
-    redis = await ensureRedis({ dataDir, name });
+    redis = await ensureRedis({ dataDir, name, ...(opts.waitForRedis ? { wait: opts.waitForRedis } : {}) });
     const result = await fn({ redis, archive });
     finished = true;
     return result;

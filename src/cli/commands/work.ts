@@ -51,83 +51,103 @@ export function workCommand(ctx: CommandContext): Command {
           'work without --archive needs REDIS_URL (the Redis of the process that owns the archive), e.g. REDIS_URL=redis://host:6379 nianbao work --crawl --parse',
         );
       }
-      const schedulePattern = opts.schedule?.trim();
       // No role flag: every role this process can take.
       const none = !opts.crawl && !opts.parse;
       const roles = { crawl: opts.crawl || none, parse: opts.parse || none, archive: !!opts.archive };
-      const log = createLogger('work');
-      await withRuntime({ archivePath: opts.archive, keepRedisData: true }, async ({ redis, archive }) => {
-        if (redis.private) {
-          writeLine(ctx.stdout, 'nianbao work: no REDIS_URL: a private Redis only this process can reach; it does every role itself');
-        }
-        if (!roles.archive && (roles.crawl || roles.parse)) {
-          log.info('no --archive: results are queued for the process that owns the archive');
-        }
-        const { startPipeline } = await import('../../workers/pipeline.ts');
-        const pipeline = startPipeline({
-          redisUrl: redis.url,
-          prefix: opts.prefix,
-          archive,
-          roles,
-          crawlConcurrency: opts.concurrency,
-          parseConcurrency: opts.concurrency,
-          browser: opts.browser,
-        });
-        let scheduler: { close(): Promise<void> } | undefined;
-        let scheduleQueue: import('bullmq').Queue | undefined;
-        const names = Object.entries(roles)
-          .filter(([, on]) => on)
-          .map(([n]) => n);
-        try {
-          if (schedulePattern) {
-            const sched = await import('../../workers/schedule.ts');
-            const { loadSiteList } = await import('../../config/index.ts');
-            const connection = { url: redis.url };
-            scheduleQueue = sched.openScheduleQueue(connection, pipeline.queues.prefix);
-            const next = await sched.registerSchedule(scheduleQueue, schedulePattern, opts.tz).catch((err: Error) => {
-              throw new CliError(`--schedule "${schedulePattern}" --tz ${opts.tz}: ${err.message}`);
-            });
-            scheduler = sched.createScheduleWorker({
-              connection,
-              prefix: pipeline.queues.prefix,
-              redisUrl: redis.url,
-              archive: archive!,
-              queues: pipeline.queues,
-              crawl: {
-                loadSites: () => {
-                  const list = loadSiteList(opts.config);
-                  return { sites: list.sites, defaults: list.defaults };
-                },
-                proxyUrl: opts.proxy ?? null,
-                ...(opts.reportIntervalDays ? { recrawl: { reportIntervalDays: opts.reportIntervalDays } } : {}),
-              },
-            });
-            const at = next?.timestamp !== undefined ? new Date(next.timestamp + (next.opts.delay ?? 0)).toISOString() : 'unknown';
-            writeLine(
-              ctx.stdout,
-              `nianbao work: crawl of every site in ${opts.config} scheduled "${schedulePattern}" (${opts.tz}); next run ${at}`,
-            );
-          }
-          log.info({ roles: names.join(','), prefix: pipeline.queues.prefix }, 'workers started');
-          ctx.stdout.write(`nianbao work: ${names.join(', ')} workers running (Ctrl-C to stop)\n`);
-          await new Promise<void>((resolve) => {
-            if (ctx.signal.aborted) return resolve();
-            ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-          });
-        } finally {
-          await scheduler?.close();
-          await scheduleQueue?.close();
-        }
-        let done = '';
-        try {
-          const c = await pipeline.counts().catch(() => null);
-          if (c) done = names.map((n) => `${n} ${c[n as 'crawl'].done}`).join(', ');
-        } finally {
-          await pipeline.close();
-        }
-        // Being stopped is how a worker process ends: not an error.
+      // A worker outlives Redis restarts and may start before Redis does (a reboot, a service order):
+      // it waits, saying so once per attempt, rather than exiting.
+      const waitForRedis = { onWait: (line: string) => writeLine(ctx.stderr, `nianbao work: ${line}`), signal: ctx.signal };
+      const { RedisUnavailableError } = await import('../../workers/redis.ts');
+      try {
+        await runWorkers(ctx, opts, roles, waitForRedis);
+      } catch (err) {
+        if (!(err instanceof RedisUnavailableError && ctx.signal.aborted)) throw err;
+        // Stopped while still waiting for Redis: nothing was started, so nothing is wrong.
         ctx.interruptHandled = true;
-        ctx.stdout.write(`nianbao work: stopped${done ? ` (jobs done: ${done})` : ''}\n`);
-      });
+        ctx.stdout.write('nianbao work: stopped before Redis answered\n');
+      }
     });
+}
+
+async function runWorkers(
+  ctx: CommandContext,
+  opts: WorkOpts,
+  roles: { crawl: boolean; parse: boolean; archive: boolean },
+  waitForRedis: { onWait(line: string): void; signal: AbortSignal },
+): Promise<void> {
+  const schedulePattern = opts.schedule?.trim();
+  const log = createLogger('work');
+  await withRuntime({ archivePath: opts.archive, keepRedisData: true, waitForRedis }, async ({ redis, archive }) => {
+    if (redis.private) {
+      writeLine(ctx.stdout, 'nianbao work: no REDIS_URL: a private Redis only this process can reach; it does every role itself');
+    }
+    if (!roles.archive && (roles.crawl || roles.parse)) {
+      log.info('no --archive: results are queued for the process that owns the archive');
+    }
+    const { startPipeline } = await import('../../workers/pipeline.ts');
+    const pipeline = startPipeline({
+      redisUrl: redis.url,
+      prefix: opts.prefix,
+      archive,
+      roles,
+      crawlConcurrency: opts.concurrency,
+      parseConcurrency: opts.concurrency,
+      browser: opts.browser,
+    });
+    let scheduler: { close(): Promise<void> } | undefined;
+    let scheduleQueue: import('bullmq').Queue | undefined;
+    const names = Object.entries(roles)
+      .filter(([, on]) => on)
+      .map(([n]) => n);
+    try {
+      if (schedulePattern) {
+        const sched = await import('../../workers/schedule.ts');
+        const { loadSiteList } = await import('../../config/index.ts');
+        const connection = { url: redis.url };
+        scheduleQueue = sched.openScheduleQueue(connection, pipeline.queues.prefix);
+        const next = await sched.registerSchedule(scheduleQueue, schedulePattern, opts.tz).catch((err: Error) => {
+          throw new CliError(`--schedule "${schedulePattern}" --tz ${opts.tz}: ${err.message}`);
+        });
+        scheduler = sched.createScheduleWorker({
+          connection,
+          prefix: pipeline.queues.prefix,
+          redisUrl: redis.url,
+          archive: archive!,
+          queues: pipeline.queues,
+          crawl: {
+            loadSites: () => {
+              const list = loadSiteList(opts.config);
+              return { sites: list.sites, defaults: list.defaults };
+            },
+            proxyUrl: opts.proxy ?? null,
+            ...(opts.reportIntervalDays ? { recrawl: { reportIntervalDays: opts.reportIntervalDays } } : {}),
+          },
+        });
+        const at = next?.timestamp !== undefined ? new Date(next.timestamp + (next.opts.delay ?? 0)).toISOString() : 'unknown';
+        writeLine(
+          ctx.stdout,
+          `nianbao work: crawl of every site in ${opts.config} scheduled "${schedulePattern}" (${opts.tz}); next run ${at}`,
+        );
+      }
+      log.info({ roles: names.join(','), prefix: pipeline.queues.prefix }, 'workers started');
+      ctx.stdout.write(`nianbao work: ${names.join(', ')} workers running (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        if (ctx.signal.aborted) return resolve();
+        ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    } finally {
+      await scheduler?.close();
+      await scheduleQueue?.close();
+    }
+    let done = '';
+    try {
+      const c = await pipeline.counts().catch(() => null);
+      if (c) done = names.map((n) => `${n} ${c[n as 'crawl'].done}`).join(', ');
+    } finally {
+      await pipeline.close();
+    }
+    // Being stopped is how a worker process ends: not an error.
+    ctx.interruptHandled = true;
+    ctx.stdout.write(`nianbao work: stopped${done ? ` (jobs done: ${done})` : ''}\n`);
+  });
 }

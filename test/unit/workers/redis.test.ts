@@ -109,4 +109,85 @@ describe('ensureRedis', () => {
     expect(err).toBeInstanceOf(RedisUnavailableError);
     expect(err.message).toContain(`cannot reach Redis at redis://127.0.0.1:${port}`);
   });
+
+  it('waits for a given REDIS_URL with backoff when asked to, one line per attempt', async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const lines: string[] = [];
+    const waiting = ensureRedis({ dataDir: tmp(), url, startTimeoutMs: 500, wait: { onWait: (l) => lines.push(l), firstDelayMs: 200 } });
+    while (lines.length < 2) await new Promise((r) => setTimeout(r, 50));
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    try {
+      const h = await waiting;
+      expect(h).toMatchObject({ url, private: false });
+      expect(lines[0]).toMatch(new RegExp(`^waiting for Redis at ${url}: .*ECONNREFUSED`));
+      // Backoff: each wait doubles.
+      expect(lines[0]).toContain('next attempt in 0.2 s');
+      expect(lines[1]).toContain('next attempt in 0.4 s');
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
+});
+
+describe('nianbao with REDIS_URL down at start', () => {
+  const bin = path.resolve('bin/nianbao.js');
+
+  it('nianbao work waits for Redis, logging each attempt, and starts once Redis is up', async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, [bin, 'work', '--crawl', '--no-browser', '--concurrency', '1'], {
+      env: { ...process.env, REDIS_URL: url, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    let server: ReturnType<typeof spawn> | null = null;
+    try {
+      const until = async (cond: () => boolean, ms: number, what: string) => {
+        const deadline = Date.now() + ms;
+        while (!cond()) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${out}; stderr: ${err}`);
+          if (child.exitCode !== null) throw new Error(`nianbao work exited (${child.exitCode}); stdout: ${out}; stderr: ${err}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      const attempts = () => err.split('\n').filter((l) => l.startsWith(`nianbao work: waiting for Redis at ${url}: `)).length;
+      await until(() => attempts() >= 2, 30_000, 'two waiting lines');
+      expect(out).not.toContain('workers running');
+      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+      await until(() => out.includes('crawl workers running'), 30_000, 'the workers to start');
+      // One line per attempt, each naming the URL and the reason.
+      for (const l of err.split('\n').filter((x) => x.includes('waiting for Redis'))) expect(l).toMatch(/ECONNREFUSED|connect/);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toContain('nianbao work: stopped');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      server?.kill('SIGTERM');
+    }
+  }, 90_000);
+
+  it('a one-shot command with an unreachable REDIS_URL fails at once, naming the URL', async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const dir = tmp();
+    const child = spawn(process.execPath, [bin, 'crawl', '--site', 'yongxiu', '--archive', path.join(dir, 'a.sqlite')], {
+      env: { ...process.env, REDIS_URL: url, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(err).toContain(`cannot reach Redis at ${url}`);
+    expect(err).not.toContain('waiting for Redis');
+  }, 60_000);
 });
