@@ -1,17 +1,20 @@
 // The parsing thread of sandbox.ts. Plain .mjs because worker threads do not inherit the tsx or vitest
-// loaders: it registers tsx itself, then serves one document per message with parseDocument.
+// loaders: it registers tsx itself, then serves one document per message with parseDocument (parseDocumentPages for a report split over pages).
 import { parentPort } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { parseDocument } = await import('../parse/parse-file.ts');
+const { parseDocument, parseDocumentPages } = await import('../parse/parse-file.ts');
 const { watchTools } = await import('./tools.ts');
 // Tools (tesseract, pdftoppm) run in their own process groups; the sandbox kills them with this thread.
 watchTools((pid, alive) => parentPort.postMessage({ tool: { pid, alive } }));
 
-parentPort.on('message', async ({ id, bytes, info }) => {
+parentPort.on('message', async ({ id, bytes, info, parts }) => {
   try {
-    const result = await parseDocument(bytes, info);
+    // A report split over several pages is one document: its later pages share the first page's charset.
+    const result = parts?.length
+      ? await parseDocumentPages([{ ...info, bytes }, ...parts.map((p) => ({ ...p, charset: info?.charset ?? null }))])
+      : await parseDocument(bytes, info);
     parentPort.postMessage({ id, ok: true, result });
   } catch (e) {
     const error = {

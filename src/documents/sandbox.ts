@@ -11,6 +11,8 @@ import type { ParseResult } from '../schema/parse-result.ts';
 import { DocumentError, type DocumentErrorCode } from './errors.ts';
 
 export type SandboxInfo = { filename?: string; url?: string; contentType?: string | null; charset?: string | null };
+/** A later page of a report split over several pages (src/parse/continuation.ts). */
+export type SandboxPart = { bytes: Uint8Array; url?: string; contentType?: string | null; filename?: string };
 
 export type SandboxLimits = {
   /** Larger inputs are refused before parsing: the page-size limit (a 50 MB page parses in ~400 MB). */
@@ -99,19 +101,24 @@ export class ParseSandbox {
     this.limits = { ...sandboxLimitsFromEnv(), ...limits };
   }
 
-  /** parseDocument (src/parse/parse-file.ts) in the sandbox. Rejects with DocumentError on a limit. */
-  parse(bytes: Uint8Array, info: SandboxInfo = {}): Promise<ParseResult> {
+  /**
+   * parseDocument (src/parse/parse-file.ts) in the sandbox; with `parts`, parseDocumentPages over the first
+   * page and its continuation pages. Rejects with DocumentError on a limit.
+   */
+  parse(bytes: Uint8Array, info: SandboxInfo = {}, parts: SandboxPart[] = []): Promise<ParseResult> {
     if (this.closed) return Promise.reject(new Error('parse sandbox is closed'));
-    if (bytes.length > this.limits.maxInputBytes) {
+    // The pages are parsed together, so the page-size limit holds for all of them at once.
+    const total = parts.reduce((n, p) => n + p.bytes.length, bytes.length);
+    if (total > this.limits.maxInputBytes) {
       return Promise.reject(
         new DocumentError(
           'too_large',
           info.filename,
-          `${bytes.length} bytes is over the ${this.limits.maxInputBytes} bytes a document may have`,
+          `${total} bytes${parts.length ? ` over ${parts.length + 1} pages` : ''} is over the ${this.limits.maxInputBytes} bytes a document may have`,
         ),
       );
     }
-    const run = this.tail.then(() => this.run(bytes, info));
+    const run = this.tail.then(() => this.run(bytes, info, parts));
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -125,7 +132,7 @@ export class ParseSandbox {
     if (w) await w.terminate();
   }
 
-  private async run(bytes: Uint8Array, info: SandboxInfo): Promise<ParseResult> {
+  private async run(bytes: Uint8Array, info: SandboxInfo, parts: SandboxPart[]): Promise<ParseResult> {
     const filename = info.filename ?? null;
     const id = this.nextId++;
     const result = new Promise<ParseResult>((resolve, reject) => {
@@ -143,13 +150,15 @@ export class ParseSandbox {
       worker.ref();
       this.startWatchdog();
       const data = new Uint8Array(bytes); // a copy: the caller's buffer is neither detached nor shared
+      const partData = parts.map((p) => ({ ...p, bytes: new Uint8Array(p.bytes) }));
       worker.postMessage(
         {
           id,
           bytes: data,
           info: { filename: info.filename, url: info.url, contentType: info.contentType ?? null, charset: info.charset ?? null },
+          ...(partData.length ? { parts: partData } : {}),
         },
-        [data.buffer as ArrayBuffer],
+        [data.buffer as ArrayBuffer, ...partData.map((p) => p.bytes.buffer as ArrayBuffer)],
       );
     } catch (e) {
       this.settle(id, (p) => p.reject(e as Error));

@@ -109,9 +109,7 @@ const PAGER_LINE =
  * ParseResult: bodies joined in the given order (tables continue across the cut), pager lines dropped, the
  * heading and info lines that later pages repeat from the first page dropped, metadata from the first page.
  */
-export async function parseDocumentPages(
-  pages: Array<{ bytes: Uint8Array; url?: string; contentType?: string | null; filename?: string }>,
-): Promise<ParseResult> {
+export async function parseDocumentPages(pages: Array<DocumentInfo & { bytes: Uint8Array }>): Promise<ParseResult> {
   if (!pages.length) throw new Error('parseDocumentPages: no pages given');
   if (pages.length === 1) return parseDocument(pages[0].bytes, pages[0]);
   const bodies: PageBody[] = [];

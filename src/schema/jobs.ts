@@ -21,5 +21,17 @@ export const ParseJobSchema = z.object({
   crawlRunId: z.number().int().nullable(),
   // The site config's forced charset (a site whose pages lie about theirs); absent in jobs of older versions.
   charset: z.string().nullable().optional(),
+  // The further pages of a report split over several pages (…_2.html, ?page=2), in order: parsed with this
+  // one as one document. Absent for a one-page document.
+  parts: z
+    .array(
+      z.object({
+        url: z.string(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        contentType: z.string().nullable(),
+        bodyGzipBase64: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type ParseJob = z.infer<typeof ParseJobSchema>;

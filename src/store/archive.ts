@@ -15,6 +15,7 @@ import type {
   CrawlRunStatus,
   FigureChange,
   LastFetch,
+  PagePart,
   ParseRunRow,
   SearchHit,
   PutSnapshotInput,
@@ -426,11 +427,22 @@ export class Archive {
 
   // ---- parse results and reports ------------------------------------------------------------------
 
-  /** Has this snapshot already been parsed by this parser version? (re-parse skips those) */
-  hasParse(snapshotSha: string, parserVersion: string): boolean {
-    return (
-      this.stmt('SELECT 1 FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) !== undefined
-    );
+  /**
+   * Has this snapshot already been parsed by this parser version? (re-parse skips those) With `partShas`
+   * (the later pages of a split report, in order), only if it was parsed together with exactly those pages.
+   */
+  hasParse(snapshotSha: string, parserVersion: string, partShas: readonly string[] = []): boolean {
+    if (this.stmt('SELECT 1 FROM parse_runs WHERE snapshot_sha = ? AND parser_version = ?').get(snapshotSha, parserVersion) === undefined) {
+      return false;
+    }
+    if (!partShas.length) return true;
+    const stored = this.pagePartsOf(snapshotSha).map((p) => p.sha256);
+    return stored.length === partShas.length && stored.every((sha, i) => sha === partShas[i]);
+  }
+
+  /** The later pages a first page's snapshot was parsed with (a report split over pages), in order. */
+  pagePartsOf(pageSha: string): PagePart[] {
+    return this.stmt('SELECT url, part_sha AS sha256 FROM page_parts WHERE page_sha = ? ORDER BY ord').all(pageSha) as PagePart[];
   }
 
   saveParse(input: SaveParseInput): SaveParseResult {
@@ -456,6 +468,19 @@ export class Archive {
             `saveParse(${input.url}): body hashes to ${stored.sha256}, not ${input.snapshotSha}`,
           );
         }
+      }
+      if (input.parts) {
+        // The pages this parse read: the newest parse of these first-page bytes says which pages they continue on.
+        this.stmt('DELETE FROM page_parts WHERE page_sha = ?').run(input.snapshotSha);
+        input.parts.forEach((p, i) =>
+          this.stmt('INSERT INTO page_parts (page_sha, ord, url, url_key, part_sha) VALUES (?, ?, ?, ?, ?)').run(
+            input.snapshotSha,
+            i + 1,
+            p.url,
+            urlKey(p.url),
+            p.sha256,
+          ),
+        );
       }
       let pageUrl = input.pageUrl ?? null;
       if (pageUrl) this.linkRow(pageUrl, input.url, null);
@@ -643,13 +668,17 @@ export class Archive {
         FROM urls u JOIN snapshots sn ON sn.sha256 = u.last_snapshot_sha
        WHERE u.kind IN ('report', 'attachment') AND (u.last_status IS NULL OR u.last_status BETWEEN 200 AND 299)
       ORDER BY 2, 1`).all() as (Omit<ReparseItem, 'role'> & { role: string })[];
+    // A later page of a split report is read with its first page, never on its own.
+    const partKeys = new Set((this.stmt('SELECT url_key FROM page_parts').all() as { url_key: string }[]).map((r) => r.url_key));
     const seen = new Set<string>();
     const out: ReparseItem[] = [];
     for (const r of rows) {
-      const id = `${r.sha256} ${urlKey(r.url)}`;
-      if (seen.has(id)) continue;
+      const key = urlKey(r.url);
+      const id = `${r.sha256} ${key}`;
+      if (seen.has(id) || partKeys.has(key)) continue;
       seen.add(id);
-      out.push({ ...r, role: r.role === 'attachment' || r.pageUrl ? 'attachment' : 'report-page' });
+      const parts = this.pagePartsOf(r.sha256);
+      out.push({ ...r, role: r.role === 'attachment' || r.pageUrl ? 'attachment' : 'report-page', ...(parts.length ? { parts } : {}) });
     }
     return out;
   }

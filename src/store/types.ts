@@ -84,6 +84,14 @@ export interface SaveParseInput {
   body?: Buffer | Uint8Array | null;
   contentType?: string | null;
   parsedAt?: string;
+  /** The later pages read with this one (a report split over pages), in order; replaces what was stored. */
+  parts?: PagePart[];
+}
+
+/** A later page of a report split over several pages. */
+export interface PagePart {
+  url: string;
+  sha256: string;
 }
 
 export interface FigureChange {
@@ -117,6 +125,8 @@ export interface ReparseItem {
   contentType: string | null;
   pageUrl: string | null;
   role: 'report-page' | 'attachment';
+  /** For a report split over pages: its later pages, read with this one. */
+  parts?: PagePart[];
 }
 
 export interface ArchiveStats {

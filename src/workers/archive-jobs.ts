@@ -18,11 +18,14 @@ export type SnapshotArchiveJob = {
 
 export type ParseResultArchiveJob = {
   kind: 'parse-result';
-  /** The parse job minus its bytes (the archive has them as a snapshot). */
-  source: Omit<ParseJob, 'bodyGzipBase64'>;
+  /** The parse job minus its bytes (the archive has them as snapshots, continuation pages included). */
+  source: Omit<ParseJob, 'bodyGzipBase64' | 'parts'> & { parts?: PagePartRef[] };
   parserVersion: string;
   result: ParseResult;
 };
+
+/** A later page of a report split over several pages, as the archive stores it. */
+export type PagePartRef = { url: string; sha256: string; contentType: string | null };
 
 export type ErrorArchiveJob = {
   kind: 'error';

@@ -39,6 +39,7 @@ export function applyArchiveJob(archive: Archive, data: ArchiveJob): SaveParseRe
         pageUrl: source.role === 'attachment' ? source.parentUrl : null,
         siteId: source.siteId,
         contentType: source.contentType,
+        ...(source.parts ? { parts: source.parts } : {}),
       });
     }
     case 'error':

@@ -1,12 +1,14 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { HostGate } from '../crawler/host-gate.ts';
 import type { CandidateDocument, CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot, Revalidator } from '../crawler/types.ts';
 import { createLogger } from '../log.ts';
 import { CrawlJobSchema, type CrawlJob, type ParseJob } from '../schema/jobs.ts';
 import type { Archive, UrlKind } from '../store/archive.ts';
 import { gzipBase64, type ArchiveJob, type ErrorArchiveJob } from './archive-jobs.ts';
 import { CrawlContextUnknownError, loadCrawlContext, type CrawlContext } from './crawl-context.ts';
-import { DEFAULT_PREFIX, enqueueParse, parseJobId } from './queues.ts';
+import { RedisHostGate } from './host-gate-redis.ts';
+import { DEFAULT_PREFIX, enqueueParse, parseDocumentKey, parseJobId } from './queues.ts';
 import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
 
 const log = createLogger('crawl-worker');
@@ -94,14 +96,17 @@ export type CrawlWorkerOptions = BaseWorkerOptions & {
   /** Headless Chromium for script-built lists (default: the crawler's default). */
   browser?: boolean;
   /**
-   * When this process owns the archive: has it stored a parse of these bytes by this parser? A finished
-   * parse job in Redis whose result the archive lacks (archive replaced, Redis kept) is then re-run.
+   * When this process owns the archive: has it stored a parse of these bytes (with these later pages, for a
+   * report split over pages) by this parser? A finished parse job in Redis whose result the archive lacks
+   * (archive replaced, Redis kept) is then re-run.
    */
-  hasParse?: (sha256: string) => boolean;
+  hasParse?: (sha256: string, partShas?: readonly string[]) => boolean;
   /** Files the archived parse of already-read bytes under another URL (a page that now serves them). */
   reuseParse?: (doc: { sha256: string; url: string; siteId: string; pageUrl: string | null }) => void;
   /** When this process owns the archive: conditional re-fetches from what it holds (per run's policy). */
   revalidator?: (policy: CrawlContext['recrawl']) => Revalidator;
+  /** Per-host politeness for every crawl of this worker (default: held in the workers' Redis, shared by all). */
+  hostGate?: HostGate;
 };
 
 let defaultCrawlSite: Promise<CrawlSiteFn> | undefined;
@@ -111,6 +116,10 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
   const url = (opts.connection as { url?: string }).url;
   const redis = url ? new Redis(url, { maxRetriesPerRequest: 3 }) : new Redis(opts.connection as object);
   redis.on('error', () => {}); // the worker's own connection reports Redis trouble
+  // One gate for all crawls of this process, held in Redis: sites sharing a host, other crawl runs and other
+  // processes on this Redis all count against the same per-host limit.
+  const ownGate = opts.hostGate ? null : new RedisHostGate({ connection: url ?? (opts.connection as object) });
+  const hostGate = opts.hostGate ?? ownGate!;
 
   const processor = async (job: Job<CrawlJob, CrawlSiteStats>): Promise<CrawlSiteStats> => {
     const parsed = CrawlJobSchema.safeParse(job.data);
@@ -136,19 +145,27 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
       crawlRunId,
       signal: opts.signal,
       log: siteLog,
+      gate: hostGate,
       ...(opts.browser === undefined ? {} : { browser: opts.browser }),
       ...(opts.revalidator ? { revalidate: opts.revalidator(ctx.recrawl) } : {}),
+      ...(ctx.resumeLists?.length ? { resumeLists: ctx.resumeLists } : {}),
       onSnapshot: (s) => opts.sink.snapshot(s, crawlRunId),
       onDocument: async (d: CandidateDocument) => {
         // Bytes this parser already read (a re-crawl of an unchanged page, a copy at another URL): the
         // archive files its stored result under this URL, no parse job (the Redis that remembered the
         // finished job may be gone: private Redis data is removed after a run).
-        if (opts.hasParse?.(d.sha256)) {
+        const parts = d.continuation ?? [];
+        if (
+          opts.hasParse?.(
+            d.sha256,
+            parts.map((p) => p.sha256),
+          )
+        ) {
           opts.reuseParse?.({ sha256: d.sha256, url: d.url, siteId, pageUrl: d.role === 'attachment' ? d.parentUrl : null });
           return;
         }
         if (opts.hasParse) {
-          const old = await opts.parseQueue.getJob(parseJobId(d.sha256));
+          const old = await opts.parseQueue.getJob(parseJobId(parseDocumentKey({ sha256: d.sha256, parts })));
           const state = old ? await old.getState() : null;
           if (state === 'completed' || state === 'failed') await old!.remove().catch(() => {});
         }
@@ -165,6 +182,16 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
             bodyGzipBase64: gzipBase64(d.body),
             crawlRunId,
             charset: ctx.site.charset ?? null,
+            ...(parts.length
+              ? {
+                  parts: parts.map((p) => ({
+                    url: p.url,
+                    sha256: p.sha256,
+                    contentType: p.contentType,
+                    bodyGzipBase64: gzipBase64(p.body),
+                  })),
+                }
+              : {}),
           },
         );
       },
@@ -207,6 +234,9 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
     }
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'crawl worker error'));
-  worker.on('closed', () => redis.disconnect());
+  worker.on('closed', () => {
+    redis.disconnect();
+    ownGate?.close().catch(() => {});
+  });
   return worker;
 }

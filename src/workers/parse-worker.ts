@@ -12,6 +12,8 @@ const log = createLogger('parse-worker');
 export type ParseFn = (
   bytes: Uint8Array,
   info: { filename?: string; url?: string; contentType?: string | null; charset?: string | null },
+  /** The later pages of a report split over several pages, in order (none for a one-page document). */
+  parts?: { bytes: Uint8Array; url: string; contentType: string | null; filename?: string }[],
 ) => Promise<ParseResult>;
 
 export type ParseWorkerOptions = BaseWorkerOptions & {
@@ -41,7 +43,7 @@ let defaultParse: Promise<ParseFn> | undefined;
 const loadParse = () =>
   (defaultParse ??= import('../documents/sandbox.ts').then((m) => {
     const sandbox = m.sharedSandbox();
-    return ((bytes, info) => sandbox.parse(bytes, info)) as ParseFn;
+    return ((bytes, info, parts) => sandbox.parse(bytes, info, parts)) as ParseFn;
   }));
 
 /** Runs one parse job: bytes → ParseResult → a `parse-result` archive job. */
@@ -54,21 +56,28 @@ export async function processParseJob(
   const { bodyGzipBase64, ...source } = parsed.data;
   const parserVersion = opts.parserVersion ?? PARSER_VERSION;
 
-  const bytes = gunzipBase64(bodyGzipBase64);
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== source.sha256) {
-    throw new UnrecoverableError(`body of ${source.url} hashes to ${actual}, job says ${source.sha256}`);
-  }
+  const bytes = unpackChecked(bodyGzipBase64, source.url, source.sha256);
+  const { parts: packedParts, ...rest } = source;
+  const parts = (packedParts ?? []).map((p) => ({
+    bytes: new Uint8Array(unpackChecked(p.bodyGzipBase64, p.url, p.sha256)),
+    url: p.url,
+    contentType: p.contentType,
+    filename: filenameOf(p.url),
+  }));
 
   const parse = opts.parse ?? (await loadParse());
   let result: ParseResult;
   try {
-    result = await parse(new Uint8Array(bytes), {
-      filename: filenameOf(source.url),
-      url: source.url,
-      contentType: source.contentType,
-      ...(source.charset ? { charset: source.charset } : {}),
-    });
+    result = await parse(
+      new Uint8Array(bytes),
+      {
+        filename: filenameOf(source.url),
+        url: source.url,
+        contentType: source.contentType,
+        ...(source.charset ? { charset: source.charset } : {}),
+      },
+      ...(parts.length ? [parts] : []),
+    );
   } catch (err) {
     const e = err as Error & { code?: string };
     const permanent = e.name === 'DocumentError' && PERMANENT_DOCUMENT_CODES.has(String(e.code));
@@ -94,8 +103,22 @@ export async function processParseJob(
   // No fixed job id: the parse job's id already makes this one per document and parser, and a stale
   // finished archive job with a fixed id (Redis outliving its archive) would silently drop the result.
   // A replay after a stall is harmless: saveParse is idempotent.
-  await opts.archiveQueue.add('parse-result', { kind: 'parse-result', source, parserVersion, result });
+  // The archive has every page's bytes as a snapshot: the result carries the pages by URL and hash only.
+  const partRefs = (packedParts ?? []).map(({ bodyGzipBase64: _, ...ref }) => ref);
+  await opts.archiveQueue.add('parse-result', {
+    kind: 'parse-result',
+    source: { ...rest, ...(partRefs.length ? { parts: partRefs } : {}) },
+    parserVersion,
+    result,
+  });
   return { isReport: result.isReport, figures: Object.keys(result.figures).length };
+}
+
+function unpackChecked(bodyGzipBase64: string, url: string, sha256: string): Buffer {
+  const bytes = gunzipBase64(bodyGzipBase64);
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== sha256) throw new UnrecoverableError(`body of ${url} hashes to ${actual}, job says ${sha256}`);
+  return bytes;
 }
 
 export function createParseWorker(opts: ParseWorkerOptions): Worker<ParseJob> {

@@ -91,7 +91,7 @@ export function startPipeline(opts: PipelineOptions): Pipeline {
       crawlSite: opts.crawlSite,
       signal: crawlAbort.signal,
       browser: opts.browser,
-      hasParse: opts.archive ? (sha) => opts.archive!.hasParse(sha, opts.parserVersion ?? PARSER_VERSION) : undefined,
+      hasParse: opts.archive ? (sha, parts) => opts.archive!.hasParse(sha, opts.parserVersion ?? PARSER_VERSION, parts) : undefined,
       revalidator: opts.archive ? (policy) => archiveRevalidator(opts.archive!, policy) : undefined,
       reuseParse: opts.archive ? (doc) => reuseParse(opts.archive!, doc, opts.parserVersion ?? PARSER_VERSION) : undefined,
     }) as unknown as Worker;

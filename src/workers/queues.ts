@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { Queue, type ConnectionOptions, type DefaultJobOptions, type JobsOptions } from 'bullmq';
 import { PARSER_VERSION } from '../parse/version.ts';
@@ -76,8 +77,19 @@ export function enqueueCrawl(queues: Pick<NianbaoQueues, 'crawl'>, job: CrawlJob
   return queues.crawl.add('crawl', job, { ...opts, jobId: crawlJobId(job.siteId, job.crawlRunId) });
 }
 
+/**
+ * What a parse job reads: the document's sha256, or for a report split over pages a hash of all its pages'
+ * hashes, so new later pages under an unchanged first page are a new job, not a duplicate of the old one.
+ */
+export function parseDocumentKey(job: Pick<ParseJob, 'sha256'> & { parts?: readonly { sha256: string }[] }): string {
+  if (!job.parts?.length) return job.sha256;
+  return createHash('sha256')
+    .update([job.sha256, ...job.parts.map((p) => p.sha256)].join(','))
+    .digest('hex');
+}
+
 export function enqueueParse(queues: Pick<NianbaoQueues, 'parse'>, job: ParseJob, parserVersion = PARSER_VERSION) {
-  return queues.parse.add('parse', job, { jobId: parseJobId(job.sha256, parserVersion) });
+  return queues.parse.add('parse', job, { jobId: parseJobId(parseDocumentKey(job), parserVersion) });
 }
 
 /** Jobs that still have work ahead of them (waiting, running, retry-delayed, prioritised). */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import type { ParseJob } from '../../schema/jobs.ts';
 import type { ReparseItem } from '../../store/archive.ts';
 import { createProgress } from '../progress.ts';
 import { CliError, DEFAULT_ARCHIVE, positiveInt, writeLine, type CommandContext } from './common.ts';
@@ -32,7 +33,7 @@ export function reparseCommand(ctx: CommandContext): Command {
       const { PARSER_VERSION } = await import('../../parse/version.ts');
       const { startPipeline } = await import('../../workers/pipeline.ts');
       const { gzipBase64 } = await import('../../workers/archive-jobs.ts');
-      const { enqueueParse, parseJobId, pendingCount, sleep } = await import('../../workers/queues.ts');
+      const { enqueueParse, parseDocumentKey, parseJobId, pendingCount, sleep } = await import('../../workers/queues.ts');
 
       await withRuntime({ archivePath: opts.archive }, async ({ redis, archive }) => {
         const all = archive!.listSnapshotsForReparse();
@@ -103,9 +104,23 @@ export function reparseCommand(ctx: CommandContext): Command {
             const first = items[0];
             const body = archive!.getSnapshotBody(sha);
             if (!body) continue;
+            // A report split over pages is read again from all its pages' snapshots.
+            const parts: NonNullable<ParseJob['parts']> = [];
+            for (const p of first.parts ?? []) {
+              const partBody = archive!.getSnapshotBody(p.sha256);
+              if (!partBody) break;
+              parts.push({
+                url: p.url,
+                sha256: p.sha256,
+                contentType: archive!.snapshotContentType(p.sha256),
+                bodyGzipBase64: gzipBase64(partBody),
+              });
+            }
             if (opts.force) {
               // A finished job with this id would make BullMQ skip the new one.
-              await (await pipeline.queues.parse.getJob(parseJobId(sha, PARSER_VERSION)))?.remove().catch(() => {});
+              await (await pipeline.queues.parse.getJob(parseJobId(parseDocumentKey({ sha256: sha, parts }), PARSER_VERSION)))
+                ?.remove()
+                .catch(() => {});
             }
             await enqueueParse(pipeline.queues, {
               sha256: sha,
@@ -117,6 +132,7 @@ export function reparseCommand(ctx: CommandContext): Command {
               linkText: null,
               bodyGzipBase64: gzipBase64(body),
               crawlRunId: null,
+              ...(parts.length ? { parts } : {}),
             });
             totals.documents++;
             while (!ctx.signal.aborted && (await pendingCount(pipeline.queues.parse)) >= MAX_QUEUED) {

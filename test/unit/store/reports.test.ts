@@ -465,3 +465,42 @@ describe('listSnapshotsForReparse', () => {
     ]);
   });
 });
+
+describe('reports split over pages', () => {
+  const PAGE2 = PAGE.replace('.html', '_2.html');
+  const PAGE3 = PAGE.replace('.html', '_3.html');
+  const put = (a: ReturnType<typeof freshArchive>, url: string, text: string) =>
+    a.putSnapshot({ requestedUrl: url, status: 200, body: Buffer.from(text), siteId: 'yongxiu', kind: 'report', contentType: 'text/html' })
+      .sha256!;
+
+  it('keeps the later pages with the first, re-parses them together, and knows when they changed', () => {
+    const a = freshArchive();
+    a.upsertSite(SITE);
+    const p1 = put(a, PAGE, 'page 1');
+    const p2 = put(a, PAGE2, 'page 2');
+    const parts = [{ url: PAGE2, sha256: p2 }];
+    a.saveParse({ snapshotSha: p1, parserVersion: '1', result: report(), url: PAGE, siteId: 'yongxiu', parts });
+    expect(a.pagePartsOf(p1)).toEqual(parts);
+    // Parsed with exactly these pages: yes; with a changed second page or a third page: not yet.
+    expect(a.hasParse(p1, '1', [p2])).toBe(true);
+    expect(a.hasParse(p1, '1')).toBe(true);
+    const p2b = put(a, PAGE2, 'page 2, corrected');
+    expect(a.hasParse(p1, '1', [p2b])).toBe(false);
+    expect(a.hasParse(p1, '1', [p2, 'c'.repeat(64)])).toBe(false);
+    expect(a.hasParse(p1, '2', [p2])).toBe(false);
+    // Re-parse offers the first page with its parts, and never the second page on its own.
+    expect(a.listSnapshotsForReparse()).toEqual([
+      { sha256: p1, url: PAGE, siteId: 'yongxiu', contentType: 'text/html', pageUrl: null, role: 'report-page', parts },
+    ]);
+    // A newer parse of the same first page with three pages replaces the list.
+    const p3 = put(a, PAGE3, 'page 3');
+    const three = [
+      { url: PAGE2, sha256: p2b },
+      { url: PAGE3, sha256: p3 },
+    ];
+    a.saveParse({ snapshotSha: p1, parserVersion: '1', result: report(), url: PAGE, siteId: 'yongxiu', parts: three });
+    expect(a.pagePartsOf(p1)).toEqual(three);
+    expect(a.hasParse(p1, '1', [p2b, p3])).toBe(true);
+    expect(count(a, 'reports')).toBe(1);
+  });
+});
