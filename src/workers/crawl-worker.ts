@@ -1,13 +1,11 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { HostGate } from '../crawler/host-gate.ts';
 import type { CandidateDocument, CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot, Revalidator } from '../crawler/types.ts';
 import { createLogger } from '../log.ts';
 import { CrawlJobSchema, type CrawlJob, type ParseJob } from '../schema/jobs.ts';
 import type { Archive, UrlKind } from '../store/archive.ts';
 import { gzipBase64, type ArchiveJob, type ErrorArchiveJob } from './archive-jobs.ts';
 import { CrawlContextUnknownError, loadCrawlContext, type CrawlContext } from './crawl-context.ts';
-import { RedisHostGate } from './host-gate-redis.ts';
 import { DEFAULT_PREFIX, enqueueParse, parseDocumentKey, parseJobId } from './queues.ts';
 import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
 
@@ -105,8 +103,6 @@ export type CrawlWorkerOptions = BaseWorkerOptions & {
   reuseParse?: (doc: { sha256: string; url: string; siteId: string; pageUrl: string | null }) => void;
   /** When this process owns the archive: conditional re-fetches from what it holds (per run's policy). */
   revalidator?: (policy: CrawlContext['recrawl']) => Revalidator;
-  /** Per-host politeness for every crawl of this worker (default: held in the workers' Redis, shared by all). */
-  hostGate?: HostGate;
 };
 
 let defaultCrawlSite: Promise<CrawlSiteFn> | undefined;
@@ -116,10 +112,6 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
   const url = (opts.connection as { url?: string }).url;
   const redis = url ? new Redis(url, { maxRetriesPerRequest: 3 }) : new Redis(opts.connection as object);
   redis.on('error', () => {}); // the worker's own connection reports Redis trouble
-  // One gate for all crawls of this process, held in Redis: sites sharing a host, other crawl runs and other
-  // processes on this Redis all count against the same per-host limit.
-  const ownGate = opts.hostGate ? null : new RedisHostGate({ connection: url ?? (opts.connection as object) });
-  const hostGate = opts.hostGate ?? ownGate!;
 
   const processor = async (job: Job<CrawlJob, CrawlSiteStats>): Promise<CrawlSiteStats> => {
     const parsed = CrawlJobSchema.safeParse(job.data);
@@ -145,10 +137,8 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
       crawlRunId,
       signal: opts.signal,
       log: siteLog,
-      gate: hostGate,
       ...(opts.browser === undefined ? {} : { browser: opts.browser }),
       ...(opts.revalidator ? { revalidate: opts.revalidator(ctx.recrawl) } : {}),
-      ...(ctx.resumeLists?.length ? { resumeLists: ctx.resumeLists } : {}),
       onSnapshot: (s) => opts.sink.snapshot(s, crawlRunId),
       onDocument: async (d: CandidateDocument) => {
         // Bytes this parser already read (a re-crawl of an unchanged page, a copy at another URL): the
@@ -234,9 +224,6 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
     }
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'crawl worker error'));
-  worker.on('closed', () => {
-    redis.disconnect();
-    ownGate?.close().catch(() => {});
-  });
+  worker.on('closed', () => redis.disconnect());
   return worker;
 }
