@@ -15,6 +15,8 @@ export interface FrontierItem {
   /** Attachment of a page already judged a report. */
   ofReport: boolean;
   depth: number;
+  /** A list a previous run left unread (seeded first; a failure to fetch it is recorded again). */
+  resume?: boolean;
 }
 
 export class Frontier {

@@ -1,7 +1,7 @@
 import { decodeHtml } from './decode.ts';
 import type { PageInfo } from './extract.ts';
 import { parseDatastore, parseHanwebParams } from './families.ts';
-import type { RequestSpec } from './fetching-http.ts';
+import { sleep, type RequestSpec } from './fetching-http.ts';
 import type { FetchMeta, FetchResult } from './fetching.ts';
 import type { FrontierItem } from './frontier.ts';
 import type { LinkIn } from './enqueueing.ts';
@@ -18,8 +18,18 @@ export interface PagingHost {
   /** Takes one page of the site's budget; false when it is spent. */
   spendBudget(): boolean;
   countApiRequest(): void;
+  /** Records a list left unread (its list API kept failing). */
+  unfinished(url: string, why: string): Promise<void>;
   /** Queues a link found on the list; the priority it was queued at, or null. */
   enqueueLink(item: FrontierItem, pageUrl: string, link: LinkIn, context: number, inArea: boolean, onReport: boolean): number | null;
+}
+
+const API_EXTRA_TRIES = 2;
+const API_RETRY_MS = 2000;
+
+/** No usable answer: nothing, or a 5xx/429 that outlived fetchUrl's retries. */
+function failedHard(fr: FetchResult | null): boolean {
+  return !!fr && (fr.res.status === 0 || fr.res.status >= 500 || fr.res.status === 429);
 }
 
 const PROXY_PATHS = ['/module/web/jpage/dataproxy.jsp', '/module/jpage/dataproxy.jsp', '/module/jslib/jquery/jpage/dataproxy.jsp'];
@@ -63,7 +73,18 @@ export async function pageHanweb(
       spec = { url: base.href, headers: { referer: pageUrl, 'x-requested-with': 'XMLHttpRequest' } };
     }
     host.countApiRequest();
-    const fr = await host.fetchUrl(spec, 'api', { discoveredFrom: pageUrl, linkText: null });
+    let fr = await host.fetchUrl(spec, 'api', { discoveredFrom: pageUrl, linkText: null });
+    // The API answered before (or this is a known proxy path) and now fails after fetchUrl's own retries:
+    // a loaded host, not a missing endpoint. Two more tries after a pause, then the list is unfinished.
+    for (let again = 1; again <= API_EXTRA_TRIES && failedHard(fr) && (call > 0 || params.proxyUrl); again++) {
+      await sleep(API_RETRY_MS * again);
+      fr = await host.fetchUrl(spec, 'api', { discoveredFrom: pageUrl, linkText: null });
+    }
+    if (failedHard(fr) && (have.size > ds.records.length || params.proxyUrl)) {
+      const why = fr ? (fr.res.status ? `HTTP ${fr.res.status}` : (fr.res.error ?? 'no answer')) : 'refused';
+      await host.unfinished(pageUrl, `list API ${spec.url} failed after retries (${why}); ${have.size} entries read`);
+      break;
+    }
     const text = fr && fr.res.status === 200 && fr.res.body ? decodeHtml(fr.res.body, fr.res.headers['content-type']).text : '';
     const got = text ? parseDatastore(text) : null;
     if (!got) {

@@ -52,7 +52,14 @@ export interface RenderResult {
   links: { url: string; text: string }[];
   cookies: { name: string; value: string; domain: string; path: string }[];
   pagesClicked: number;
+  /** The page's own requests that got no answer or a 5xx/429 (its data did not arrive). */
+  failedRequests: number;
+  /** Requests still in flight when the render gave up waiting (a starved machine, a stalled API). */
+  pendingRequests: number;
 }
+
+/** A render's timeouts grow by this factor on each retry, up to MAX_RENDER_SCALE times the base. */
+export const MAX_RENDER_SCALE = 4;
 
 export interface BrowserHooks {
   allow(url: string): boolean; // allowed host and robots
@@ -66,6 +73,8 @@ interface RenderJob {
   url: string;
   referer?: string;
   maxClicks: number;
+  /** Multiplies the navigation timeout and every wait of the render (a retry on a loaded machine). */
+  scale: number;
   resolve(r: RenderResult): void;
   reject(e: Error): void;
 }
@@ -87,10 +96,11 @@ export class Renderer {
     this.queue = new PickerRequestManager(this.picker, { keepOpen: true });
   }
 
-  render(url: string, o: { referer?: string; maxClicks?: number } = {}): Promise<RenderResult> {
+  render(url: string, o: { referer?: string; maxClicks?: number; scale?: number } = {}): Promise<RenderResult> {
     this.start();
+    const scale = Math.min(MAX_RENDER_SCALE, Math.max(1, o.scale ?? 1));
     return new Promise<RenderResult>((resolve, reject) => {
-      this.picker.push({ url, referer: o.referer, maxClicks: o.maxClicks ?? 60, resolve, reject });
+      this.picker.push({ url, referer: o.referer, maxClicks: o.maxClicks ?? 60, scale, resolve, reject });
       this.queue.notify();
     });
   }
@@ -104,8 +114,9 @@ export class Renderer {
         maxRequestRetries: 0, // the caller decides whether an empty render is worth another go
         useSessionPool: false, // cookies travel through the HTTP crawler's SessionPool (see fetching)
         persistCookiesPerSession: false,
-        navigationTimeoutSecs: Math.ceil(this.opts.timeoutMs / 1000),
-        requestHandlerTimeoutSecs: Math.ceil(this.opts.timeoutMs / 1000) * 8 + 60,
+        // The crawler-wide bounds fit the slowest retry; each render's own timeouts are set per job below.
+        navigationTimeoutSecs: Math.ceil((this.opts.timeoutMs * MAX_RENDER_SCALE) / 1000),
+        requestHandlerTimeoutSecs: Math.ceil((this.opts.timeoutMs * MAX_RENDER_SCALE) / 1000) * 8 + 60,
         headless: true,
         launchContext: {
           launcher: chromium,
@@ -147,7 +158,7 @@ export class Renderer {
             const job = request.userData[ITEM] as RenderJob;
             if (gotoOptions) {
               gotoOptions.waitUntil = 'load';
-              gotoOptions.timeout = this.opts.timeoutMs;
+              gotoOptions.timeout = this.opts.timeoutMs * job.scale;
               if (job.referer) (gotoOptions as { referer?: string }).referer = job.referer;
             }
           },
@@ -190,14 +201,15 @@ export class Renderer {
     activity.inflight++;
     activity.last = Date.now();
     try {
-      await this.fulfil(route, url, type);
+      if (!(await this.fulfil(route, url, type))) activity.failed++;
     } finally {
       activity.inflight--;
       activity.last = Date.now();
     }
   }
 
-  private async fulfil(route: Route, url: string, type: string): Promise<void> {
+  /** False when the page's request got no usable answer (nothing, 5xx, 429). */
+  private async fulfil(route: Route, url: string, type: string): Promise<boolean> {
     const req = route.request();
     try {
       const headers = await req.allHeaders();
@@ -214,7 +226,10 @@ export class Renderer {
         error: r.error,
         referer: headers.referer ?? null,
       });
-      if (r.status === 0) return route.abort('failed');
+      if (r.status === 0) {
+        await route.abort('failed');
+        return false;
+      }
       // A redirect is answered as such; Chromium follows it with a new, again routed, request.
       const out: Record<string, string> = { ...r.headers };
       // The body arrives decompressed; the original encoding headers would make Chromium decode it twice.
@@ -222,9 +237,11 @@ export class Renderer {
       delete out['content-length'];
       delete out['transfer-encoding'];
       await route.fulfill({ status: r.status, headers: out, body: r.body ?? Buffer.alloc(0) });
+      return r.status < 500 && r.status !== 429;
     } catch {
       // The page went away mid-request (navigation, close): nothing to fulfil.
       await route.abort('failed').catch(() => {});
+      return true;
     }
   }
 
@@ -233,7 +250,9 @@ export class Renderer {
     const page = p as unknown as Page;
     const links = new Map<string, string>();
     let pagesClicked = 0;
-    await settle(page, this.opts.timeoutMs);
+    const timeoutMs = this.opts.timeoutMs * job.scale;
+    const capMs = 10_000 * job.scale;
+    await settle(page, timeoutMs, capMs);
     const collect = async () => {
       let added = 0;
       // Same-origin iframes hold the list on some shells.
@@ -260,9 +279,9 @@ export class Renderer {
     // until the links stop changing (pager links drawn last are how the rest of a list is found).
     // A short second look: a script that starts its data request late (on a starved machine) is waited for
     // only when the page is still changing.
-    await quiet(page, this.opts.timeoutMs, 200);
+    await quiet(page, timeoutMs, 200, capMs);
     if (await collect()) {
-      await quiet(page, this.opts.timeoutMs);
+      await quiet(page, timeoutMs, 0, capMs);
       await collect();
     }
     let pageNo = 1;
@@ -288,12 +307,12 @@ export class Renderer {
         .catch(() => true);
       if (disabled) break;
       await next.click({ timeout: 3000 }).catch(() => {});
-      await quiet(page, this.opts.timeoutMs);
+      await quiet(page, timeoutMs, 0, capMs);
       pagesClicked++;
       pageNo++;
       if (await collect()) continue;
       // Nothing new: on a starved machine the page's data request may still be on its way. One more look.
-      await quiet(page, this.opts.timeoutMs, 400);
+      await quiet(page, timeoutMs, 400, capMs);
       if (!(await collect())) break;
     }
     if (job.maxClicks > 0) {
@@ -306,9 +325,9 @@ export class Renderer {
           .nth(i)
           .click({ timeout: 3000 })
           .catch(() => {});
-        await quiet(page, this.opts.timeoutMs);
+        await quiet(page, timeoutMs, 0, capMs);
         if (await collect()) continue;
-        await quiet(page, this.opts.timeoutMs, 400);
+        await quiet(page, timeoutMs, 400, capMs);
         await collect();
       }
     }
@@ -319,7 +338,16 @@ export class Renderer {
       domain: c.domain,
       path: c.path,
     }));
-    return { finalUrl: page.url(), html, links: [...links].map(([u, text]) => ({ url: u, text })), cookies, pagesClicked };
+    const activity = activityOf(page);
+    return {
+      finalUrl: page.url(),
+      html,
+      links: [...links].map(([u, text]) => ({ url: u, text })),
+      cookies,
+      pagesClicked,
+      failedRequests: activity.failed,
+      pendingRequests: activity.inflight,
+    };
   }
 
   async close(): Promise<void> {
@@ -337,11 +365,12 @@ async function settle(page: Page, timeoutMs: number, capMs = 10_000): Promise<vo
 interface Activity {
   inflight: number;
   last: number;
+  failed: number;
 }
 const activities = new WeakMap<Page, Activity>();
 function activityOf(page: Page): Activity {
   let a = activities.get(page);
-  if (!a) activities.set(page, (a = { inflight: 0, last: Date.now() }));
+  if (!a) activities.set(page, (a = { inflight: 0, last: Date.now(), failed: 0 }));
   return a;
 }
 
@@ -350,10 +379,10 @@ function activityOf(page: Page): Activity {
  * Playwright's 'networkidle' is a lifecycle state reached once per navigation: after a click that loads data
  * in place it answers at once, before the click's request has even started.
  */
-async function quiet(page: Page, timeoutMs: number, minMs = 0): Promise<void> {
+async function quiet(page: Page, timeoutMs: number, minMs = 0, capMs = 10_000): Promise<void> {
   const start = Date.now();
   const a = activityOf(page as Page);
-  const cap = Math.min(timeoutMs, 10_000);
+  const cap = Math.min(timeoutMs, capMs);
   for (;;) {
     await page.waitForTimeout(100).catch(() => {});
     const now = Date.now();

@@ -29,8 +29,12 @@ const MAX_CONTINUATION_PAGES = 20;
 /** Script-filled report pages rendered on top of the list renders (each is one report). */
 const MAX_ARTICLE_RENDERS = 400;
 const MAX_CHALLENGES_PER_HOST = 3;
+// A list the browser could not read is rendered again after 2 s, then 4 s, with its timeouts doubled
+// each time (×1, ×2, ×4): a starved machine gets slower renders, not shorter lists.
 const RENDER_ATTEMPTS = 3;
 const RENDER_RETRY_MS = 2000;
+/** Above the home page: lists a previous run could not read are read first. */
+export const P_RESUME = 2000;
 /** Status codes of JS cookie challenges: the session's cookies are no good any more. */
 export const CHALLENGE_STATUS_CODES = [412, 521];
 
@@ -102,6 +106,17 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
       ofReport: false,
       depth: 0,
     });
+    for (const url of this.o.resumeLists ?? []) {
+      let u: string;
+      try {
+        u = normaliseUrl(url);
+      } catch {
+        continue;
+      }
+      // Context 10: it was a list of the disclosure area when it was left unread, so it is rendered or
+      // paged again as such.
+      this.enqueue({ ...structuralItem({ depth: 0 }, home, u, '', P_RESUME, 10), discoveredFrom: null, resume: true });
+    }
     // Crawlee's pool runs the handlers; the host gate (fetching-http.ts) holds per-host concurrency and spacing.
     const workers = Math.max(1, Math.min(8, this.d.maxConcurrencyPerHost * 2));
     const crawler = new BasicCrawler(
@@ -185,6 +200,15 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     this.stats.apiRequests++;
   }
 
+  /**
+   * A list that stays unread after its retries: an error row the next run reads back (src/store/unfinished-lists.ts)
+   * and seeds first. The message names the list and why, so a user sees what was not crawled.
+   */
+  async unfinished(url: string, why: string): Promise<void> {
+    this.stats.unfinishedLists = (this.stats.unfinishedLists ?? 0) + 1;
+    await this.fetching.error({ siteId: this.site.id, url, code: 'list_unfinished', message: `list ${url} left unread: ${why}` });
+  }
+
   fetchUrl: PagingHost['fetchUrl'] = (spec, kind, meta) => this.fetching.fetchUrl(spec, kind, meta);
 
   /**
@@ -249,6 +273,12 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     const fr = await this.fetching.fetchUrl({ url: item.url, headers }, item.kind === 'attachment' ? 'attachment' : 'page', meta, true);
     if (!fr) return;
     const { res } = fr;
+    // A list page (a pager's page N, or a list left unread last time) that did not answer after fetching.ts's
+    // retries: its entries are lost to this run unless the next one starts there.
+    if ((res.status === 0 || res.status >= 500 || res.status === 429) && (item.resume || (item.linkText === 'page' && item.context >= 5))) {
+      await this.unfinished(item.url, res.status ? `HTTP ${res.status}` : (res.error ?? 'no answer'));
+      return;
+    }
     let finalUrl = fr.finalUrl;
     let html: string | null = null;
     let renderedLinks: { url: string; text: string }[] | null = null;
@@ -504,7 +534,11 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
   private ensureRenderer(): Renderer | null {
     if (this.o.browser === false) return null;
     this.renderer ??= new Renderer(
-      { userAgent: this.d.userAgent, timeoutMs: this.d.requestTimeoutSecs * 1000, executablePath: this.o.chromiumPath },
+      {
+        userAgent: this.d.userAgent,
+        timeoutMs: this.o.renderTimeoutMs ?? this.d.requestTimeoutSecs * 1000,
+        executablePath: this.o.chromiumPath,
+      },
       {
         fetch: (spec) => this.fetching.exchange(spec),
         allow: (u) => this.fetching.allowedNow(u),
@@ -533,11 +567,16 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     if (!renderer || this.listRenders >= MAX_RENDERS) return;
     this.listRenders++;
     this.stats.browserRenders++;
-    // A render whose document or data request failed (timeouts on a busy host) leaves an empty list, not an
-    // exception: a shell that builds its list in the browser and shows no content link is rendered again.
-    for (let attempt = 1; ; attempt++) {
+    // A render on a busy machine fails in several ways: the navigation times out, the page's data request
+    // fails or is still in flight when the waits run out, and the list comes back empty or short. Each is
+    // tried again with longer timeouts; links of every attempt are kept. A list still unread after the last
+    // attempt is recorded as unfinished, so the next run starts with it.
+    let why = '';
+    let got = 0;
+    for (let attempt = 1; attempt <= RENDER_ATTEMPTS; attempt++) {
+      const scale = 2 ** (attempt - 1);
       try {
-        const r = await renderer.render(url, { referer: item.discoveredFrom ?? undefined });
+        const r = await renderer.render(url, { referer: item.discoveredFrom ?? undefined, scale });
         this.budgetUsed += r.pagesClicked;
         const info = extractPage(r.html, r.finalUrl);
         const chrome = new Set(info.links.filter((l) => l.chrome).map((l) => l.url));
@@ -545,10 +584,7 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
           .map((l) => ({ abs: normaliseSafe(l.url), text: l.text }))
           .filter((l): l is { abs: string; text: string } => l.abs !== null);
         const content = links.filter((l) => !chrome.has(l.abs));
-        if (content.length === 0 && attempt < RENDER_ATTEMPTS) {
-          await sleep(RENDER_RETRY_MS * attempt);
-          continue;
-        }
+        got = Math.max(got, content.length);
         for (const l of links) {
           this.enqueueLink(
             item,
@@ -559,17 +595,24 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
             false,
           );
         }
-        this.o.log?.debug?.({ url, links: r.links.length, clicks: r.pagesClicked, attempt }, 'rendered list');
-        return;
+        this.o.log?.debug?.({ url, links: r.links.length, clicks: r.pagesClicked, attempt, failed: r.failedRequests }, 'rendered list');
+        const broken = r.failedRequests > 0 || r.pendingRequests > 0;
+        if (!broken && content.length > 0) return;
+        // Nothing shown and nothing failed: on the first look a script may simply be late; after that, the
+        // list is empty (a column with no entries yet), which is a list read.
+        if (!broken && attempt > 1) return;
+        why = broken
+          ? `${r.failedRequests} of its requests failed and ${r.pendingRequests} were still loading (${content.length} links shown)`
+          : 'the rendered page showed no links';
       } catch (e) {
-        if (attempt < RENDER_ATTEMPTS) {
-          await sleep(RENDER_RETRY_MS * attempt);
-          continue;
-        }
-        await this.fetching.error({ siteId: this.site.id, url, code: 'browser', message: (e as Error).message });
-        return;
+        why = `render failed: ${(e as Error).message.split('\n')[0]}`;
       }
+      if (attempt < RENDER_ATTEMPTS) await sleep(RENDER_RETRY_MS * scale);
     }
+    await this.unfinished(
+      url,
+      `after ${RENDER_ATTEMPTS} renders (timeouts up to ×${2 ** (RENDER_ATTEMPTS - 1)}): ${why}${got ? `; ${got} links kept` : ''}`,
+    );
   }
 
   private async solveChallenge(

@@ -57,7 +57,9 @@ export type CrawlErrorCode =
   | 'challenge'
   | 'too_large'
   | 'browser'
-  | 'callback';
+  | 'callback'
+  /** A list (rendered, paged over HTTP or through a list API) left unread after its retries. */
+  | 'list_unfinished';
 
 export interface CrawlError {
   siteId: string;
@@ -84,6 +86,10 @@ export interface CrawlSiteOptions {
   onError?(e: CrawlError): void | Promise<void>;
   signal?: AbortSignal;
   log?: CrawlLogger;
+  /** Lists a previous run left unread (src/store/unfinished-lists.ts): queued before the home page. */
+  resumeLists?: string[];
+  /** First-attempt render timeout (default: requestTimeoutSecs); retries double it. */
+  renderTimeoutMs?: number;
   /** Use headless Chromium for script-built lists and JS challenges (default true). */
   browser?: boolean;
   chromiumPath?: string;
@@ -106,6 +112,8 @@ export interface CrawlSiteStats {
   robotsBlocked: number;
   skippedHosts: number; // links/requests to hosts outside the allow list (never requested)
   browserRenders: number;
+  /** Lists left unread after their retries (recorded as `list_unfinished` errors). */
+  unfinishedLists?: number;
   challenges: number;
   budgetExhausted: boolean;
   families: Record<string, number>; // list pages by CMS family

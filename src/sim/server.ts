@@ -27,6 +27,11 @@ export interface SimFaults {
   requireBrowserUa?: boolean;
   /** per host: more requests than this within one second answer 429 */
   rateLimitPerSecond?: number;
+  /**
+   * URL paths (exact, e.g. the Epoint list API) whose requests are never answered while this server runs:
+   * a host starved of CPU as the crawler sees it (a render's data request that times out)
+   */
+  stallPaths?: string[];
 }
 
 export const CHALLENGE_COOKIE = 'nbsim_clearance';
@@ -268,6 +273,7 @@ export async function startServer(
       );
     }
     track(hostname, res);
+    if (o.faults?.stallPaths?.includes(target.pathname)) return; // the socket stays open until close()
     const q = site.quirks;
     // a dead host: the connection closes without an answer
     if (q?.down) return void req.socket.destroy();

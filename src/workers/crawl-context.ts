@@ -17,7 +17,11 @@ export type CrawlRunSettings = {
   recrawl?: Partial<RecrawlPolicy>;
 };
 
-export type CrawlContext = CrawlRunSettings & { site: Site };
+export type CrawlContext = CrawlRunSettings & {
+  site: Site;
+  /** Lists of this site a previous run left unread: crawled first (src/store/unfinished-lists.ts). */
+  resumeLists?: string[];
+};
 
 // A run's context outlives any sane crawl; expiring it keeps a long-lived Redis from collecting runs.
 const TTL_SECS = 30 * 24 * 3600;
@@ -30,12 +34,14 @@ export async function publishCrawlRun(
   settings: CrawlRunSettings,
   sites: Site[],
   prefix = DEFAULT_PREFIX,
+  resume: Record<string, string[]> = {},
 ): Promise<void> {
   const client = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   try {
     const key = runKey(prefix, crawlRunId);
     const fields: Record<string, string> = { settings: JSON.stringify(settings) };
     for (const s of sites) fields[`site:${s.id}`] = JSON.stringify(s);
+    for (const [siteId, urls] of Object.entries(resume)) if (urls.length) fields[`resume:${siteId}`] = JSON.stringify(urls);
     await client.multi().hset(key, fields).expire(key, TTL_SECS).exec();
   } finally {
     client.disconnect();
@@ -53,12 +59,18 @@ export class CrawlContextUnknownError extends Error {
 }
 
 export async function loadCrawlContext(client: Redis, siteId: string, crawlRunId: number, prefix = DEFAULT_PREFIX): Promise<CrawlContext> {
-  const [settingsJson, siteJson] = await client.hmget(runKey(prefix, crawlRunId), 'settings', `site:${siteId}`);
+  const [settingsJson, siteJson, resumeJson] = await client.hmget(
+    runKey(prefix, crawlRunId),
+    'settings',
+    `site:${siteId}`,
+    `resume:${siteId}`,
+  );
   if (!settingsJson || !siteJson) throw new CrawlContextUnknownError(siteId, crawlRunId);
   const settings = JSON.parse(settingsJson) as CrawlRunSettings;
   return {
     ...settings,
     defaults: CrawlDefaultsSchema.parse(settings.defaults ?? {}),
     site: SiteSchema.parse(JSON.parse(siteJson)),
+    ...(resumeJson ? { resumeLists: JSON.parse(resumeJson) as string[] } : {}),
   };
 }

@@ -139,6 +139,7 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
       log: siteLog,
       ...(opts.browser === undefined ? {} : { browser: opts.browser }),
       ...(opts.revalidator ? { revalidate: opts.revalidator(ctx.recrawl) } : {}),
+      ...(ctx.resumeLists?.length ? { resumeLists: ctx.resumeLists } : {}),
       onSnapshot: (s) => opts.sink.snapshot(s, crawlRunId),
       onDocument: async (d: CandidateDocument) => {
         // Bytes this parser already read (a re-crawl of an unchanged page, a copy at another URL): the

@@ -4,6 +4,7 @@ import type { ProgressSnapshot } from './stage-counts.ts';
 import { createLogger } from '../log.ts';
 import type { CrawlDefaults, Site } from '../schema/site-config.ts';
 import type { Archive, CrawlRunStatus } from '../store/archive.ts';
+import { resumeListsOf } from '../store/unfinished-lists.ts';
 import { publishCrawlRun, type CrawlRunSettings } from './crawl-context.ts';
 import { startPipeline, type PipelineOptions } from './pipeline.ts';
 import { crawlJobId, enqueueCrawl } from './queues.ts';
@@ -55,15 +56,22 @@ export async function runCrawl(opts: RunCrawlOptions): Promise<RunCrawlResult> {
     extraAllowHosts: opts.extraAllowHosts ?? [],
     ...(opts.recrawl ? { recrawl: opts.recrawl } : {}),
   };
+  // Lists earlier runs left unread (a busy machine's render timeouts): each site's crawl starts with them.
+  const resume = resumeListsOf(archive.db, opts.sites);
+  const resumeCount = Object.values(resume).reduce((n, u) => n + u.length, 0);
+  if (resumeCount) log.info({ run: crawlRunId, lists: resumeCount }, 'lists left unread by an earlier run are crawled first');
   // Published even when this process works alone: a `nianbao work --crawl` elsewhere may help.
-  await publishCrawlRun(opts.redisUrl, crawlRunId, settings, opts.sites, opts.prefix);
+  await publishCrawlRun(opts.redisUrl, crawlRunId, settings, opts.sites, opts.prefix, resume);
   const byId = new Map(opts.sites.map((s) => [s.id, s]));
 
   const pipeline = startPipeline({
     ...opts,
     archive,
     roles: opts.work === false ? {} : { crawl: true, parse: true, archive: true },
-    localContext: (siteId, runId) => (runId === crawlRunId && byId.has(siteId) ? { ...settings, site: byId.get(siteId)! } : undefined),
+    localContext: (siteId, runId) =>
+      runId === crawlRunId && byId.has(siteId)
+        ? { ...settings, site: byId.get(siteId)!, ...(resume[siteId] ? { resumeLists: resume[siteId] } : {}) }
+        : undefined,
   });
   let status: CrawlRunStatus = 'running';
   const outcomes: SiteOutcome[] = [];

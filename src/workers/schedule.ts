@@ -3,6 +3,7 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { createLogger } from '../log.ts';
 import type { CrawlDefaults, Site } from '../schema/site-config.ts';
 import type { Archive, CrawlRunStatus } from '../store/archive.ts';
+import { resumeListsOf } from '../store/unfinished-lists.ts';
 import { publishCrawlRun, type CrawlRunSettings } from './crawl-context.ts';
 import { crawlJobId, DEFAULT_PREFIX, enqueueCrawl, pendingCount, type NianbaoQueues } from './queues.ts';
 
@@ -91,6 +92,7 @@ export async function startScheduledRun(
     },
     sites,
     queues.prefix,
+    resumeListsOf(archive.db, sites),
   );
   for (const s of sites) await enqueueCrawl(queues, { siteId: s.id, crawlRunId });
   log.info({ run: crawlRunId, sites: sites.length }, 'scheduled crawl started');
