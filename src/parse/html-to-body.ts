@@ -272,22 +272,71 @@ function attachmentsOf($: cheerio.CheerioAPI, url?: string): Attachment[] {
   return out;
 }
 
-function contentRoot($: cheerio.CheerioAPI): Element | null {
-  for (const sel of CONTENT_SELECTORS) {
-    const found = $(sel)
-      .toArray()
-      .filter((el) => (el.type === 'tag' ? $(el).text().replace(/\s/g, '').length >= 200 : false));
-    if (found.length) return found.sort((a, b) => $(b).text().length - $(a).text().length)[0] as Element;
+type Simple = { tag?: string; id?: string; cls?: string };
+// The selectors used here are all of one simple kind (tag, #id or .class): matched in one walk over the
+// page instead of one cheerio query per selector (each a walk of its own; they were a sixth of a re-parse).
+const simple = (sel: string): Simple => (sel[0] === '#' ? { id: sel.slice(1) } : sel[0] === '.' ? { cls: sel.slice(1) } : { tag: sel });
+const CONTENT_MATCHERS = CONTENT_SELECTORS.map(simple);
+const HEADING_MATCHERS = ['h1', 'h2', '.article-title', '.title', '#title', 'ucaptitle'].map(simple);
+
+function matches(el: Element, m: Simple): boolean {
+  if (m.tag) return el.name === m.tag;
+  if (m.id) return el.attribs.id === m.id;
+  const cls = el.attribs.class;
+  return !!cls && cls.split(/\s+/).includes(m.cls!);
+}
+
+/** What the page walk collects: elements of each content selector and heading candidates, in document order. */
+type PageIndex = { content: Element[][]; headings: Element[]; meta: Map<string, string> };
+
+function indexPage(root: AnyNode): PageIndex {
+  const index: PageIndex = { content: CONTENT_MATCHERS.map(() => []), headings: [], meta: new Map() };
+  // An explicit stack: pages nested deeper than the call stack reach this walk too (html-guard caps depth).
+  const stack: AnyNode[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
+      const el = node as Element;
+      // Like the cheerio queries this replaces: a <script> or <style> is never the content container.
+      if (node.type === 'tag') {
+        CONTENT_MATCHERS.forEach((m, i) => {
+          if (matches(el, m)) index.content[i].push(el);
+        });
+      }
+      if (HEADING_MATCHERS.some((m) => matches(el, m))) index.headings.push(el);
+      if (el.name === 'meta' && el.attribs.name && el.attribs.content !== undefined) {
+        const name = el.attribs.name.toLowerCase();
+        if (!index.meta.has(name)) index.meta.set(name, el.attribs.content);
+      }
+    }
+    const children = (node as { children?: AnyNode[] }).children;
+    if (children) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return index;
+}
+
+function contentRoot($: cheerio.CheerioAPI, index: PageIndex): Element | null {
+  for (const found of index.content) {
+    const texts = new Map<Element, number>();
+    for (const el of found) {
+      const text = $(el).text();
+      if (text.replace(/\s/g, '').length >= 200) texts.set(el, text.length);
+    }
+    if (texts.size) return [...texts].sort((a, b) => b[1] - a[1])[0][0];
   }
   return null;
 }
 
+const isInside = (el: AnyNode, root: Element): boolean => {
+  for (let p: AnyNode | null = el; p; p = p.parent) if (p === root) return true;
+  return false;
+};
+
 /** The heading shown above a content container (h1/h2 or a *title* element), if the container lacks one. */
-function headingBefore($: cheerio.CheerioAPI, root: Element): string | undefined {
-  const candidates = $('h1, h2, .article-title, .title, #title, ucaptitle').toArray();
+function headingBefore($: cheerio.CheerioAPI, root: Element, index: PageIndex): string | undefined {
   let best: string | undefined;
-  for (const el of candidates) {
-    if ($(root).find(el).length) continue;
+  for (const el of index.headings) {
+    if (el !== root && isInside(el, root)) continue;
     const t = squeeze($(el).text()).trim();
     if (/年度?报告|年报/.test(t) && t.length <= 80) best ??= t;
   }
@@ -298,7 +347,8 @@ function headingBefore($: cheerio.CheerioAPI, root: Element): string | undefined
 export function htmlToBody(html: string, url?: string): HtmlBody {
   const $ = cheerio.load(html);
   const meta: PageMeta = {};
-  const metaContent = (name: string) => $(`meta[name="${name}" i]`).attr('content')?.trim() || undefined;
+  const index = indexPage($.root()[0] as unknown as AnyNode);
+  const metaContent = (name: string) => index.meta.get(name.toLowerCase())?.trim() || undefined;
   meta.title = metaContent('ArticleTitle');
   const pub = metaContent('PubDate');
   if (pub) meta.publishedAt = pickDate(pub);
@@ -313,14 +363,14 @@ export function htmlToBody(html: string, url?: string): HtmlBody {
   whole.flush();
   metaFromLines(whole.lines, meta);
 
-  const root = contentRoot($);
+  const root = contentRoot($, index);
   let lines: string[];
   if (root) {
     const r = new Renderer(false);
     r.walk(root);
     r.flush();
     lines = r.lines;
-    const heading = headingBefore($, root);
+    const heading = headingBefore($, root, index);
     if (heading && !lines.slice(0, 5).some((l) => l.replace(/\s/g, '').includes(heading.replace(/\s/g, '')))) lines.unshift(heading);
     meta.title ??= heading;
   } else {
