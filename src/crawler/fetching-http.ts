@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { gotScraping } from 'crawlee';
+import { gateKey, type HostGate, type HostLimits } from './host-gate.ts';
 
 // Fetching, the wire: one HTTP exchange at a time through the per-host politeness gate (concurrency cap and
-// spacing of request starts: Crawlee has no per-host limits, crawlee-python#1263), cookies from the crawl's
+// spacing of request starts, per host across sites and processes: host-gate.ts; Crawlee has no per-host
+// limits, crawlee-python#1263), cookies from the crawl's
 // session, no redirect following (fetching.ts checks every hop against the allowed hosts). This is the one
 // place a request leaves the crawler, so conditional headers and the like belong here.
 
@@ -22,67 +24,8 @@ export interface RawResponse {
   reused?: string;
 }
 
-/** Concurrency cap and minimum spacing between request starts, per host. */
-export class HostGate {
-  private state = new Map<string, { active: number; nextStart: number; delayMs: number; waiters: (() => void)[] }>();
-  constructor(
-    private readonly maxConcurrency: number,
-    private readonly delayMs: number,
-  ) {}
-
-  private host(h: string) {
-    let s = this.state.get(h);
-    if (!s) this.state.set(h, (s = { active: 0, nextStart: 0, delayMs: this.delayMs, waiters: [] }));
-    return s;
-  }
-
-  /** A host asking for more spacing (robots.txt Crawl-delay) gets it; never less than the default. */
-  setDelay(host: string, ms: number): void {
-    const s = this.host(host);
-    s.delayMs = Math.max(this.delayMs, ms);
-  }
-
-  /** Pushes the next start on a host back (Retry-After, Crawl-delay, backoff after 429/503). */
-  defer(host: string, ms: number): void {
-    const s = this.host(host);
-    s.nextStart = Math.max(s.nextStart, Date.now() + ms);
-  }
-
-  async run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const s = this.host(host);
-    while (s.active >= this.maxConcurrency) {
-      await new Promise<void>((r) => s.waiters.push(r));
-    }
-    s.active++;
-    try {
-      for (;;) {
-        const wait = s.nextStart - Date.now();
-        if (wait <= 0) break;
-        await sleep(wait, signal);
-      }
-      s.nextStart = Date.now() + s.delayMs;
-      return await fn();
-    } finally {
-      s.active--;
-      s.waiters.shift()?.();
-    }
-  }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+// Kept here for the stages that sleep between retries and renders.
+export { sleep } from './host-gate.ts';
 
 export const sha256 = (b: Buffer | Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -100,6 +43,8 @@ export interface FetcherOptions {
   timeoutMs: number;
   maxBytes: number;
   gate: HostGate;
+  /** This site's per-host limits (the gate applies the strictest of every site using the host). */
+  limits?: HostLimits;
   signal?: AbortSignal;
   cookies: CookieJar;
 }
@@ -118,9 +63,8 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
 
 /** One HTTP exchange through the gate; never throws for HTTP or network failures. */
 export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promise<RawResponse> {
-  const host = new URL(spec.url).hostname;
   return opts.gate.run(
-    host,
+    gateKey(spec.url),
     async () => {
       const fetchedAt = new Date().toISOString();
       const headers: Record<string, string> = {
@@ -186,7 +130,7 @@ export async function fetchOnce(spec: RequestSpec, opts: FetcherOptions): Promis
         };
       }
     },
-    opts.signal,
+    { limits: opts.limits, signal: opts.signal },
   );
 }
 

@@ -1,18 +1,10 @@
 import type { Site } from '../schema/site-config.ts';
-import {
-  backoffMs,
-  fetchOnce,
-  HostGate,
-  isRetryable,
-  sha256,
-  type CookieJar,
-  type RawResponse,
-  type RequestSpec,
-} from './fetching-http.ts';
+import { backoffMs, fetchOnce, isRetryable, sha256, type CookieJar, type RawResponse, type RequestSpec } from './fetching-http.ts';
+import { gateKey, MemoryHostGate, type HostGate, type HostLimits } from './host-gate.ts';
 import { isChallenge } from './judgement.ts';
 import { ALLOW_ALL, DISALLOW_ALL, parseRobots, type RobotsRules } from './robots.ts';
 import type { CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot, SnapshotKind } from './types.ts';
-import { hostOf, resolveHref, urlKey } from './urls.ts';
+import { resolveHref, urlKey } from './urls.ts';
 
 // Fetching: every request of a site crawl — pages, files, robots.txt, list APIs, and the browser's own
 // requests — goes through `exchange` here, so host rules, robots, politeness, cookies and snapshots hold for
@@ -41,6 +33,7 @@ export interface FetchingDeps {
 
 export class Fetching {
   readonly gate: HostGate;
+  private readonly limits: HostLimits;
   private readonly robots = new Map<string, Promise<RobotsRules>>();
   /** robots.txt already read, by host: the browser's request filter cannot wait for a fetch. */
   readonly robotsKnown = new Map<string, RobotsRules>();
@@ -48,7 +41,9 @@ export class Fetching {
 
   constructor(private readonly deps: FetchingDeps) {
     this.d = deps.options.defaults;
-    this.gate = new HostGate(this.d.maxConcurrencyPerHost, this.d.delayMs);
+    this.limits = { maxConcurrency: this.d.maxConcurrencyPerHost, delayMs: this.d.delayMs };
+    // Without a shared gate (a bare crawlSite call) the limits hold within this crawl only.
+    this.gate = deps.options.gate ?? new MemoryHostGate(this.limits.maxConcurrency, this.limits.delayMs);
   }
 
   async error(e: CrawlError): Promise<void> {
@@ -119,6 +114,7 @@ export class Fetching {
       timeoutMs: this.d.requestTimeoutSecs * 1000,
       maxBytes: this.d.maxDocumentBytes,
       gate: this.gate,
+      limits: this.limits,
       signal: this.deps.options.signal,
       cookies: this.deps.cookies,
     });
@@ -154,7 +150,7 @@ export class Fetching {
       if (res.status >= 200 && res.status < 300 && res.body) {
         const rules = parseRobots(res.body.toString('utf8'), this.d.userAgent);
         // Crawl-delay is honoured up to 30 s; beyond that the host would never finish a crawl.
-        if (rules.crawlDelaySecs) this.gate.setDelay(hostOf(robotsUrl), Math.min(30, rules.crawlDelaySecs) * 1000);
+        if (rules.crawlDelaySecs) this.gate.setDelay(gateKey(robotsUrl), Math.min(30, rules.crawlDelaySecs) * 1000);
         return rules;
       }
       if (res.status >= 300 && res.status < 400) return ALLOW_ALL; // a redirected robots.txt is treated as absent
@@ -168,7 +164,7 @@ export class Fetching {
   }
 
   backoff(url: string, attempt: number, res: RawResponse): void {
-    this.gate.defer(hostOf(url), backoffMs(attempt, this.d.delayMs, res.headers['retry-after']));
+    this.gate.defer(gateKey(url), backoffMs(attempt, this.d.delayMs, res.headers['retry-after']));
   }
 
   /** Allowed host + robots check, with the skip recorded. */

@@ -10,6 +10,7 @@ import type { CrawlSiteOptions, CrawlSiteStats } from './types.ts';
 
 export type * from './types.ts';
 export type { Family } from './families.ts';
+export { gateKey, MemoryHostGate, strictest, type HostGate, type HostLimits } from './host-gate.ts';
 export { classifyTitle, scoreLink } from './cues.ts';
 
 /** Crawls one site best-first from `site.home`, emitting every response and every candidate report. */

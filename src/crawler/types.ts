@@ -1,5 +1,6 @@
 import type { CrawlDefaults } from '../schema/site-config.ts';
 import type { fetchOnce } from './fetching-http.ts';
+import type { HostGate } from './host-gate.ts';
 
 export type SnapshotKind = 'page' | 'list' | 'report' | 'attachment' | 'robots' | 'api' | 'asset';
 
@@ -93,6 +94,11 @@ export interface CrawlSiteOptions {
   /** Use headless Chromium for script-built lists and JS challenges (default true). */
   browser?: boolean;
   chromiumPath?: string;
+  /**
+   * The per-host politeness gate, shared by every crawl that should share limits (the crawl workers pass one
+   * held in Redis: src/workers/host-gate-redis.ts). Default: a gate of this crawl's own.
+   */
+  gate?: HostGate;
   /** The wire (tests pass a fake; default: fetchOnce over HTTP through the host gate). */
   transport?: typeof fetchOnce;
   /** Re-crawl: conditional GETs from the last fetch of each URL, archived bytes for a 304 (issue 10). */

@@ -4,7 +4,8 @@ import { parseRobots } from '../../../src/crawler/robots.ts';
 import { makeHostFilter, normaliseUrl, resolveHref, urlKey, looksLikeAttachmentUrl } from '../../../src/crawler/urls.ts';
 import { decodeHtml, sniffKind } from '../../../src/crawler/decode.ts';
 import { Frontier, type FrontierItem } from '../../../src/crawler/frontier.ts';
-import { HostGate, backoffMs, isRetryable } from '../../../src/crawler/fetching-http.ts';
+import { backoffMs, isRetryable } from '../../../src/crawler/fetching-http.ts';
+import { gateKey, MemoryHostGate } from '../../../src/crawler/host-gate.ts';
 import { extractPage, hasReportBodyMarkers } from '../../../src/crawler/extract.ts';
 
 describe('robots', () => {
@@ -104,7 +105,7 @@ describe('frontier and politeness', () => {
     expect(f.pop()).toBeUndefined();
   });
   it('HostGate caps concurrency and spaces starts per host', async () => {
-    const gate = new HostGate(2, 30);
+    const gate = new MemoryHostGate(2, 30);
     let active = 0;
     let peak = 0;
     const starts: number[] = [];
@@ -120,7 +121,7 @@ describe('frontier and politeness', () => {
     for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(28);
   });
   it('HostGate.setDelay widens spacing for one host only', async () => {
-    const gate = new HostGate(1, 0);
+    const gate = new MemoryHostGate(1, 0);
     gate.setDelay('slow', 80);
     const t: Record<string, number[]> = { slow: [], fast: [] };
     await Promise.all(
@@ -132,6 +133,34 @@ describe('frontier and politeness', () => {
     );
     expect(t.slow[1] - t.slow[0]).toBeGreaterThanOrEqual(75);
     expect(t.fast[1] - t.fast[0]).toBeLessThan(60);
+  });
+  it('HostGate applies the strictest limits of the sites sharing a host', async () => {
+    const gate = new MemoryHostGate(4, 0);
+    const strict = { maxConcurrency: 1, delayMs: 40 };
+    const loose = { maxConcurrency: 3, delayMs: 0 };
+    let active = 0;
+    let peak = 0;
+    const starts: number[] = [];
+    const job = (limits: typeof strict) =>
+      gate.run(
+        'http://xxgk.city.gov.cn',
+        async () => {
+          starts.push(Date.now());
+          peak = Math.max(peak, ++active);
+          await new Promise((r) => setTimeout(r, 10));
+          active--;
+        },
+        { limits },
+      );
+    await Promise.all([job(strict), job(loose), job(loose), job(loose)]);
+    expect(peak).toBe(1);
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(38);
+  });
+  it('gateKey is scheme, host and port', () => {
+    expect(gateKey('http://XXGK.City.gov.cn/a/b?c')).toBe('http://xxgk.city.gov.cn');
+    expect(gateKey('http://xxgk.city.gov.cn:80/')).toBe('http://xxgk.city.gov.cn');
+    expect(gateKey('https://xxgk.city.gov.cn/')).toBe('https://xxgk.city.gov.cn');
+    expect(gateKey('http://127.0.0.1:8001/x')).toBe('http://127.0.0.1:8001');
   });
 
   it('retries 5xx, 429 and network errors, not 4xx', () => {
@@ -211,7 +240,7 @@ describe('fetchOnce over plain HTTP', () => {
       userAgent: 'UA',
       timeoutMs: 5000,
       maxBytes: 1000,
-      gate: new HostGate(2, 0),
+      gate: new MemoryHostGate(2, 0),
       cookies: { header: async () => '', remember: async () => {} },
     };
     try {
