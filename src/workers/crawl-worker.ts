@@ -1,11 +1,13 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { HostGate } from '../crawler/host-gate.ts';
 import type { CandidateDocument, CrawlError, CrawlSiteOptions, CrawlSiteStats, FetchedSnapshot, Revalidator } from '../crawler/types.ts';
 import { createLogger } from '../log.ts';
 import { CrawlJobSchema, type CrawlJob, type ParseJob } from '../schema/jobs.ts';
 import type { Archive, UrlKind } from '../store/archive.ts';
 import { gzipBase64, type ArchiveJob, type ErrorArchiveJob } from './archive-jobs.ts';
 import { CrawlContextUnknownError, loadCrawlContext, type CrawlContext } from './crawl-context.ts';
+import { RedisHostGate } from './host-gate-redis.ts';
 import { DEFAULT_PREFIX, enqueueParse, parseDocumentKey, parseJobId } from './queues.ts';
 import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
 
@@ -103,6 +105,8 @@ export type CrawlWorkerOptions = BaseWorkerOptions & {
   reuseParse?: (doc: { sha256: string; url: string; siteId: string; pageUrl: string | null }) => void;
   /** When this process owns the archive: conditional re-fetches from what it holds (per run's policy). */
   revalidator?: (policy: CrawlContext['recrawl']) => Revalidator;
+  /** Per-host politeness for every crawl of this worker (default: held in the workers' Redis, shared by all). */
+  hostGate?: HostGate;
 };
 
 let defaultCrawlSite: Promise<CrawlSiteFn> | undefined;
@@ -112,6 +116,10 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
   const url = (opts.connection as { url?: string }).url;
   const redis = url ? new Redis(url, { maxRetriesPerRequest: 3 }) : new Redis(opts.connection as object);
   redis.on('error', () => {}); // the worker's own connection reports Redis trouble
+  // One gate for all crawls of this process, held in Redis: sites sharing a host, other crawl runs and other
+  // processes on this Redis all count against the same per-host limit.
+  const ownGate = opts.hostGate ? null : new RedisHostGate({ connection: url ?? (opts.connection as object) });
+  const hostGate = opts.hostGate ?? ownGate!;
 
   const processor = async (job: Job<CrawlJob, CrawlSiteStats>): Promise<CrawlSiteStats> => {
     const parsed = CrawlJobSchema.safeParse(job.data);
@@ -137,6 +145,7 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
       crawlRunId,
       signal: opts.signal,
       log: siteLog,
+      gate: hostGate,
       ...(opts.browser === undefined ? {} : { browser: opts.browser }),
       ...(opts.revalidator ? { revalidate: opts.revalidator(ctx.recrawl) } : {}),
       ...(ctx.resumeLists?.length ? { resumeLists: ctx.resumeLists } : {}),
@@ -225,6 +234,9 @@ export function createCrawlWorker(opts: CrawlWorkerOptions): Worker<CrawlJob, Cr
     }
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'crawl worker error'));
-  worker.on('closed', () => redis.disconnect());
+  worker.on('closed', () => {
+    redis.disconnect();
+    ownGate?.close().catch(() => {});
+  });
   return worker;
 }
