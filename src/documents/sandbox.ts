@@ -7,6 +7,7 @@
 // Caps checked before allocation (limits.ts, src/parse/html-guard.ts) refuse most hostile documents
 // cheaply; these limits are the backstop for whatever gets past them.
 import { Worker } from 'node:worker_threads';
+import type { Extraction, StagedParse } from '../parse/parse-file.ts';
 import type { ParseResult } from '../schema/parse-result.ts';
 import { DocumentError, type DocumentErrorCode } from './errors.ts';
 
@@ -66,13 +67,13 @@ export function sandboxLimitsFromEnv(base: SandboxLimits = SANDBOX_LIMITS): Sand
 const THREAD_URL = new URL('./sandbox-thread.mjs', import.meta.url);
 
 type Reply =
-  | { id: number; ok: true; result: ParseResult }
+  | { id: number; ok: true; staged: StagedParse }
   | { id: number; ok: false; error: { name: string; message: string; code?: string; filename?: string | null } };
 
 type Pending = {
   id: number;
   filename: string | null;
-  resolve: (r: ParseResult) => void;
+  resolve: (r: StagedParse) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
   started: number;
@@ -86,6 +87,8 @@ export type SandboxStats = { parsed: number; failed: number; restarts: number; p
 export class ParseSandbox {
   readonly limits: SandboxLimits;
   readonly stats: SandboxStats = { parsed: 0, failed: 0, restarts: 0, peakRssMb: 0, longestMs: 0 };
+  /** Documents that went through pdf.js/OCR/DOCX extraction (the others were HTML, text or stored extractions). */
+  extracted = 0;
   private worker: Worker | null = null;
   private ready: Promise<void> | null = null;
   private current: Pending | null = null;
@@ -106,6 +109,11 @@ export class ParseSandbox {
    * page and its continuation pages. Rejects with DocumentError on a limit.
    */
   parse(bytes: Uint8Array, info: SandboxInfo = {}, parts: SandboxPart[] = []): Promise<ParseResult> {
+    return this.parseStaged(bytes, info, parts).then((s) => s.result);
+  }
+
+  /** parse, with a binary document's extraction and the time each stage took (StagedParse). */
+  parseStaged(bytes: Uint8Array, info: SandboxInfo = {}, parts: SandboxPart[] = []): Promise<StagedParse> {
     if (this.closed) return Promise.reject(new Error('parse sandbox is closed'));
     // The pages are parsed together, so the page-size limit holds for all of them at once.
     const total = parts.reduce((n, p) => n + p.bytes.length, bytes.length);
@@ -118,7 +126,37 @@ export class ParseSandbox {
         ),
       );
     }
-    const run = this.tail.then(() => this.run(bytes, info, parts));
+    return this.enqueue(info, () => {
+      const data = new Uint8Array(bytes); // a copy: the caller's buffer is neither detached nor shared
+      const partData = parts.map((p) => ({ ...p, bytes: new Uint8Array(p.bytes) }));
+      return {
+        message: { bytes: data, ...(partData.length ? { parts: partData } : {}) },
+        transfer: [data.buffer as ArrayBuffer, ...partData.map((p) => p.bytes.buffer as ArrayBuffer)],
+      };
+    });
+  }
+
+  /**
+   * A stored extraction → ParseResult, without pdf.js/OCR. Still in the thread: the text came from a hostile
+   * document and a parser change may meet it for the first time, so the wall clock and heap limits still hold.
+   */
+  parseExtraction(extraction: Extraction, info: SandboxInfo = {}): Promise<StagedParse> {
+    if (this.closed) return Promise.reject(new Error('parse sandbox is closed'));
+    const size = Buffer.byteLength(extraction.body);
+    if (size > this.limits.maxInputBytes) {
+      return Promise.reject(
+        new DocumentError(
+          'too_large',
+          info.filename,
+          `${size} bytes of text is over the ${this.limits.maxInputBytes} bytes a document may have`,
+        ),
+      );
+    }
+    return this.enqueue(info, () => ({ message: { extraction }, transfer: [] }));
+  }
+
+  private enqueue(info: SandboxInfo, payload: () => { message: object; transfer: ArrayBuffer[] }): Promise<StagedParse> {
+    const run = this.tail.then(() => this.run(info, payload));
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -132,15 +170,18 @@ export class ParseSandbox {
     if (w) await w.terminate();
   }
 
-  private async run(bytes: Uint8Array, info: SandboxInfo, parts: SandboxPart[]): Promise<ParseResult> {
+  private async run(info: SandboxInfo, payload: () => { message: object; transfer: ArrayBuffer[] }): Promise<StagedParse> {
     const filename = info.filename ?? null;
     const id = this.nextId++;
-    const result = new Promise<ParseResult>((resolve, reject) => {
+    const result = new Promise<StagedParse>((resolve, reject) => {
       const timer = setTimeout(() => this.kill('timeout', `not parsed within ${this.limits.timeoutMs} ms`), this.limits.timeoutMs);
       this.current = { id, filename, resolve, reject, timer, started: Date.now(), rssAtStart: process.memoryUsage.rss() };
     });
     const settled = result.then(
-      () => this.finish(true),
+      (s) => {
+        if (s.extraction) this.extracted++;
+        this.finish(true);
+      },
       () => this.finish(false),
     );
     void settled;
@@ -149,16 +190,14 @@ export class ParseSandbox {
       if (this.current?.id !== id) return result; // killed (timeout) while the thread was starting
       worker.ref();
       this.startWatchdog();
-      const data = new Uint8Array(bytes); // a copy: the caller's buffer is neither detached nor shared
-      const partData = parts.map((p) => ({ ...p, bytes: new Uint8Array(p.bytes) }));
+      const { message, transfer } = payload();
       worker.postMessage(
         {
           id,
-          bytes: data,
           info: { filename: info.filename, url: info.url, contentType: info.contentType ?? null, charset: info.charset ?? null },
-          ...(partData.length ? { parts: partData } : {}),
+          ...message,
         },
-        [data.buffer as ArrayBuffer, ...partData.map((p) => p.bytes.buffer as ArrayBuffer)],
+        transfer,
       );
     } catch (e) {
       this.settle(id, (p) => p.reject(e as Error));
@@ -204,7 +243,7 @@ export class ParseSandbox {
         return;
       }
       if (!('id' in m)) return;
-      if (m.ok) this.settle(m.id, (p) => p.resolve(m.result));
+      if (m.ok) this.settle(m.id, (p) => p.resolve(m.staged));
       else this.settle(m.id, (p) => p.reject(reviveError(m.error)));
     });
     worker.on('error', (e: Error & { code?: string }) => {

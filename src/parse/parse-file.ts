@@ -94,10 +94,8 @@ async function bodyOf(bytes: Uint8Array, info: DocumentInfo): Promise<PageBody> 
     const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
     return { body: text, pageMeta: {}, attachments: [], kind: 'text', ocr: false, warnings };
   }
-  const extract = await loadExtractor();
-  const doc = await extract(bytes, { filename: info.filename, contentType: info.contentType });
-  const docKind = doc.kind === 'wps' ? 'doc' : doc.kind;
-  return { body: doc.body, pageMeta: {}, attachments: [], kind: docKind, ocr: doc.ocr, pages: doc.pages, warnings: doc.warnings };
+  const doc = await extractBody(bytes, info);
+  return { body: doc.body, pageMeta: {}, attachments: [], kind: doc.kind, ocr: doc.ocr, pages: doc.pages, warnings: doc.warnings };
 }
 
 // A pager line of a split article (`上一页 1 2 3 下一页`, `第2页 共3页`): page furniture, not report text.
@@ -155,6 +153,45 @@ export async function parseDocumentPages(pages: Array<DocumentInfo & { bytes: Ui
   });
 }
 
+/**
+ * The extraction stage of a binary document (PDF, DOCX, DOC, XLS, image): the body text pdf.js layout, OCR or the
+ * Word readers yield, with what they say about it. It is the expensive, parser-independent half of reading a
+ * document, so the archive keeps it (per extractor version) and a parser change re-parses it with
+ * parseExtraction instead of extracting again. HTML and text have no such stage worth keeping: decoding and
+ * html→body cost about what parsing does, and html→body changes with the parser.
+ */
+export type Extraction = { kind: ExtractionKind; body: string; pages?: number; ocr: boolean; warnings: string[] };
+export type ExtractionKind = 'pdf' | 'docx' | 'doc' | 'xls' | 'image';
+
+/** A binary document → its Extraction (pdf.js / OCR / DOCX / DOC / XLS). Throws DocumentError on bad input. */
+export async function extractBody(bytes: Uint8Array, info: DocumentInfo = {}): Promise<Extraction> {
+  const extract = await loadExtractor();
+  const doc = await extract(bytes, { filename: info.filename, contentType: info.contentType });
+  const kind = (doc.kind === 'wps' ? 'doc' : doc.kind) as ExtractionKind;
+  return { kind, body: doc.body, ...(doc.pages !== undefined ? { pages: doc.pages } : {}), ocr: doc.ocr, warnings: doc.warnings };
+}
+
+/** The parsing stage of a binary document: pure and sync, the same result parseDocument gives for its bytes. */
+export function parseExtraction(e: Extraction): ParseResult {
+  return parseReport({ body: e.body, kind: e.kind, ocr: e.ocr, pages: e.pages, warnings: e.warnings });
+}
+
+/** parseDocument with its stages apart: for a binary document, also the extraction and what each stage took. */
+export type StagedParse = { result: ParseResult; extraction?: Extraction; extractMs?: number; parseMs: number };
+
+export async function parseDocumentStaged(bytes: Uint8Array, info: DocumentInfo = {}): Promise<StagedParse> {
+  if (sniffInput(bytes, info) !== 'document') {
+    const t0 = performance.now();
+    const result = await parseDocument(bytes, info);
+    return { result, parseMs: performance.now() - t0 };
+  }
+  const t0 = performance.now();
+  const extraction = await extractBody(bytes, info);
+  const t1 = performance.now();
+  const result = parseExtraction(extraction);
+  return { result, extraction, extractMs: t1 - t0, parseMs: performance.now() - t1 };
+}
+
 /** Any fetched document → ParseResult. Throws (with the reason) only when the bytes cannot be read at all. */
 export async function parseDocument(bytes: Uint8Array, info: DocumentInfo = {}): Promise<ParseResult> {
   const kind = sniffInput(bytes, info);
@@ -173,8 +210,5 @@ export async function parseDocument(bytes: Uint8Array, info: DocumentInfo = {}):
     const { text, warnings = [] } = decodeBytes(bytes, { contentType: info.contentType, charset: info.charset });
     return parseReport({ body: text, kind: 'text', warnings });
   }
-  const extract = await loadExtractor();
-  const doc = await extract(bytes, { filename: info.filename, contentType: info.contentType });
-  const docKind = doc.kind === 'wps' ? 'doc' : doc.kind;
-  return parseReport({ body: doc.body, kind: docKind, ocr: doc.ocr, pages: doc.pages, warnings: doc.warnings });
+  return parseExtraction(await extractBody(bytes, info));
 }

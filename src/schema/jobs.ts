@@ -8,7 +8,25 @@ export const CrawlJobSchema = z.object({
 });
 export type CrawlJob = z.infer<typeof CrawlJobSchema>;
 
-/** One fetched document to parse. The bytes travel with the job so workers on other machines need no archive. */
+/**
+ * A binary document's stored extraction (src/parse/parse-file.ts `Extraction`): its body text (gzip+base64) and
+ * what the extractor said about it, stamped with the extractor version that produced it.
+ */
+export const ExtractedTextSchema = z.object({
+  extractorVersion: z.string(),
+  kind: z.enum(['pdf', 'docx', 'doc', 'xls', 'image']),
+  pages: z.number().int().optional(),
+  ocr: z.boolean(),
+  warnings: z.array(z.string()),
+  bodyGzipBase64: z.string(),
+});
+export type ExtractedText = z.infer<typeof ExtractedTextSchema>;
+
+/**
+ * One fetched document to parse. The bytes travel with the job so workers on other machines need no archive;
+ * `reparse` sends a binary document's stored extraction instead, which the worker parses without pdf.js/OCR.
+ * Exactly one of `bodyGzipBase64` and `extraction` is set.
+ */
 export const ParseJobSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   url: z.string(),
@@ -17,7 +35,8 @@ export const ParseJobSchema = z.object({
   role: z.enum(['report-page', 'attachment']),
   parentUrl: z.string().nullable(), // for attachments: the report page that links them
   linkText: z.string().nullable(),
-  bodyGzipBase64: z.string(),
+  bodyGzipBase64: z.string().optional(),
+  extraction: ExtractedTextSchema.optional(),
   crawlRunId: z.number().int().nullable(),
   // The site config's forced charset (a site whose pages lie about theirs); absent in jobs of older versions.
   charset: z.string().nullable().optional(),

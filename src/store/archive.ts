@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { ParseResultSchema, type ParseResult, type Site } from '../schema/index.ts';
 import { ArchiveError } from './errors.ts';
@@ -25,9 +25,11 @@ import type {
   ReparseItem,
   ReportRow,
   ReportSourceRow,
+  SaveExtractionInput,
   SaveParseInput,
   SaveParseResult,
   SourceRole,
+  StoredExtraction,
 } from './types.ts';
 import { urlKey } from './url-key.ts';
 
@@ -438,6 +440,85 @@ export class Archive {
     if (!partShas.length) return true;
     const stored = this.pagePartsOf(snapshotSha).map((p) => p.sha256);
     return stored.length === partShas.length && stored.every((sha, i) => sha === partShas[i]);
+  }
+
+  // ---- extractions (the stage before parsing of binary documents) ---------------------------------------
+
+  /** Stores a document's extraction for its extractor version, replacing an earlier one of the same version. */
+  saveExtraction(input: SaveExtractionInput): void {
+    // Compressed before taking the write lock, like snapshot bodies.
+    const gz = typeof input.body === 'string' ? gzipSync(Buffer.from(input.body, 'utf8')) : input.body.gzip;
+    const size = typeof input.body === 'string' ? Buffer.byteLength(input.body, 'utf8') : gunzipSync(input.body.gzip).length;
+    this.write(() => {
+      this.stmt(`INSERT INTO extractions (snapshot_sha, extractor_version, kind, pages, ocr, warnings, body, body_size, extract_ms, extracted_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (snapshot_sha, extractor_version) DO UPDATE SET kind = excluded.kind, pages = excluded.pages, ocr = excluded.ocr,
+          warnings = excluded.warnings, body = excluded.body, body_size = excluded.body_size, extract_ms = excluded.extract_ms,
+          extracted_at = excluded.extracted_at`).run(
+        input.snapshotSha,
+        input.extractorVersion,
+        input.kind,
+        input.pages ?? null,
+        input.ocr ? 1 : 0,
+        JSON.stringify(input.warnings),
+        gz,
+        size,
+        input.extractMs ?? null,
+        input.extractedAt ?? this.now(),
+      );
+    });
+  }
+
+  /** The stored extraction of a snapshot by this extractor version, or null. */
+  getExtraction(snapshotSha: string, extractorVersion: string): StoredExtraction | null {
+    const row = this.stmt('SELECT * FROM extractions WHERE snapshot_sha = ? AND extractor_version = ?').get(
+      snapshotSha,
+      extractorVersion,
+    ) as
+      | {
+          kind: StoredExtraction['kind'];
+          pages: number | null;
+          ocr: number;
+          warnings: string;
+          body: Buffer;
+          body_size: number;
+          extract_ms: number | null;
+          extracted_at: string;
+        }
+      | undefined;
+    if (!row) return null;
+    return {
+      snapshotSha,
+      extractorVersion,
+      kind: row.kind,
+      pages: row.pages,
+      ocr: row.ocr === 1,
+      warnings: JSON.parse(row.warnings) as string[],
+      bodyGzip: row.body,
+      bodySize: row.body_size,
+      extractMs: row.extract_ms,
+      extractedAt: row.extracted_at,
+    };
+  }
+
+  /** Extractor versions a snapshot has a stored extraction of (empty for HTML, text, and documents never extracted since 0004). */
+  extractorVersionsOf(snapshotSha: string): string[] {
+    return (this.stmt('SELECT extractor_version AS v FROM extractions WHERE snapshot_sha = ?').all(snapshotSha) as { v: string }[]).map(
+      (r) => r.v,
+    );
+  }
+
+  /**
+   * The first bytes of a snapshot (up to about `n`), without inflating the whole body: enough to tell a PDF or
+   * Word file from a page (src/parse/parse-file.ts sniffInput).
+   */
+  snapshotHead(sha: string, n = 1024): Buffer | null {
+    const row = this.stmt('SELECT substr(body, 1, ?) AS head FROM snapshots WHERE sha256 = ?').get(2 * Math.max(64, n), sha) as
+      | { head: Buffer }
+      | undefined;
+    if (!row) return null;
+    // A cut-off gzip stream inflates up to the cut with a sync flush instead of failing.
+    return gunzipSync(row.head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, n);
   }
 
   /** The later pages a first page's snapshot was parsed with (a report split over pages), in order. */

@@ -88,6 +88,34 @@ export interface SaveParseInput {
   parts?: PagePart[];
 }
 
+/** A binary document's extraction (src/parse/parse-file.ts `Extraction`) as the archive stores it. */
+export interface SaveExtractionInput {
+  snapshotSha: string;
+  extractorVersion: string;
+  kind: 'pdf' | 'docx' | 'doc' | 'xls' | 'image';
+  pages?: number | null;
+  ocr: boolean;
+  warnings: string[];
+  /** The body text, or already gzipped (as parse jobs carry it) to save a round of compression. */
+  body: string | { gzip: Buffer };
+  extractMs?: number | null;
+  extractedAt?: string;
+}
+
+export interface StoredExtraction {
+  snapshotSha: string;
+  extractorVersion: string;
+  kind: SaveExtractionInput['kind'];
+  pages: number | null;
+  ocr: boolean;
+  warnings: string[];
+  /** gzip of the body text: a parse job carries it as is. */
+  bodyGzip: Buffer;
+  bodySize: number;
+  extractMs: number | null;
+  extractedAt: string;
+}
+
 /** A later page of a report split over several pages. */
 export interface PagePart {
   url: string;

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ParseResult } from '../schema/parse-result.ts';
-import type { ParseJob } from '../schema/jobs.ts';
+import type { ExtractedText, ParseJob } from '../schema/jobs.ts';
 import type { FetchedSnapshot } from '../crawler/types.ts';
 import type { RecordUrlInput } from '../store/archive.ts';
 
@@ -19,9 +19,13 @@ export type SnapshotArchiveJob = {
 export type ParseResultArchiveJob = {
   kind: 'parse-result';
   /** The parse job minus its bytes (the archive has them as snapshots, continuation pages included). */
-  source: Omit<ParseJob, 'bodyGzipBase64' | 'parts'> & { parts?: PagePartRef[] };
+  source: Omit<ParseJob, 'bodyGzipBase64' | 'extraction' | 'parts'> & { parts?: PagePartRef[] };
   parserVersion: string;
   result: ParseResult;
+  /** A binary document's extraction made by this job, stored once per (snapshot, extractor version). */
+  extraction?: ExtractedText;
+  /** Where the job started and what each stage took in the parse thread (reparse prints the rates). */
+  stages?: { from: 'bytes' | 'extraction'; extractMs?: number; parseMs: number };
 };
 
 /** A later page of a report split over several pages, as the archive stores it. */

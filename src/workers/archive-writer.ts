@@ -29,8 +29,8 @@ export function applyArchiveJob(archive: Archive, data: ArchiveJob): SaveParseRe
       return null;
     }
     case 'parse-result': {
-      const { source, parserVersion, result } = data;
-      return archive.saveParse({
+      const { source, parserVersion, result, extraction } = data;
+      const saved = archive.saveParse({
         snapshotSha: source.sha256,
         parserVersion,
         result,
@@ -41,6 +41,18 @@ export function applyArchiveJob(archive: Archive, data: ArchiveJob): SaveParseRe
         contentType: source.contentType,
         ...(source.parts ? { parts: source.parts } : {}),
       });
+      // After saveParse, which makes sure the snapshot is archived; a replay writes the same row again.
+      if (extraction) {
+        const { bodyGzipBase64, extractorVersion, ...meta } = extraction;
+        archive.saveExtraction({
+          snapshotSha: source.sha256,
+          extractorVersion,
+          ...meta,
+          body: { gzip: Buffer.from(bodyGzipBase64, 'base64') },
+          extractMs: data.stages?.extractMs ?? null,
+        });
+      }
+      return saved;
     }
     case 'error':
       archive.recordError(data.error);

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import { createLogger } from '../log.ts';
-import { PARSER_VERSION } from '../parse/version.ts';
+import type { Extraction, StagedParse } from '../parse/parse-file.ts';
+import { EXTRACTOR_VERSION, PARSER_VERSION } from '../parse/version.ts';
 import { ParseJobSchema, type ParseJob } from '../schema/jobs.ts';
 import type { ParseResult } from '../schema/parse-result.ts';
-import { gunzipBase64, type ArchiveJob, type ErrorArchiveJob } from './archive-jobs.ts';
+import { gunzipBase64, gzipBase64, type ArchiveJob, type ErrorArchiveJob, type ParseResultArchiveJob } from './archive-jobs.ts';
 import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
 
 const log = createLogger('parse-worker');
@@ -16,13 +17,21 @@ export type ParseFn = (
   parts?: { bytes: Uint8Array; url: string; contentType: string | null; filename?: string }[],
 ) => Promise<ParseResult>;
 
+/** ParseFn with the stages apart: a binary document's extraction comes back with the result, to be stored. */
+export type StagedParseFn = (...args: Parameters<ParseFn>) => Promise<StagedParse>;
+/** A stored extraction → ParseResult (the parser stage alone). */
+export type ExtractionParseFn = (extraction: Extraction, info: { filename?: string; url?: string }) => Promise<StagedParse>;
+
 export type ParseWorkerOptions = BaseWorkerOptions & {
   archiveQueue: Queue<ArchiveJob>;
   /**
-   * Defaults to parseDocument (src/parse/parse-file.ts) inside the process's parse sandbox
-   * (src/documents/sandbox.ts: heap, RSS and wall-clock limits), loaded on first use.
+   * Bytes → result without stages (tests): when given, no extraction is returned for storing. Without it,
+   * parseDocumentStaged (src/parse/parse-file.ts) inside the process's parse sandbox (src/documents/sandbox.ts:
+   * heap, RSS and wall-clock limits), loaded on first use.
    */
   parse?: ParseFn;
+  /** Jobs that carry a stored extraction; defaults to parseExtraction in the same sandbox. */
+  parseExtraction?: ExtractionParseFn;
   parserVersion?: string;
 };
 
@@ -39,45 +48,59 @@ function filenameOf(url: string): string | undefined {
   }
 }
 
-let defaultParse: Promise<ParseFn> | undefined;
-const loadParse = () =>
-  (defaultParse ??= import('../documents/sandbox.ts').then((m) => {
+type SandboxFns = { staged: StagedParseFn; fromExtraction: ExtractionParseFn };
+let defaultFns: Promise<SandboxFns> | undefined;
+const loadSandbox = () =>
+  (defaultFns ??= import('../documents/sandbox.ts').then((m) => {
     const sandbox = m.sharedSandbox();
-    return ((bytes, info, parts) => sandbox.parse(bytes, info, parts)) as ParseFn;
+    return {
+      staged: (bytes, info, parts) => sandbox.parseStaged(bytes, info, parts),
+      fromExtraction: (extraction, info) => sandbox.parseExtraction(extraction, info),
+    } satisfies SandboxFns;
   }));
 
-/** Runs one parse job: bytes → ParseResult → a `parse-result` archive job. */
+/**
+ * Runs one parse job → a `parse-result` archive job. A job with bytes is extracted (binary documents) and parsed,
+ * and the extraction goes to the archive with the result; a job with a stored extraction is only parsed.
+ */
 export async function processParseJob(
   job: Pick<Job<ParseJob>, 'data' | 'attemptsMade' | 'opts'>,
-  opts: Pick<ParseWorkerOptions, 'archiveQueue' | 'parse' | 'parserVersion'>,
+  opts: Pick<ParseWorkerOptions, 'archiveQueue' | 'parse' | 'parseExtraction' | 'parserVersion'>,
 ): Promise<{ isReport: boolean; figures: number }> {
   const parsed = ParseJobSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`malformed parse job: ${parsed.error.message}`);
-  const { bodyGzipBase64, ...source } = parsed.data;
+  const { bodyGzipBase64, extraction: stored, ...source } = parsed.data;
+  if ((bodyGzipBase64 === undefined) === (stored === undefined))
+    throw new UnrecoverableError(`malformed parse job for ${source.url}: it needs either the bytes or a stored extraction`);
   const parserVersion = opts.parserVersion ?? PARSER_VERSION;
-
-  const bytes = unpackChecked(bodyGzipBase64, source.url, source.sha256);
   const { parts: packedParts, ...rest } = source;
-  const parts = (packedParts ?? []).map((p) => ({
-    bytes: new Uint8Array(unpackChecked(p.bodyGzipBase64, p.url, p.sha256)),
-    url: p.url,
-    contentType: p.contentType,
-    filename: filenameOf(p.url),
-  }));
+  const info = {
+    filename: filenameOf(source.url),
+    url: source.url,
+    contentType: source.contentType,
+    ...(source.charset ? { charset: source.charset } : {}),
+  };
 
-  const parse = opts.parse ?? (await loadParse());
-  let result: ParseResult;
+  let staged: StagedParse;
   try {
-    result = await parse(
-      new Uint8Array(bytes),
-      {
-        filename: filenameOf(source.url),
-        url: source.url,
-        contentType: source.contentType,
-        ...(source.charset ? { charset: source.charset } : {}),
-      },
-      ...(parts.length ? [parts] : []),
-    );
+    if (stored) {
+      const { bodyGzipBase64: gz, extractorVersion: _, ...meta } = stored;
+      const fromExtraction = opts.parseExtraction ?? (await loadSandbox()).fromExtraction;
+      staged = await fromExtraction({ ...meta, body: gunzipBase64(gz).toString('utf8') }, info);
+    } else {
+      const bytes = unpackChecked(bodyGzipBase64!, source.url, source.sha256);
+      const parts = (packedParts ?? []).map((p) => ({
+        bytes: new Uint8Array(unpackChecked(p.bodyGzipBase64, p.url, p.sha256)),
+        url: p.url,
+        contentType: p.contentType,
+        filename: filenameOf(p.url),
+      }));
+      const args = [new Uint8Array(bytes), info, ...(parts.length ? [parts] : [])] as Parameters<ParseFn>;
+      if (opts.parse) {
+        const t0 = performance.now();
+        staged = { result: await opts.parse(...args), parseMs: performance.now() - t0 };
+      } else staged = await (await loadSandbox()).staged(...args);
+    }
   } catch (err) {
     const e = err as Error & { code?: string };
     const permanent = e.name === 'DocumentError' && PERMANENT_DOCUMENT_CODES.has(String(e.code));
@@ -99,18 +122,39 @@ export async function processParseJob(
     if (permanent) throw new UnrecoverableError(`${source.url}: ${e.message}`);
     throw err;
   }
+  const result: ParseResult = staged.result;
 
   // No fixed job id: the parse job's id already makes this one per document and parser, and a stale
   // finished archive job with a fixed id (Redis outliving its archive) would silently drop the result.
   // A replay after a stall is harmless: saveParse is idempotent.
   // The archive has every page's bytes as a snapshot: the result carries the pages by URL and hash only.
   const partRefs = (packedParts ?? []).map(({ bodyGzipBase64: _, ...ref }) => ref);
-  await opts.archiveQueue.add('parse-result', {
+  const e = staged.extraction;
+  const archiveJob: ParseResultArchiveJob = {
     kind: 'parse-result',
     source: { ...rest, ...(partRefs.length ? { parts: partRefs } : {}) },
     parserVersion,
     result,
-  });
+    // Extracted now: the archive keeps it so the next parser change need not extract again.
+    ...(e
+      ? {
+          extraction: {
+            extractorVersion: EXTRACTOR_VERSION,
+            kind: e.kind,
+            ...(e.pages !== undefined ? { pages: e.pages } : {}),
+            ocr: e.ocr,
+            warnings: e.warnings,
+            bodyGzipBase64: gzipBase64(Buffer.from(e.body, 'utf8')),
+          },
+        }
+      : {}),
+    stages: {
+      from: stored ? 'extraction' : 'bytes',
+      parseMs: Math.round(staged.parseMs),
+      ...(staged.extractMs !== undefined ? { extractMs: Math.round(staged.extractMs) } : {}),
+    },
+  };
+  await opts.archiveQueue.add('parse-result', archiveJob);
   return { isReport: result.isReport, figures: Object.keys(result.figures).length };
 }
 

@@ -252,7 +252,7 @@ describe('crawl worker', () => {
     expect(await job!.getState()).toBe('completed');
     expect(job!.returnvalue).toMatchObject({ siteId: 'x', pagesFetched: 2 });
     const parseJob = await queues.parse.getJob(parseJobId(sha(REPORT_HTML)));
-    expect(gunzipBase64(parseJob!.data.bodyGzipBase64).equals(REPORT_HTML)).toBe(true);
+    expect(gunzipBase64(parseJob!.data.bodyGzipBase64!).equals(REPORT_HTML)).toBe(true);
     expect(archive.stats()).toMatchObject({ fetches: 2, snapshots: 2, reports: 1, errors: 1 });
     const err = archive.db.prepare('SELECT stage, code, crawl_run_id FROM errors').get();
     expect(err).toEqual({ stage: 'fetch', code: 'http_error', crawl_run_id: run });
