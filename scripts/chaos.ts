@@ -6,18 +6,24 @@
 //   disk     the archive on a small tmpfs that fills mid-crawl, then grows (needs root for mount)
 //   hostile  1,000 generated hostile documents (bombs, huge images, deep nesting, huge pages, noise,
 //            lying charsets, random mutations of the real reports in test/fixtures/reports)
+//   cpu-hog  a busy loop on every core during a crawl with the browser (the 14 demo sites; short form: one
+//            script-built site): a busy machine must slow the crawl, not shrink it
+// Every crawl runs with trap listeners (src/sim/traps.ts) on other loopback ports and addresses and a UDP
+// socket that script-built pages aim WebRTC at; the pages link, redirect and script to them. Every TCP
+// connection and datagram they receive is a connection off the allow list.
 // Per fault it prints runs, reports lost, duplicated, integrity_check, crashes, peak RSS and the longest
-// parse, and exits 1 on any loss, duplicate, crash, hang over the limit or RSS over the cap.
+// parse, then the connections off the allow list, and exits 1 on any loss, duplicate, crash, hang over the
+// limit, RSS over the cap, or connection off the allow list.
 // Caps: every document ≤ 30 s wall clock (PARSE_TIMEOUT_MS) and the parsing process ≤ 1 GB RSS (RSS_CAP_MB).
-// Options: --short, --only kill,redis,writer,disk,hostile, --seed N, --keep (keep the temp folder).
+// Options: --short, --only kill,redis,writer,disk,hostile,cpu-hog, --seed N, --keep (keep the temp folder).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { scoreAgainstManifest } from '../src/cli/commands/demo.ts';
 import { DocumentError } from '../src/documents/errors.ts';
 import { ParseSandbox } from '../src/documents/sandbox.ts';
-import { simSiteList, startSimWeb, type SimWeb } from '../src/sim/index.ts';
+import { simSiteList, startSimWeb, startTraps, type SimWeb, type Traps } from '../src/sim/index.ts';
 import { Archive } from '../src/store/archive.ts';
 import { publishCrawlRun } from '../src/workers/crawl-context.ts';
 import { startPipeline } from '../src/workers/pipeline.ts';
@@ -31,6 +37,8 @@ const RSS_CAP_MB = 1024;
 // Sites of three CMS families with neither scans (OCR would dominate) nor script-built lists (no Chromium).
 const SITES_FULL = ['jiangle', 'lintao', 'maqin'];
 const SITES_SHORT = ['maqin'];
+// The CPU-hog crawl runs with the browser: every demo site (full form), or one script-built list site.
+const HOG_SITES_SHORT = ['yuanbao'];
 
 type Row = {
   fault: string;
@@ -41,6 +49,8 @@ type Row = {
   crashes: number;
   peakRssMb: number;
   longestParseMs: number | null;
+  /** TCP connections and UDP datagrams the traps received during this fault */
+  offList?: { tcp: number; udp: number };
   notes: string[];
   failed: string[];
 };
@@ -151,6 +161,7 @@ class Fleet {
     readonly redisUrl: string,
     readonly prefix: string,
     readonly archiveFile: string,
+    readonly browser = false,
   ) {}
 
   start(role: Role): ChildProcess {
@@ -170,7 +181,16 @@ class Fleet {
             '--prefix',
             this.prefix,
           ]
-        : [path.join(ROOT, 'bin/nianbao.js'), 'work', `--${role}`, '--prefix', this.prefix, '--no-browser', '--concurrency', '2'];
+        : [
+            path.join(ROOT, 'bin/nianbao.js'),
+            'work',
+            `--${role}`,
+            '--prefix',
+            this.prefix,
+            ...(this.browser ? [] : ['--no-browser']),
+            '--concurrency',
+            '2',
+          ];
     const child = spawn(process.execPath, cmd, {
       cwd: ROOT,
       env: {
@@ -243,6 +263,8 @@ class Fleet {
 type PipelineFault = {
   /** Called every ~100 ms with the seconds since the crawl started; returns when its faults are all done. */
   tick(ctx: FaultContext): Promise<boolean>;
+  /** Undoes what the fault left running (called once the run ends, however it ends). */
+  stop?(): Promise<void>;
 };
 type FaultContext = {
   t: number;
@@ -262,8 +284,9 @@ async function pipelineRun(
   siteIds: string[],
   fault: PipelineFault,
   seed: number,
-  opts: { archiveDir?: string } = {},
+  opts: { archiveDir?: string; browser?: boolean; traps?: Traps } = {},
 ) {
+  const trapsBefore = opts.traps?.counts();
   const dir = mkdtempSync(path.join(work, `${label}-`));
   const archiveDir = opts.archiveDir ?? dir;
   const file = path.join(archiveDir, 'chaos.sqlite');
@@ -278,7 +301,7 @@ async function pipelineRun(
   archive.close();
   await publishCrawlRun(redis.url, crawlRunId, { defaults: list.defaults, proxyUrl: sim.proxyUrl }, sites, prefix);
 
-  const fleet = new Fleet(dir, redis.url, prefix, file);
+  const fleet = new Fleet(dir, redis.url, prefix, file, opts.browser);
   fleet.start('writer');
   fleet.start('crawl');
   fleet.start('parse');
@@ -321,6 +344,7 @@ async function pipelineRun(
     const failedTotal = Object.values(failed).reduce((a, b) => a + b, 0);
     if (failedTotal) notes.push(`failed jobs ${JSON.stringify(failed)}`);
   } finally {
+    await fault.stop?.();
     await fleet.stopAll();
     await Promise.all(QUEUE_NAMES.map((q) => queues[q].close().catch(() => {})));
     await redis.stop();
@@ -329,8 +353,12 @@ async function pipelineRun(
   try {
     const score = scoreAgainstManifest(check, sim.manifest, new Set(siteIds));
     const integrity = (check.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown';
+    const trapsAfter = opts.traps?.counts();
     return {
       expected: score.expected,
+      decoys: score.decoysArchived.length,
+      offList: trapsBefore && trapsAfter ? { tcp: trapsAfter.tcp - trapsBefore.tcp, udp: trapsAfter.udp - trapsBefore.udp } : undefined,
+      trapSamples: trapsAfter?.samples.slice(trapsBefore?.samples.length ?? 0) ?? [],
       lost: score.missing.length,
       duplicated: score.duplicates,
       integrity,
@@ -386,8 +414,8 @@ function redisFault(restarts: number, span: number, rand: () => number): Pipelin
   let last = -Infinity;
   return {
     async tick({ t, redis, notes, fleet }) {
-      // Mid-crawl: a worker that starts while Redis is down is another fault (it exits with "cannot reach
-      // Redis"), so a restart waits until every worker is running, and 8 s after the previous one.
+      // Mid-crawl: a restart waits until every worker is running (a worker started while Redis is down waits
+      // for it, which would test start-up rather than reconnection), and 8 s after the previous one.
       if (i < at.length && t >= at[i] && t >= last + 8 && fleet.running()) {
         i++;
         const down = 1000 + Math.round(rand() * 2000);
@@ -439,6 +467,33 @@ function diskFault(mountPoint: string): PipelineFault {
   };
 }
 
+/**
+ * A busy machine: one busy loop per core for the whole crawl (started with it, stopped when it ends), so
+ * the browser's renders, the workers and the sim all fight for CPU.
+ */
+function cpuHogFault(loops: number): PipelineFault {
+  const hogs: ChildProcess[] = [];
+  return {
+    async tick({ notes }) {
+      if (!hogs.length) {
+        for (let k = 0; k < loops; k++) hogs.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+        notes.push(`${loops} busy loops (node -e 'for(;;){}') for the whole crawl`);
+      }
+      return true;
+    },
+    async stop() {
+      await Promise.all(
+        hogs.splice(0).map(async (h) => {
+          if (h.exitCode !== null || h.signalCode !== null) return;
+          const gone = new Promise((r) => h.once('exit', r));
+          h.kill('SIGKILL');
+          await gone;
+        }),
+      );
+    },
+  };
+}
+
 /** Several faults in one run (the short form: every kind of fault in one crawl). */
 function allOf(faults: PipelineFault[]): PipelineFault {
   const done = faults.map(() => false);
@@ -460,12 +515,18 @@ function summarise(fault: string, runs: Awaited<ReturnType<typeof pipelineRun>>[
     crashes: runs.reduce((n, r) => n + r.crashes, 0),
     peakRssMb: Math.max(0, ...runs.map((r) => r.peakRssMb)),
     longestParseMs: null,
+    offList: runs.some((r) => r.offList)
+      ? { tcp: runs.reduce((n, r) => n + (r.offList?.tcp ?? 0), 0), udp: runs.reduce((n, r) => n + (r.offList?.udp ?? 0), 0) }
+      : undefined,
     notes: runs.flatMap((r, k) => [
-      `run ${k + 1}: ${r.expected} expected, ${r.seconds} s${r.missing.length ? `, missing ${r.missing.slice(0, 3).join(' ')}` : ''}`,
+      `run ${k + 1}: ${r.expected - r.lost}/${r.expected} reports archived, ${r.decoys} decoys, ${r.seconds} s${r.missing.length ? `, missing ${r.missing.slice(0, 3).join(' ')}` : ''}`,
       ...r.notes,
+      ...r.trapSamples.map((x) => `off the allow list: ${x}`),
     ]),
     failed: [],
   };
+  const decoys = runs.reduce((n, r) => n + r.decoys, 0);
+  if (decoys) row.failed.push(`${decoys} decoys archived`);
   if (row.lost) row.failed.push(`${row.lost} reports lost`);
   if (row.duplicated) row.failed.push(`${row.duplicated} duplicates`);
   if (row.integrity !== 'ok') row.failed.push('integrity_check failed');
@@ -661,7 +722,9 @@ async function main(): Promise<number> {
   console.log(
     `chaos (${a.short ? 'short' : 'full'} form, seed ${a.seed}); caps: ${PARSE_TIMEOUT_MS / 1000} s per document, ${RSS_CAP_MB} MB RSS; work folder ${work}`,
   );
-  const sim = await startSimWeb({ seed: 1, port: 0 });
+  const traps = await startTraps();
+  const sim = await startSimWeb({ seed: 1, port: 0, traps });
+  const withTraps = { traps };
   try {
     if (want('hostile')) {
       console.log('hostile documents');
@@ -672,7 +735,9 @@ async function main(): Promise<number> {
       if (want('kill') || want('redis') || want('writer')) {
         console.log('mixed: 6 SIGKILLs of crawl/parse workers, 2 of the archive writer and a Redis restart in one crawl');
         const fault = allOf([killFault(6, 15, rand), writerFault(2, 15, rand), redisFault(1, 10, rand)]);
-        rows.push(summarise('SIGKILL workers 6, writer 2; Redis restart', [await pipelineRun(sim, work, 'mixed', sites, fault, a.seed)]));
+        rows.push(
+          summarise('SIGKILL workers 6, writer 2; Redis restart', [await pipelineRun(sim, work, 'mixed', sites, fault, a.seed, withTraps)]),
+        );
       }
     } else {
       if (want('kill')) {
@@ -680,20 +745,24 @@ async function main(): Promise<number> {
         const results = [];
         for (let k = 0; k < 5; k++) {
           console.log(`kill: run ${k + 1}/5, 20 SIGKILLs of crawl/parse workers`);
-          results.push(await pipelineRun(sim, work, `kill${k}`, sites, killFault(20, 40, rand), a.seed + k));
+          results.push(await pipelineRun(sim, work, `kill${k}`, sites, killFault(20, 40, rand), a.seed + k, withTraps));
         }
         rows.push(summarise('SIGKILL crawl/parse workers (100)', results));
       }
       if (want('redis')) {
         console.log('redis: two restarts mid-crawl');
         rows.push(
-          summarise('Redis restart mid-crawl (2)', [await pipelineRun(sim, work, 'redis', sites, redisFault(2, 20, rand), a.seed + 50)]),
+          summarise('Redis restart mid-crawl (2)', [
+            await pipelineRun(sim, work, 'redis', sites, redisFault(2, 20, rand), a.seed + 50, withTraps),
+          ]),
         );
       }
       if (want('writer')) {
         console.log('writer: 10 SIGKILLs of the archive writer');
         rows.push(
-          summarise('SIGKILL archive writer (10)', [await pipelineRun(sim, work, 'writer', sites, writerFault(10, 30, rand), a.seed + 60)]),
+          summarise('SIGKILL archive writer (10)', [
+            await pipelineRun(sim, work, 'writer', sites, writerFault(10, 30, rand), a.seed + 60, withTraps),
+          ]),
         );
       }
     }
@@ -718,7 +787,7 @@ async function main(): Promise<number> {
       } else {
         try {
           const row = summarise('disk full under the archive', [
-            await pipelineRun(sim, work, 'disk', sites, diskFault(mnt), a.seed + 70, { archiveDir: mnt }),
+            await pipelineRun(sim, work, 'disk', sites, diskFault(mnt), a.seed + 70, { archiveDir: mnt, ...withTraps }),
           ]);
           if (row.notes.some((n) => n.includes('fault not exercised'))) row.failed.push('the disk never filled');
           rows.push(row);
@@ -727,8 +796,20 @@ async function main(): Promise<number> {
         }
       }
     }
+    if (want('cpu-hog')) {
+      // Every demo site with the browser (full form; the short form crawls one script-built list site).
+      const hogSites = a.short ? HOG_SITES_SHORT : sim.sites.map((s) => s.id);
+      const loops = availableParallelism();
+      console.log(`cpu-hog: ${loops} busy loops while ${hogSites.length} site(s) are crawled with the browser`);
+      rows.push(
+        summarise(`CPU hog (${loops} busy loops), browser`, [
+          await pipelineRun(sim, work, 'cpuhog', hogSites, cpuHogFault(loops), a.seed + 80, { browser: true, ...withTraps }),
+        ]),
+      );
+    }
   } finally {
     await sim.close();
+    await traps.close();
     if (!a.keep) rmSync(work, { recursive: true, force: true });
   }
 
@@ -739,12 +820,17 @@ async function main(): Promise<number> {
     );
   }
   for (const r of rows) for (const n of r.notes) console.log(`  ${r.fault}: ${n}`);
+  const off = traps.counts();
+  console.log(`\nconnections off the allow list: ${off.tcp + off.udp} (tcp ${off.tcp}, udp ${off.udp})`);
+  for (const r of rows) if (r.offList) console.log(`  ${r.fault}: tcp ${r.offList.tcp}, udp ${r.offList.udp}`);
+  for (const x of off.samples) console.log(`  received: ${x}`);
   const failures = rows.flatMap((r) => r.failed.map((f) => `${r.fault}: ${f}`));
+  if (off.tcp + off.udp > 0) failures.push(`${off.tcp + off.udp} connections off the allow list (tcp ${off.tcp}, udp ${off.udp})`);
   if (failures.length) {
     console.log(`\nFAIL\n  ${failures.join('\n  ')}`);
     return 1;
   }
-  console.log('\nPASS: 0 lost, 0 duplicated, 0 crashes, every document within its caps');
+  console.log('\nPASS: 0 lost, 0 duplicated, 0 crashes, every document within its caps, 0 connections off the allow list');
   return 0;
 }
 

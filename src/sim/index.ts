@@ -8,6 +8,7 @@ import { COUNTIES, FAMILY_COUNTIES } from './sites/catalog.ts';
 import { buildSite, type BuiltSite } from './sites/build.ts';
 import { startServer, type SimFaults, type SimStats } from './server.ts';
 import { NationalWorld } from './national/world.ts';
+import type { TrapTargets } from './traps.ts';
 import type { Manifest, NbLayout, SimSiteInfo } from './sites/types.ts';
 
 export type { Manifest, ManifestDecoy, ManifestReport, SimSiteInfo } from './sites/types.ts';
@@ -16,6 +17,7 @@ export { NationalWorld } from './national/world.ts';
 export { nationalSites, NATIONAL_MAX_SITES, type NationalSite, type SiteQuirks } from './national/catalog.ts';
 export { createRng } from './random.ts';
 export { SIM_TLS } from './tls.ts';
+export { startTraps, type TrapCounts, type TrapTargets, type Traps } from './traps.ts';
 export type { BodyRequest, TlsMode } from './sites/types.ts';
 
 export interface SimWebOptions {
@@ -35,6 +37,8 @@ export interface SimWebOptions {
   sites?: number;
   /** national world: sites kept built in memory at once (default 96) */
   cacheSites?: number;
+  /** trap listeners the pages link, redirect and script to (src/sim/traps.ts; classic/families worlds) */
+  traps?: TrapTargets;
 }
 
 export type SimInclude = 'classic' | 'families' | 'all';
@@ -107,6 +111,7 @@ export async function startSimWeb(opts: SimWebOptions = {}): Promise<SimWeb> {
     manifest: world.manifest,
     faults: opts.faults,
     seed: world.seed,
+    ...(opts.traps ? { traps: opts.traps } : {}),
   });
   return {
     proxyUrl: `http://127.0.0.1:${srv.port}`,

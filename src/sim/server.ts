@@ -10,6 +10,8 @@ import { AttachmentCache, CONTENT_TYPES } from './attachments.ts';
 import { hashString } from './random.ts';
 import { routeKey, type BuiltSite } from './sites/build.ts';
 import { secureContexts } from './tls.ts';
+import { trapFor, trapLinks, trapRedirect, trapScript, type TrapTargets } from './traps.ts';
+import net from 'node:net';
 import type { Manifest, Route, SimRequest, TlsMode } from './sites/types.ts';
 
 /** Opt-in hostile behaviour (docs/site-families.md §3). Off by default so the plain world stays easy to score. */
@@ -70,6 +72,12 @@ export interface ServerOptions {
   extraStats?: () => Record<string, unknown>;
   /** attachments kept rendered at once (default: all) */
   attachmentCache?: number;
+  /**
+   * Trap listeners (src/sim/traps.ts): home pages link to them, `/__trap/redirect.html` redirects to one,
+   * script-built pages fetch them and aim WebRTC at the UDP one, and the proxy forwards requests for their
+   * addresses and ports to them (as a real network would), so a request off the allow list is counted.
+   */
+  traps?: TrapTargets;
 }
 
 /** Per simulated host: what a politeness check needs. */
@@ -190,8 +198,9 @@ export async function startServer(
     switch (route.kind) {
       case 'page': {
         const gbk = site.info.charset === 'gbk';
+        const html = o.traps ? withTraps(o.traps, route.html, req.url, site) : route.html;
         // GBK sites send no charset in the header: only the <meta> says gb2312
-        const body = gbk ? iconv.encode(route.html, 'gbk') : Buffer.from(route.html, 'utf8');
+        const body = gbk ? iconv.encode(html, 'gbk') : Buffer.from(html, 'utf8');
         return send(res, route.status ?? 200, { 'Content-Type': gbk ? 'text/html' : 'text/html; charset=utf-8' }, body, head);
       }
       case 'raw':
@@ -223,6 +232,8 @@ export async function startServer(
     }
     const hostname = target.hostname.toLowerCase();
     const head = req.method === 'HEAD';
+    const trap = o.traps && absolute ? trapFor(o.traps, target) : null;
+    if (trap) return forwardToTrap(req, res, trap);
     if (!absolute && (hostname === '127.0.0.1' || hostname === 'localhost')) {
       if (target.pathname === '/__manifest.json') {
         return send(
@@ -271,6 +282,9 @@ export async function startServer(
         '<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>',
         head,
       );
+    }
+    if (o.traps && target.pathname === '/__trap/redirect.html') {
+      return send(res, 302, { Location: trapRedirect(o.traps), 'Content-Type': 'text/html' }, '', head);
     }
     track(hostname, res);
     if (o.faults?.stallPaths?.includes(target.pathname)) return; // the socket stays open until close()
@@ -352,6 +366,17 @@ export async function startServer(
     socket.on('error', () => {});
     const m = /^([^:/]+):(\d+)$/.exec(req.url ?? '');
     const host = m?.[1]?.toLowerCase() ?? '';
+    const trap = o.traps && m ? trapFor(o.traps, new URL(`https://${host}:${m[2]}/`)) : null;
+    if (trap) {
+      const [th, tp] = trap.split(':');
+      const up = net.connect(Number(tp), th!, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        if (head.length) up.write(head);
+        socket.pipe(up).pipe(socket);
+      });
+      up.on('error', () => socket.destroy());
+      return;
+    }
     const mode = m?.[2] === '443' ? tlsHosts.get(host) : undefined;
     if (!mode || !contexts) {
       socket.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
@@ -383,4 +408,35 @@ export async function startServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Trap links on home pages, the trap script on pages that build themselves with scripts. */
+function withTraps(traps: TrapTargets, html: string, url: URL, site: BuiltSite): string {
+  const home = new URL(site.info.home);
+  const isHome = url.hostname === home.hostname && (url.pathname === home.pathname || /^\/(index\.s?html?)?$/.test(url.pathname));
+  const builds = /fetch\(|XMLHttpRequest|\$\.(ajax|post|get|getJSON)\(/.test(html);
+  let extra = '';
+  if (isHome) extra += trapLinks(traps, url.host);
+  if (builds) extra += trapScript(traps, url.host);
+  if (!extra) return html;
+  const at = html.lastIndexOf('</body>');
+  return at < 0 ? html + extra : html.slice(0, at) + extra + html.slice(at);
+}
+
+/** A request for a trap's address or port, passed on as a proxy on a real network would. */
+function forwardToTrap(req: http.IncomingMessage, res: http.ServerResponse, trap: string): void {
+  const [host, port] = trap.split(':');
+  const target = new URL(req.url ?? '/');
+  const up = http.request(
+    { host, port: Number(port), method: req.method, path: target.pathname + target.search, headers: req.headers },
+    (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    },
+  );
+  up.on('error', () => {
+    if (!res.headersSent) res.writeHead(502).end();
+    else res.destroy();
+  });
+  req.pipe(up);
 }
