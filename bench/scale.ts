@@ -419,8 +419,8 @@ async function reparseOnce(n: number): Promise<void> {
   const child = nianbao(['reparse', '--archive', path, '--force', '--concurrency', '2'], { REDIS_URL: undefined });
   const sampler = new TreeSampler([child.pid!]);
   // the wall ends when the summary is printed (the process has been seen to linger after it) or at the budget
+  let out = '';
   const summary = new Promise<void>((resolve) => {
-    let out = '';
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString('utf8');
       if (/latest parses/.test(out)) resolve();
@@ -460,6 +460,8 @@ async function reparseOnce(n: number): Promise<void> {
     '≥ 200 reports/s',
     `${f(qRate / 200, 2)}× the target; ${queued.n} reports in ${f(queued.s)} s incl. ~${f(startS)} s of CLI start (${f(qRateNoStart)} rep/s without); tree CPU ${f(queued.cpuS)} s, peak ${f(queued.peakMb, 0)} MB`,
   );
+  // The stages as the reparse's parse threads timed them: pdf.js/OCR extraction (none here: HTML only) and the parser.
+  for (const m of out.matchAll(/^ *(extraction|parsing) +(.+)$/gm)) line(`  reparse: ${m[1]} stage`, '', '', m[2]!);
   line(
     '  queue overhead vs in-process (2 slots)',
     `${f((pRate / qRate - 1) * 100, 0)} %`,
