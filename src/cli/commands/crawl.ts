@@ -5,6 +5,7 @@ import type { Archive } from '../../store/archive.ts';
 import type { RunCrawlResult } from '../../workers/run-crawl.ts';
 import { createProgress } from '../progress.ts';
 import { CliError, collect, DEFAULT_ARCHIVE, DEFAULT_CONFIG, positiveInt, writeLine, type CommandContext } from './common.ts';
+import { unfinishedLists } from '../../store/unfinished-lists.ts';
 import { withRuntime } from './runtime.ts';
 import { formatByYear, formatRows } from './summary.ts';
 
@@ -50,6 +51,9 @@ export function crawlSummaryLines(archive: Archive, r: RunCrawlResult): string {
     ['figures', s.figures],
     ['errors', `${run?.errors ?? 0} this run`],
   ];
+  // Said where a user looks: lists a busy machine left unread are not silently missing reports.
+  const unread = unfinishedLists(db).filter((l) => r.sites.some((o) => o.siteId === l.siteId));
+  if (unread.length) rows.push(['lists unread', `${unread.length} (errors.code = list_unfinished; the next crawl reads them first)`]);
   for (const f of failed) rows.push([`  failed ${f.siteId}`, f.error ?? '']);
   return formatRows(rows);
 }
