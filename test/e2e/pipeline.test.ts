@@ -3,6 +3,7 @@ import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreAgainstManifest } from '../../src/cli/commands/demo.ts';
+import { EXTRACTOR_VERSION } from '../../src/parse/version.ts';
 import { simSiteList, simSitesYaml, startSimWeb, type SimWeb } from '../../src/sim/index.ts';
 import { Archive } from '../../src/store/archive.ts';
 import { publishCrawlRun } from '../../src/workers/crawl-context.ts';
@@ -90,6 +91,16 @@ describe('crawl → parse → archive through BullMQ', () => {
         .prepare('SELECT count(*) AS n FROM fetches WHERE status BETWEEN 200 AND 299 AND sha256 IS NULL')
         .get() as { n: number };
       expect(missingBodies.n).toBe(0);
+      // Each PDF/Word document's extraction is stored once, at the current extractor version: a later parser
+      // change parses that text instead of running pdf.js again.
+      const binaries = archive.db
+        .prepare(`SELECT DISTINCT snapshot_sha AS sha FROM parse_runs
+          WHERE json_extract(nianbao_gunzip(result_gz), '$.source.kind') IN ('pdf', 'docx', 'doc', 'xls', 'image') ORDER BY 1`)
+        .all();
+      expect(binaries.length).toBeGreaterThan(0);
+      expect(
+        archive.db.prepare('SELECT snapshot_sha AS sha FROM extractions WHERE extractor_version = ? ORDER BY 1').all(EXTRACTOR_VERSION),
+      ).toEqual(binaries);
       snapshotsBefore = archive.stats().snapshots;
       parseRunsBefore = archive.stats().parseRuns;
       lastParsedAt = (archive.db.prepare('SELECT max(parsed_at) AS t FROM parse_runs').get() as { t: string }).t;
