@@ -13,49 +13,110 @@ export type PdfReadOptions = {
 };
 
 const WORKER_URL = new URL('./pdf-worker.mjs', import.meta.url);
+// A reused thread is replaced now and then, so whatever pdf.js keeps between documents cannot pile up.
+const DOCUMENTS_PER_THREAD = 50;
+
+type Reply = { id: number; ok: true; result: RawPdf } | { id: number; ok: false; name: string; message: string };
+type Current = { id: number; resolve: (r: RawPdf) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; name?: string | null };
 
 /**
- * Reads text items and ruling segments of every page in a worker thread. The thread has its own heap
- * limit and is terminated on timeout, so a hostile PDF costs at most `timeoutMs` and `maxHeapMb`.
+ * The pdf.js thread: one PDF at a time, reused across documents. It has its own heap limit and is
+ * terminated on timeout, out of memory or a crash, so a hostile PDF costs at most `timeoutMs` and
+ * `maxHeapMb`, and the next PDF gets a fresh thread.
  */
-export function readPdfGeometry(bytes: Uint8Array, opts: PdfReadOptions): Promise<RawPdf> {
-  const name = opts.filename;
-  return new Promise((resolve, reject) => {
-    // A copy, so the caller's buffer is not detached or shared with the worker.
-    const data = new Uint8Array(bytes);
-    const worker = new Worker(WORKER_URL, {
-      workerData: { data, maxPages: opts.maxPages },
-      transferList: [data.buffer as ArrayBuffer],
-      resourceLimits: { maxOldGenerationSizeMb: opts.maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
-      stdout: true,
-      stderr: true,
+class PdfThread {
+  private worker: Worker | null = null;
+  private heapMb = 0;
+  private served = 0;
+  private current: Current | null = null;
+  private nextId = 1;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  read(bytes: Uint8Array, opts: PdfReadOptions): Promise<RawPdf> {
+    const run = this.tail.then(() => this.run(bytes, opts));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private run(bytes: Uint8Array, opts: PdfReadOptions): Promise<RawPdf> {
+    const name = opts.filename;
+    return new Promise<RawPdf>((resolve, reject) => {
+      const worker = this.threadFor(opts.maxHeapMb);
+      const id = this.nextId++;
+      const timer = setTimeout(
+        () => this.fail(new DocumentError('timeout', name, `PDF not read within ${opts.timeoutMs} ms`)),
+        opts.timeoutMs,
+      );
+      this.current = { id, resolve, reject, timer, name };
+      worker.ref();
+      // A copy, so the caller's buffer is not detached or shared with the worker.
+      const data = new Uint8Array(bytes);
+      worker.postMessage({ id, data, maxPages: opts.maxPages }, [data.buffer as ArrayBuffer]);
     });
-    // pdf.js may print warnings; drain them so nothing piles up in memory.
-    worker.stdout?.resume();
-    worker.stderr?.resume();
-    let settled = false;
-    const done = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-      void worker.terminate();
-    };
-    const timer = setTimeout(
-      () => done(() => reject(new DocumentError('timeout', name, `PDF not read within ${opts.timeoutMs} ms`))),
-      opts.timeoutMs,
-    );
-    worker.on('message', (m: { ok: true; result: RawPdf } | { ok: false; name: string; message: string }) => {
-      if (m.ok) done(() => resolve(m.result));
-      else done(() => reject(mapPdfError(m.name, m.message, name)));
+  }
+
+  private threadFor(maxHeapMb: number): Worker {
+    if (this.worker && (this.heapMb !== maxHeapMb || this.served >= DOCUMENTS_PER_THREAD)) this.discard();
+    if (this.worker) return this.worker;
+    const worker = new Worker(WORKER_URL, {
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
+      // Output goes to this process's (pdf.js runs with verbosity 0): a `stdout: true` stream holds a
+      // MessagePort that would keep an idle process alive.
+    });
+    worker.on('message', (m: Reply) => {
+      const c = this.current;
+      if (!c || c.id !== m.id) return;
+      this.settle();
+      this.served++;
+      if (m.ok) c.resolve(m.result);
+      else c.reject(mapPdfError(m.name, m.message, c.name));
     });
     worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY')
-        done(() => reject(new DocumentError('too_large', name, `PDF needs more than ${opts.maxHeapMb} MB to read`, { cause: e })));
-      else done(() => reject(new DocumentError('unsupported', name, `PDF reader failed: ${e.message}`, { cause: e })));
+      if (this.worker !== worker) return;
+      const name = this.current?.name;
+      this.fail(
+        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new DocumentError('too_large', name, `PDF needs more than ${this.heapMb} MB to read`, { cause: e })
+          : new DocumentError('unsupported', name, `PDF reader failed: ${e.message}`, { cause: e }),
+      );
     });
-    worker.on('exit', (code) => done(() => reject(new DocumentError('unsupported', name, `PDF reader exited (${code})`))));
-  });
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.fail(new DocumentError('unsupported', this.current?.name, `PDF reader exited (${code})`));
+    });
+    this.worker = worker;
+    this.heapMb = maxHeapMb;
+    this.served = 0;
+    return worker;
+  }
+
+  /** The current PDF is done: an idle thread must not keep the process alive. */
+  private settle(): void {
+    if (this.current) clearTimeout(this.current.timer);
+    this.current = null;
+    this.worker?.unref();
+  }
+
+  /** Ends the current PDF with `err` and throws the thread away (it may be stuck or out of memory). */
+  private fail(err: DocumentError): void {
+    const c = this.current;
+    this.settle();
+    this.discard();
+    c?.reject(err);
+  }
+
+  private discard(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) void w.terminate();
+  }
+}
+
+const thread = new PdfThread();
+
+/** Reads text items and ruling segments of every page in the pdf.js thread (one PDF at a time). */
+export function readPdfGeometry(bytes: Uint8Array, opts: PdfReadOptions): Promise<RawPdf> {
+  return thread.read(bytes, opts);
 }
 
 function mapPdfError(errName: string, message: string, filename?: string | null): DocumentError {

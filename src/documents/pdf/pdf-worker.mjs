@@ -2,7 +2,9 @@
 // content streams) can only exhaust this thread's heap or be terminated on timeout — never the caller.
 // Plain .mjs on purpose: worker threads do not inherit tsx/vitest loaders, so this file must run in bare Node.
 // It only collects raw geometry (text items, ruling segments); the layout is pure TS in the main thread.
-import { parentPort, workerData } from 'node:worker_threads';
+// The thread serves one PDF per message and is reused: starting a thread and importing pdf.js cost about
+// as much as reading a short report.
+import { parentPort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -156,9 +158,11 @@ async function run({ data, maxPages }) {
   return { numPages, pages };
 }
 
-try {
-  const result = await run(workerData);
-  parentPort.postMessage({ ok: true, result });
-} catch (e) {
-  parentPort.postMessage({ ok: false, name: e?.name ?? 'Error', message: String(e?.message ?? e), code: e?.code });
-}
+parentPort.on('message', async ({ id, data, maxPages }) => {
+  try {
+    const result = await run({ data, maxPages });
+    parentPort.postMessage({ id, ok: true, result });
+  } catch (e) {
+    parentPort.postMessage({ id, ok: false, name: e?.name ?? 'Error', message: String(e?.message ?? e), code: e?.code });
+  }
+});
