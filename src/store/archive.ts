@@ -510,7 +510,7 @@ export class Archive {
 
   /**
    * The first bytes of a snapshot (up to about `n`), without inflating the whole body: enough to tell a PDF or
-   * Word file from a page (src/parse/parse-file.ts sniffInput).
+   * Word file from a page (src/parse/sniff-input.ts).
    */
   snapshotHead(sha: string, n = 1024): Buffer | null {
     const row = this.stmt('SELECT substr(body, 1, ?) AS head FROM snapshots WHERE sha256 = ?').get(2 * Math.max(64, n), sha) as

@@ -14,7 +14,7 @@ const rate = (n: number, ms: number) => (ms > 0 ? `${(n / (ms / 1000)).toFixed(n
 
 type StageTotals = { extracted: number; extractMs: number; fromText: number; parsed: number; parseMs: number; wallMs: number };
 
-/** "3 documents (pdf.js/OCR) in 4.10 s (0.73/s); 120 parsed from stored text (extractor 1)". */
+/** "3 documents (pdf.js/OCR/Word) in 4.10 s (0.73/s); 120 parsed from stored text (extractor 1)". */
 function formatExtraction(s: StageTotals, extractorVersion: string): string {
   const extracted = s.extracted
     ? `${s.extracted} documents (pdf.js/OCR/Word) in ${secs(s.extractMs)} (${rate(s.extracted, s.extractMs)})`
@@ -53,7 +53,7 @@ export function reparseCommand(ctx: CommandContext): Command {
     .action(async (opts: ReparseOpts) => {
       if (!existsSync(opts.archive)) throw new CliError(`no archive at ${opts.archive}`);
       const { EXTRACTOR_VERSION, PARSER_VERSION } = await import('../../parse/version.ts');
-      const { sniffInput } = await import('../../parse/parse-file.ts');
+      const { sniffInput } = await import('../../parse/sniff-input.ts');
       const { startPipeline } = await import('../../workers/pipeline.ts');
       const { gzipBase64 } = await import('../../workers/archive-jobs.ts');
       const { enqueueParse, parseDocumentKey, parseJobId, pendingCount, sleep } = await import('../../workers/queues.ts');
