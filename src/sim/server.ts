@@ -127,8 +127,10 @@ export async function startServer(
   // politeness counters per host (loopback /__stats.json)
   const hostStats = new Map<string, HostStats & { inFlight: number; lastAt: number }>();
   let totalRequests = 0;
-  const track = (hostname: string, res: http.ServerResponse) => {
-    const now = performance.now();
+  // `arrivedAt` is taken when the request is read, before the lazy world builds the site it asks for: a build
+  // (hundreds of ms on a busy machine) would otherwise shorten the spacing counted to the next request.
+  const track = (hostname: string, res: http.ServerResponse, arrivedAt: number) => {
+    const now = arrivedAt;
     totalRequests++;
     let h = hostStats.get(hostname);
     if (!h) hostStats.set(hostname, (h = { requests: 0, maxInFlight: 0, minSpacingMs: null, inFlight: 0, lastAt: Number.NaN }));
@@ -219,6 +221,7 @@ export async function startServer(
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const arrivedAt = performance.now();
     const raw = req.url ?? '/';
     const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
     let target: URL;
@@ -286,7 +289,7 @@ export async function startServer(
     if (o.traps && target.pathname === '/__trap/redirect.html') {
       return send(res, 302, { Location: trapRedirect(o.traps), 'Content-Type': 'text/html' }, '', head);
     }
-    track(hostname, res);
+    track(hostname, res, arrivedAt);
     if (o.faults?.stallPaths?.includes(target.pathname)) return; // the socket stays open until close()
     const q = site.quirks;
     // a dead host: the connection closes without an answer
