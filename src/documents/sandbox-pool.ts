@@ -6,7 +6,8 @@
 // (`too_large`) that happened while another document was in flight is not trusted: the document is parsed
 // again alone, with the pool drained, and only that answer stands.
 import { DocumentError } from './errors.ts';
-import { ParseSandbox, type SandboxLimits, type SandboxStats } from './sandbox.ts';
+import { availableParallelism } from 'node:os';
+import { ParseSandbox, sharedSandbox, type SandboxLimits, type SandboxStats } from './sandbox.ts';
 
 export type PoolStats = SandboxStats & { threads: number; isolatedRetries: number };
 
@@ -21,9 +22,9 @@ export class SandboxPool {
   /** Runs in flight; each learns whether another document shared the process with it at any moment. */
   private readonly active = new Set<{ overlapped: boolean }>();
 
-  constructor(size: number, make: () => ParseSandbox = () => new ParseSandbox()) {
+  constructor(size: number, make: (index: number) => ParseSandbox = () => new ParseSandbox()) {
     this.size = Math.max(1, Math.floor(size));
-    this.sandboxes = Array.from({ length: this.size }, make);
+    this.sandboxes = Array.from({ length: this.size }, (_, i) => make(i));
     this.busy = this.sandboxes.map(() => false);
   }
 
@@ -105,4 +106,14 @@ export class SandboxPool {
   private wake(): void {
     for (const w of this.waiting.splice(0)) w();
   }
+}
+
+let shared: SandboxPool | undefined;
+
+/**
+ * The process's pool: `threads` parse threads (at most one per core: more would only compete for it), the
+ * first of them the process's shared sandbox. The first caller sets the size.
+ */
+export function sharedSandboxPool(threads: number): SandboxPool {
+  return (shared ??= new SandboxPool(Math.min(threads, availableParallelism()), (i) => (i === 0 ? sharedSandbox() : new ParseSandbox())));
 }

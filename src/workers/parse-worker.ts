@@ -50,12 +50,14 @@ function filenameOf(url: string): string | undefined {
 
 type SandboxFns = { staged: StagedParseFn; fromExtraction: ExtractionParseFn };
 let defaultFns: Promise<SandboxFns> | undefined;
+/** Parse threads the process's pool gets: the largest parse concurrency of its workers (one thread per core at most). */
+let poolThreads = 1;
 const loadSandbox = () =>
-  (defaultFns ??= import('../documents/sandbox.ts').then((m) => {
-    const sandbox = m.sharedSandbox();
+  (defaultFns ??= import('../documents/sandbox-pool.ts').then((m) => {
+    const pool = m.sharedSandboxPool(poolThreads);
     return {
-      staged: (bytes, info, parts) => sandbox.parseStaged(bytes, info, parts),
-      fromExtraction: (extraction, info) => sandbox.parseExtraction(extraction, info),
+      staged: (bytes, info, parts) => pool.run((s) => s.parseStaged(bytes, info, parts)),
+      fromExtraction: (extraction, info) => pool.run((s) => s.parseExtraction(extraction, info)),
     } satisfies SandboxFns;
   }));
 
@@ -166,6 +168,8 @@ function unpackChecked(bodyGzipBase64: string, url: string, sha256: string): Buf
 }
 
 export function createParseWorker(opts: ParseWorkerOptions): Worker<ParseJob> {
+  // Each concurrent parse gets a thread of its own (one sandbox parses one document at a time).
+  poolThreads = Math.max(poolThreads, opts.concurrency ?? 1);
   const worker = new Worker<ParseJob>('parse', (job) => processParseJob(job, opts), workerOptions(opts));
   worker.on('failed', (job, err) => log.warn({ url: job?.data.url, attempts: job?.attemptsMade, err: err.message }, 'parse job failed'));
   worker.on('error', (err) => log.error({ err: err.message }, 'parse worker error'));
