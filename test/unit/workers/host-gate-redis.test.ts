@@ -195,10 +195,12 @@ describe('RedisHostGate', () => {
       return { siteId: site.id, requests: 5 } as CrawlSiteStats;
     };
     const processes = [1, 2].map(() =>
-      startPipeline({ redisUrl: redis.url, prefix, roles: { crawl: true }, crawlConcurrency: 4, crawlSite }),
+      startPipeline({ redisUrl: redis.url, prefix, roles: { crawl: true }, crawlConcurrency: 2, crawlSite }),
     );
     const queues = openQueues({ connection: { url: redis.url }, prefix });
     try {
+      // Two crawl slots each and four jobs: both processes crawl once both are listening.
+      await Promise.all(processes.map((p) => p.workers.crawl!.waitUntilReady()));
       for (const s of sites) await enqueueCrawl(queues, { siteId: s.id, crawlRunId: 1 });
       await processes[0]!.drain({ intervalMs: 50 });
       const done = await Promise.all(processes.map(async (p) => (await p.counts()).crawl.done));
