@@ -61,6 +61,34 @@ export interface RenderResult {
 /** A render's timeouts grow by this factor on each retry, up to MAX_RENDER_SCALE times the base. */
 export const MAX_RENDER_SCALE = 4;
 
+export type RendererOptions = { userAgent: string; timeoutMs: number; executablePath?: string; concurrency?: number; log?: Log };
+export type RenderOptions = { referer?: string; maxClicks?: number; scale?: number };
+
+const shared = new Map<string, { renderer: Renderer; users: number }>();
+
+/**
+ * The process's Renderer for these options, shared by every site crawl that asks for the same ones; each
+ * holder calls `release` when its crawl ends, and the last one out closes the browser.
+ */
+export function sharedRenderer(opts: RendererOptions): { render: Renderer['render']; release(): Promise<void> } {
+  const key = JSON.stringify([opts.userAgent, opts.timeoutMs, opts.executablePath ?? null, opts.concurrency ?? null]);
+  let entry = shared.get(key);
+  if (!entry) shared.set(key, (entry = { renderer: new Renderer(opts), users: 0 }));
+  const held = entry;
+  held.users++;
+  let released = false;
+  return {
+    render: (url, hooks, o) => held.renderer.render(url, hooks, o),
+    async release() {
+      if (released) return;
+      released = true;
+      if (--held.users > 0) return;
+      if (shared.get(key) === held) shared.delete(key);
+      await held.renderer.close();
+    },
+  };
+}
+
 export interface BrowserHooks {
   allow(url: string): boolean; // allowed host and robots
   onResponse(r: BrowserResponse): Promise<void>;
@@ -71,6 +99,8 @@ export interface BrowserHooks {
 
 interface RenderJob {
   url: string;
+  /** The site crawl's gate, allow list and snapshots: one browser serves many sites' renders. */
+  hooks: BrowserHooks;
   referer?: string;
   maxClicks: number;
   /** Multiplies the navigation timeout and every wait of the render (a retry on a loaded machine). */
@@ -82,6 +112,8 @@ interface RenderJob {
 /**
  * A PlaywrightCrawler fed by `render()` calls: each call is a request on its FIFO queue, answered when
  * the crawler's handler has rendered the page. The crawler (and its browser) start on the first render.
+ * Each render brings its site's hooks, so one Renderer (one Chromium) serves every site crawl of a
+ * process (`sharedRenderer`): a browser per site cost a Chromium's memory and start-up per site in flight.
  */
 export class Renderer {
   private readonly picker = new FifoPicker<RenderJob>();
@@ -89,18 +121,15 @@ export class Renderer {
   private crawler: PlaywrightCrawler | null = null;
   private running: Promise<unknown> | null = null;
 
-  constructor(
-    private readonly opts: { userAgent: string; timeoutMs: number; executablePath?: string; concurrency?: number; log?: Log },
-    private readonly hooks: BrowserHooks,
-  ) {
+  constructor(private readonly opts: RendererOptions) {
     this.queue = new PickerRequestManager(this.picker, { keepOpen: true });
   }
 
-  render(url: string, o: { referer?: string; maxClicks?: number; scale?: number } = {}): Promise<RenderResult> {
+  render(url: string, hooks: BrowserHooks, o: RenderOptions = {}): Promise<RenderResult> {
     this.start();
     const scale = Math.min(MAX_RENDER_SCALE, Math.max(1, o.scale ?? 1));
     return new Promise<RenderResult>((resolve, reject) => {
-      this.picker.push({ url, referer: o.referer, maxClicks: o.maxClicks ?? 60, scale, resolve, reject });
+      this.picker.push({ url, hooks, referer: o.referer, maxClicks: o.maxClicks ?? 60, scale, resolve, reject });
       this.queue.notify();
     });
   }
@@ -154,8 +183,8 @@ export class Renderer {
         },
         preNavigationHooks: [
           async ({ page, request }, gotoOptions) => {
-            await (page as Page).route('**/*', (route: Route) => this.handle(route));
             const job = request.userData[ITEM] as RenderJob;
+            await (page as Page).route('**/*', (route: Route) => this.handle(route, job.hooks));
             if (gotoOptions) {
               gotoOptions.waitUntil = 'load';
               gotoOptions.timeout = this.opts.timeoutMs * job.scale;
@@ -186,13 +215,13 @@ export class Renderer {
     });
   }
 
-  private async handle(route: Route): Promise<void> {
+  private async handle(route: Route, hooks: BrowserHooks): Promise<void> {
     const req = route.request();
     const url = req.url();
     const type = req.resourceType();
     if (!/^https?:/.test(url)) return route.continue();
-    if (!this.hooks.allow(url)) {
-      this.hooks.onBlocked(url);
+    if (!hooks.allow(url)) {
+      hooks.onBlocked(url);
       return route.abort('blockedbyclient');
     }
     // Pictures, fonts and styles never change what links a page holds.
@@ -201,7 +230,7 @@ export class Renderer {
     activity.inflight++;
     activity.last = Date.now();
     try {
-      if (!(await this.fulfil(route, url, type))) activity.failed++;
+      if (!(await this.fulfil(route, url, type, hooks))) activity.failed++;
     } finally {
       activity.inflight--;
       activity.last = Date.now();
@@ -209,14 +238,14 @@ export class Renderer {
   }
 
   /** False when the page's request got no usable answer (nothing, 5xx, 429). */
-  private async fulfil(route: Route, url: string, type: string): Promise<boolean> {
+  private async fulfil(route: Route, url: string, type: string, hooks: BrowserHooks): Promise<boolean> {
     const req = route.request();
     try {
       const headers = await req.allHeaders();
       for (const h of Object.keys(headers)) if (h.startsWith(':') || h === 'host' || h === 'content-length') delete headers[h];
       const post = req.postData();
-      const r = await this.hooks.fetch({ url, method: req.method() === 'POST' ? 'POST' : 'GET', headers, ...(post ? { body: post } : {}) });
-      await this.hooks.onResponse({
+      const r = await hooks.fetch({ url, method: req.method() === 'POST' ? 'POST' : 'GET', headers, ...(post ? { body: post } : {}) });
+      await hooks.onResponse({
         url,
         status: r.status,
         headers: r.headers,

@@ -13,7 +13,15 @@ import { Frontier, type FrontierItem } from './frontier.ts';
 import { buildsContent, hasScriptPager, isChallenge, isListPage, judgePage, looksLikeBinary, type Judgement } from './judgement.ts';
 import { pageAspnet } from './paging-aspnet.ts';
 import { pageHanweb, type PagingHost } from './paging-hanweb.ts';
-import { memoryConfiguration, quietLog, Renderer, type BrowserResponse } from './rendering.ts';
+import {
+  memoryConfiguration,
+  quietLog,
+  sharedRenderer,
+  type BrowserHooks,
+  type BrowserResponse,
+  type RenderOptions,
+  type RenderResult,
+} from './rendering.ts';
 import { ITEM, PickerRequestManager, type Picker } from './request-manager.ts';
 import type { CandidateDocument, CrawlSiteOptions, CrawlSiteStats, SnapshotKind } from './types.ts';
 import { hostOf, looksLikeAttachmentUrl, makeHostFilter, normaliseUrl, urlKey } from './urls.ts';
@@ -49,7 +57,7 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
   private readonly fetching: Fetching;
   private readonly requests: PickerRequestManager<FrontierItem>;
   private crawler: BasicCrawler | null = null;
-  private renderer: Renderer | null = null;
+  private renderer: { render(url: string, o?: RenderOptions): Promise<RenderResult>; release(): Promise<void> } | null = null;
   private budgetUsed = 0;
   private listRenders = 0;
   private articleRenders = 0;
@@ -152,7 +160,7 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
       await crawler.run();
     } finally {
       this.o.signal?.removeEventListener('abort', onAbort);
-      await this.renderer?.close();
+      await this.renderer?.release();
     }
     this.stats.durationMs = Date.now() - started;
     return this.stats;
@@ -531,23 +539,25 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     }
   }
 
-  private ensureRenderer(): Renderer | null {
+  private ensureRenderer(): NonNullable<SiteCrawl['renderer']> | null {
     if (this.o.browser === false) return null;
-    this.renderer ??= new Renderer(
-      {
+    if (!this.renderer) {
+      // The process's browser, shared with the other site crawls; this crawl's hooks go with each render.
+      const browser = sharedRenderer({
         userAgent: this.d.userAgent,
         timeoutMs: this.o.renderTimeoutMs ?? this.d.requestTimeoutSecs * 1000,
         executablePath: this.o.chromiumPath,
-      },
-      {
+      });
+      const hooks: BrowserHooks = {
         fetch: (spec) => this.fetching.exchange(spec),
         allow: (u) => this.fetching.allowedNow(u),
         onBlocked: () => {
           this.stats.skippedHosts++;
         },
         onResponse: (r) => this.browserSnapshot(r),
-      },
-    );
+      };
+      this.renderer = { render: (url, o) => browser.render(url, hooks, o), release: () => browser.release() };
+    }
     return this.renderer;
   }
 
