@@ -123,6 +123,22 @@ function mentionsIn(text: string): Mention[] {
   return out;
 }
 
+// Characters that may stand right before a place name in a title or a sentence (2020年南县…, 关于南县…), or end
+// a place name the table does not know (…新区南县).
+const BEFORE_PLACE = new Set([...'年度于在的对和与及暨是为至从向省市州盟区县旗镇乡村街']);
+
+/**
+ * A place name that is the tail of a longer run of characters no place bears (涩南县: OCR damage of 汝南县;
+ * 南县 is a real county in another province). Taking the tail would put the report somewhere else, so the
+ * mention is not a mention; fuzzyRegionInText may still read the whole run.
+ */
+function isEmbedded(m: Mention, text: string, all: Mention[]): boolean {
+  if (m.start === 0) return false;
+  const before = text[m.start - 1];
+  if (!/\p{Script=Han}/u.test(before) || BEFORE_PLACE.has(before)) return false;
+  return !all.some((o) => o.end === m.start);
+}
+
 function isParent(parent: Place, child: Place): boolean {
   return (
     parent.code !== child.code &&
@@ -153,7 +169,8 @@ const LEVEL_RANK: Record<Level, number> = { county: 3, city: 2, province: 1 };
  */
 export function regionInText(text: string, opts: { context?: string; siteIdCode?: string } = {}): RegionMatch | null {
   const compact = text.replace(/\s+/g, '');
-  const ms = mentionsIn(compact);
+  const all = mentionsIn(compact);
+  const ms = all.filter((m) => !isEmbedded(m, compact, all));
   if (!ms.length) return null;
   const contextPlaces = [...ms, ...mentionsIn((opts.context ?? '').replace(/\s+/g, ''))].flatMap((m) => m.places);
   // Chains of adjacent mentions; the first chain names the subject.

@@ -98,3 +98,13 @@ describe('special zones and new areas', () => {
     expect(readMetadata('永修县2020年政府信息公开工作年度报告\n全县加快平潭综合实验区对口合作。').region.code).toBe('360425');
   });
 });
+
+describe('a place name inside a longer unknown name', () => {
+  it('is not read as that place (涩南县 is not 南县), but a name after a title word still is', () => {
+    expect(regionInText('涩南县2020年政府信息公开工作年度报告')).toBeNull();
+    expect(regionInText('2020年南县政府信息公开工作年度报告')?.code).toBe('430921');
+    expect(regionInText('关于南县人民政府2020年政府信息公开工作年度报告')?.code).toBe('430921');
+    expect(regionInText('湖南省南县人民政府2020年政府信息公开工作年度报告')?.code).toBe('430921');
+    expect(regionInText('平南县2020年政府信息公开工作年度报告')?.code).toBe('450821');
+  });
+});
