@@ -128,12 +128,14 @@ function mentionsIn(text: string): Mention[] {
 const BEFORE_PLACE = new Set([...'年度于在的对和与及暨是为至从向省市州盟区县旗镇乡村街']);
 
 /**
- * A place name that is the tail of a longer run of characters no place bears (涩南县: OCR damage of 汝南县;
- * 南县 is a real county in another province). Taking the tail would put the report somewhere else, so the
- * mention is not a mention; fuzzyRegionInText may still read the whole run.
+ * A two-character place name that is the tail of a longer run of characters no place bears (涩南县: OCR
+ * damage of 汝南县; 南县 is a real county in another province). Taking the tail would put the report
+ * somewhere else, so the mention is not a mention; fuzzyRegionInText may still read the whole run. Longer
+ * names (通过沭阳县…) are kept whatever precedes them: prose puts any character there, and a three-character
+ * name is rarely the tail of another.
  */
 function isEmbedded(m: Mention, text: string, all: Mention[]): boolean {
-  if (m.start === 0) return false;
+  if (m.start === 0 || m.form.length > 2) return false;
   const before = text[m.start - 1];
   if (!/\p{Script=Han}/u.test(before) || BEFORE_PLACE.has(before)) return false;
   return !all.some((o) => o.end === m.start);

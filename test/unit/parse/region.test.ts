@@ -108,3 +108,9 @@ describe('a place name inside a longer unknown name', () => {
     expect(regionInText('平南县2020年政府信息公开工作年度报告')?.code).toBe('450821');
   });
 });
+
+describe('a longer place name in prose', () => {
+  it('is read whatever character precedes it', () => {
+    expect(regionInText('通过沭阳县人民政府门户网站主动公开政府信息732条')?.code).toBe('321322');
+  });
+});
