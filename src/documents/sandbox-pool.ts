@@ -7,7 +7,7 @@
 // again alone, with the pool drained, and only that answer stands.
 import { DocumentError } from './errors.ts';
 import { availableParallelism } from 'node:os';
-import { ParseSandbox, sharedSandbox, type SandboxLimits, type SandboxStats } from './sandbox.ts';
+import { ParseSandbox, sharedSandbox, type SandboxStats } from './sandbox.ts';
 
 export type PoolStats = SandboxStats & { threads: number; isolatedRetries: number };
 
@@ -57,10 +57,6 @@ export class SandboxPool {
       threads: this.size,
       isolatedRetries: this.isolatedRetries,
     };
-  }
-
-  get limits(): SandboxLimits {
-    return this.sandboxes[0].limits;
   }
 
   async close(): Promise<void> {
