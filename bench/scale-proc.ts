@@ -6,6 +6,8 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 const TICKS = 100; // USER_HZ on Linux
 
 interface ProcInfo {
+  /** What the process runs, grouped: node, chromium, redis-server, tesseract … */
+  name: string;
   ppid: number;
   cpuMs: number;
   rssKb: number;
@@ -15,6 +17,7 @@ function readProc(pid: number): ProcInfo | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     // fields after the command: state(0) ppid(1) … utime(11) stime(12)
     const ppid = Number(f[1]);
     const cpuMs = ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
@@ -27,11 +30,14 @@ function readProc(pid: number): ProcInfo | null {
       const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       rssKb = m ? Number(m[1]) : 0;
     }
-    return { ppid, cpuMs, rssKb };
+    return { name: groupOf(comm), ppid, cpuMs, rssKb };
   } catch {
     return null;
   }
 }
+
+// Chromium's processes call themselves chromium, chrome_crashpad, "Chrome_ChildIOT" …; a node worker thread is not a process.
+const groupOf = (comm: string) => (/chrom/i.test(comm) ? 'chromium' : comm.replace(/[-_]?\d+$/, ''));
 
 function allProcs(): Map<number, ProcInfo> {
   const out = new Map<number, ProcInfo>();
@@ -67,7 +73,10 @@ export function treePids(roots: number[], procs = allProcs()): number[] {
  */
 export class TreeSampler {
   peakKb = 0;
+  /** PSS per process group at the peak sample. */
+  peakByName = new Map<string, number>();
   private cpu = new Map<number, number>();
+  private nameOf = new Map<number, string>();
   private timer: NodeJS.Timeout;
   private roots: number[];
 
@@ -85,12 +94,18 @@ export class TreeSampler {
   sample(): void {
     const procs = allProcs();
     let kb = 0;
+    const byName = new Map<string, number>();
     for (const pid of treePids(this.roots, procs)) {
       const p = procs.get(pid)!;
       kb += p.rssKb;
+      byName.set(p.name, (byName.get(p.name) ?? 0) + p.rssKb);
       this.cpu.set(pid, Math.max(this.cpu.get(pid) ?? 0, p.cpuMs));
+      this.nameOf.set(pid, p.name);
     }
-    this.peakKb = Math.max(this.peakKb, kb);
+    if (kb > this.peakKb) {
+      this.peakKb = kb;
+      this.peakByName = byName;
+    }
   }
 
   get cpuMs(): number {
@@ -99,10 +114,16 @@ export class TreeSampler {
     return t;
   }
 
-  stop(): { peakMb: number; cpuS: number } {
+  stop(): { peakMb: number; cpuS: number; breakdown: string } {
     this.sample();
     clearInterval(this.timer);
-    return { peakMb: this.peakKb / 1024, cpuS: this.cpuMs / 1000 };
+    const cpuByName = new Map<string, number>();
+    for (const [pid, ms] of this.cpu) cpuByName.set(this.nameOf.get(pid)!, (cpuByName.get(this.nameOf.get(pid)!) ?? 0) + ms);
+    const names = [...cpuByName.keys()].sort((a, b) => cpuByName.get(b)! - cpuByName.get(a)!);
+    const breakdown = names
+      .map((n) => `${n} ${(cpuByName.get(n)! / 1000).toFixed(1)} CPU-s / ${Math.round((this.peakByName.get(n) ?? 0) / 1024)} MB`)
+      .join(', ');
+    return { peakMb: this.peakKb / 1024, cpuS: this.cpuMs / 1000, breakdown };
   }
 }
 

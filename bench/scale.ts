@@ -207,6 +207,8 @@ type CrawlFigures = {
   requests: number;
   cpuS: number;
   peakMb: number;
+  /** CPU and PSS at the peak, per kind of process (node, chromium, redis-server, tesseract). */
+  breakdown: string;
   sitesTouched: number;
   reports: number;
   boundS: number;
@@ -249,6 +251,7 @@ async function crawlOnce(sim: Sim, n: number, budgetS: number): Promise<CrawlFig
     requests: after.requests,
     cpuS: tree.cpuS,
     peakMb: tree.peakMb,
+    breakdown: tree.breakdown,
     sitesTouched,
     reports,
     boundS: (pol.busiest * DELAY_MS) / 1000 / PER_HOST,
@@ -296,6 +299,7 @@ async function crawlSection(): Promise<void> {
         `${f(crawlRate / baseRate, 3)}× the baseline ${f(baseRate)} req/CPU-s (${base.requests} GETs in ${f(base.wallS)} s)`,
       );
       line('  peak memory, crawl process tree (PSS)', `${f(c.peakMb, 0)} MB`, '≤ 1024 MB', `${f(c.peakMb / 1024, 2)}× the target`);
+      console.log(`  by process: ${c.breakdown}`);
       line(
         '  per site: CPU-s / requests',
         `${f(c.cpuS / Math.max(1, c.sitesTouched), 2)} / ${f(c.requests / Math.max(1, c.sitesTouched), 0)}`,

@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import type { AnyNode } from 'domhandler';
 import { resolveHref, looksLikeAttachmentUrl } from './urls.ts';
 import { parseDatastore, type Datastore } from './families.ts';
 import { cueText } from './cues.ts';
@@ -37,6 +38,15 @@ export interface PageInfo {
 
 const CHROME_SEL = 'header, nav, footer, .header, .footer, .nav, .menu, #header, #footer, #nav, .top, .bottom, .foot, .head';
 
+const RELATED_SEL = '[class*="xgwj"], [class*="xgjd"], [class*="related"], [class*="prev"], [class*="next"]';
+
+/** The element or one of its ancestors is in `set` (what `closest` answers). */
+function withinAny(el: AnyNode, set: ReadonlySet<AnyNode>): boolean {
+  if (!set.size) return false;
+  for (let n: AnyNode | null = el; n; n = n.parent) if (set.has(n)) return true;
+  return false;
+}
+
 export function extractPage(html: string, url: string): PageInfo {
   const $ = cheerio.load(html);
   const meta = (name: string) => $(`meta[name="${name}"]`).attr('content')?.trim() || null;
@@ -71,6 +81,10 @@ export function extractPage(html: string, url: string): PageInfo {
     seen.add(key);
     links.push({ url: abs, text, attachment: attachment || looksLikeAttachmentUrl(abs), chrome, record, related });
   };
+  // closest(selector) per link parsed the selector again for every link (an eighth of a crawl's main thread):
+  // the containers are found once and each link walks up its ancestors to them.
+  const chromeEls = new Set($(CHROME_SEL).get());
+  const relatedEls = new Set($(RELATED_SEL).get());
   $('a[href], area[href]').each((_, el) => {
     const $el = $(el);
     const text = ($el.text().replace(/\s+/g, ' ').trim() || $el.attr('title') || $el.find('img').attr('alt') || '').trim();
@@ -79,10 +93,8 @@ export function extractPage(html: string, url: string): PageInfo {
     const best = full && full.length > text.length ? full : text;
     const appendix = /^true$/i.test($el.attr('appendix') ?? '');
     const around = $el.parent().text().replace(/\s+/g, '');
-    const related =
-      /^(上一篇|下一篇|上一条|下一条|上篇|下篇|相关)/.test(around) ||
-      $el.closest('[class*="xgwj"], [class*="xgjd"], [class*="related"], [class*="prev"], [class*="next"]').length > 0;
-    add($el.attr('href'), best, appendix, $el.closest(CHROME_SEL).length > 0, false, related);
+    const related = /^(上一篇|下一篇|上一条|下一条|上篇|下篇|相关)/.test(around) || withinAny(el, relatedEls);
+    add($el.attr('href'), best, appendix, withinAny(el, chromeEls), false, related);
   });
   const iframes: string[] = [];
   $('iframe[src], frame[src]').each((_, el) => {

@@ -1,4 +1,13 @@
-import { Configuration, Log, LogLevel, MemoryStorage, PlaywrightCrawler, type PlaywrightCrawlingContext } from 'crawlee';
+import {
+  Configuration,
+  EventManager,
+  LocalEventManager,
+  Log,
+  LogLevel,
+  MemoryStorage,
+  PlaywrightCrawler,
+  type PlaywrightCrawlingContext,
+} from 'crawlee';
 import { totalmem } from 'node:os';
 import { chromium, type Page, type Route } from 'playwright-core';
 import './crawlee-compat.ts';
@@ -425,11 +434,24 @@ const UNIT_NAME = /(人民政府|局|委员会|委|办公室|办|中心|院|所|
 const MAX_UNIT_CLICKS = 80;
 
 /**
+ * Crawlee's local event manager measures the machine for its autoscaling: at once and every second it spawns `ps`
+ * for the memory of the process tree. Concurrency is fixed here, so that was pure cost, and it is paid per crawler:
+ * with 30 site crawls at once, spawning took 30 % of the crawl's main thread (a fork of a large process). This
+ * one keeps only the persistState timer: no systemInfo events, so the autoscaled pool sees no overload.
+ */
+class FixedConcurrencyEvents extends LocalEventManager {
+  override async init(): Promise<void> {
+    if (this.isInitialized()) return;
+    await EventManager.prototype.init.call(this);
+  }
+}
+
+/**
  * Crawlee keeps its queues, statistics and sessions in a storage folder by default. Crawl state lives in
  * Redis and SQLite here, so each crawler gets a private in-memory storage that writes nothing to disk.
  */
 export function memoryConfiguration(): Configuration {
-  return new Configuration({
+  const config = new Configuration({
     // Concurrency is fixed here (per-host gates decide the pace), so Crawlee's memory-based scaling has nothing
     // to do; measured against the whole machine it stops warning about a share it assumed (¼ of RAM).
     memoryMbytes: Math.floor(totalmem() / 1024 / 1024),
@@ -437,6 +459,8 @@ export function memoryConfiguration(): Configuration {
     purgeOnStart: false,
     storageClient: new MemoryStorage({ persistStorage: false, writeMetadata: false }),
   });
+  config.useEventManager(new FixedConcurrencyEvents(config));
+  return config;
 }
 
 export function quietLog(prefix: string): Log {

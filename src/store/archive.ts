@@ -1032,7 +1032,7 @@ export class Archive {
         failed,
         warnings: warnings.length,
         // Figures, checks and warnings have tables; stored once, there. Body and sections go compressed.
-        result: gzipSync(JSON.stringify(rest), { level: 9 }),
+        result: gzipSync(JSON.stringify(rest)),
       }) as { id: number };
     const reportId =
       (this.stmt('SELECT report_id FROM report_sources WHERE parse_run_id = ? LIMIT 1').get(id) as { report_id: number } | undefined)

@@ -53,5 +53,6 @@ export type UrlArchiveJob = {
 
 export type ArchiveJob = SnapshotArchiveJob | ParseResultArchiveJob | ErrorArchiveJob | UrlArchiveJob;
 
-export const gzipBase64 = (bytes: Uint8Array): string => gzipSync(bytes).toString('base64');
+// Transport only (Redis holds it for minutes): the fastest level; the archive compresses what it keeps on its own.
+export const gzipBase64 = (bytes: Uint8Array): string => gzipSync(bytes, { level: 1 }).toString('base64');
 export const gunzipBase64 = (b64: string): Buffer => gunzipSync(Buffer.from(b64, 'base64'));

@@ -65,21 +65,35 @@ export function applyArchiveJob(archive: Archive, data: ArchiveJob): SaveParseRe
   }
 }
 
+/**
+ * Applies one archive job as the archive writer does: input the archive refuses is recorded as an error row and
+ * fails for good (UnrecoverableError); another failure is recorded only on the last attempt and rethrown to be retried.
+ */
+function writeArchiveJob(
+  archive: Archive,
+  data: ArchiveJob,
+  lastAttempt: boolean,
+  onParseSaved: ArchiveWriterOptions['onParseSaved'],
+): SaveParseResult | null {
+  try {
+    const saved = applyArchiveJob(archive, data);
+    if (saved && data.kind === 'parse-result') onParseSaved?.(data, saved);
+    return saved;
+  } catch (err) {
+    if (err instanceof ArchiveError && PERMANENT.has(err.code)) {
+      recordFailure(archive, data, err);
+      throw new UnrecoverableError(err.message);
+    }
+    if (lastAttempt) recordFailure(archive, data, err as Error);
+    throw err;
+  }
+}
+
 /** The only writer of the SQLite file: concurrency 1, so writes never contend with each other. */
 export function createArchiveWriter(opts: ArchiveWriterOptions): Worker<ArchiveJob> {
   const processor = async (job: Job<ArchiveJob>) => {
-    try {
-      const saved = applyArchiveJob(opts.archive, job.data);
-      if (saved && job.data.kind === 'parse-result') opts.onParseSaved?.(job.data, saved);
-      return saved ? { reportId: saved.reportId, changed: saved.changed } : null;
-    } catch (err) {
-      if (err instanceof ArchiveError && PERMANENT.has(err.code)) {
-        recordFailure(opts.archive, job, err);
-        throw new UnrecoverableError(err.message);
-      }
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) recordFailure(opts.archive, job, err as Error);
-      throw err;
-    }
+    const saved = writeArchiveJob(opts.archive, job.data, job.attemptsMade + 1 >= (job.opts.attempts ?? 1), opts.onParseSaved);
+    return saved ? { reportId: saved.reportId, changed: saved.changed } : null;
   };
   const worker = new Worker<ArchiveJob>('archive', processor, workerOptions({ ...opts, concurrency: 1 }));
   worker.on('failed', (job, err) =>
@@ -89,8 +103,23 @@ export function createArchiveWriter(opts: ArchiveWriterOptions): Worker<ArchiveJ
   return worker;
 }
 
-function recordFailure(archive: Archive, job: Job<ArchiveJob>, err: Error): void {
-  const d = job.data;
+/** Where a parse worker sends its results and errors: the archive queue, or the archive this process owns. */
+export type ArchiveOutlet = { add(name: string, data: ArchiveJob): Promise<unknown> };
+
+/**
+ * The archive queue's work done in place, for a process that parses and owns the archive (`nianbao crawl`,
+ * `reparse`): a parse result goes into SQLite before its parse job completes, instead of through Redis as JSON
+ * to this same process's archive writer. A failed write fails the parse job, which is retried whole.
+ */
+export function localArchiveOutlet(opts: Pick<ArchiveWriterOptions, 'archive' | 'onParseSaved'>): ArchiveOutlet {
+  return {
+    async add(_name, data) {
+      writeArchiveJob(opts.archive, data, false, opts.onParseSaved);
+    },
+  };
+}
+
+function recordFailure(archive: Archive, d: ArchiveJob, err: Error): void {
   const url =
     d.kind === 'snapshot'
       ? d.snapshot.requestedUrl

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createLogger } from '../log.ts';
 import type { Extraction, StagedParse } from '../parse/parse-file.ts';
 import { EXTRACTOR_VERSION, PARSER_VERSION } from '../parse/version.ts';
 import { ParseJobSchema, type ParseJob } from '../schema/jobs.ts';
 import type { ParseResult } from '../schema/parse-result.ts';
-import { gunzipBase64, gzipBase64, type ArchiveJob, type ErrorArchiveJob, type ParseResultArchiveJob } from './archive-jobs.ts';
+import { gunzipBase64, gzipBase64, type ErrorArchiveJob, type ParseResultArchiveJob } from './archive-jobs.ts';
+import type { ArchiveOutlet } from './archive-writer.ts';
 import { workerOptions, type BaseWorkerOptions } from './worker-options.ts';
 
 const log = createLogger('parse-worker');
@@ -23,7 +24,8 @@ export type StagedParseFn = (...args: Parameters<ParseFn>) => Promise<StagedPars
 export type ExtractionParseFn = (extraction: Extraction, info: { filename?: string; url?: string }) => Promise<StagedParse>;
 
 export type ParseWorkerOptions = BaseWorkerOptions & {
-  archiveQueue: Queue<ArchiveJob>;
+  /** The archive queue, or the archive this process owns (localArchiveOutlet). */
+  archiveQueue: ArchiveOutlet;
   /**
    * Bytes → result without stages (tests): when given, no extraction is returned for storing. Without it,
    * parseDocumentStaged (src/parse/parse-file.ts) inside the process's parse sandbox (src/documents/sandbox.ts:

@@ -5,7 +5,7 @@ import type { ProgressSnapshot } from './stage-counts.ts';
 import { createLogger } from '../log.ts';
 import { PARSER_VERSION } from '../parse/version.ts';
 import type { Archive } from '../store/archive.ts';
-import { createArchiveWriter, type ArchiveWriterOptions } from './archive-writer.ts';
+import { createArchiveWriter, localArchiveOutlet, type ArchiveWriterOptions } from './archive-writer.ts';
 import type { CrawlContext } from './crawl-context.ts';
 import { createCrawlWorker, directSink, queueSink, type CrawlSiteFn } from './crawl-worker.ts';
 import { createParseWorker, type ParseFn } from './parse-worker.ts';
@@ -75,7 +75,8 @@ export function startPipeline(opts: PipelineOptions): Pipeline {
     workers.parse = createParseWorker({
       ...base,
       concurrency: opts.parseConcurrency ?? defaultParseConcurrency(),
-      archiveQueue: queues.archive,
+      // Parsing beside the archive writer: results go straight into the archive, not through Redis and back.
+      archiveQueue: opts.roles.archive ? localArchiveOutlet({ archive: opts.archive!, onParseSaved: opts.onParseSaved }) : queues.archive,
       parse: opts.parse,
       parserVersion: opts.parserVersion,
     });

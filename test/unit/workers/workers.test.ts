@@ -6,7 +6,7 @@ import { PARSER_VERSION } from '../../../src/parse/version.ts';
 import type { ParseResult } from '../../../src/schema/parse-result.ts';
 import { CrawlDefaultsSchema, type Site } from '../../../src/schema/site-config.ts';
 import { Archive } from '../../../src/store/archive.ts';
-import { applyArchiveJob } from '../../../src/workers/archive-writer.ts';
+import { applyArchiveJob, localArchiveOutlet } from '../../../src/workers/archive-writer.ts';
 import { gunzipBase64, gzipBase64 } from '../../../src/workers/archive-jobs.ts';
 import { publishCrawlRun } from '../../../src/workers/crawl-context.ts';
 import { processParseJob } from '../../../src/workers/parse-worker.ts';
@@ -171,6 +171,31 @@ describe('parse worker', () => {
       'parser bug',
     );
     expect(await queues.archive.count()).toBe(1);
+  });
+
+  it('beside the archive writer, saves the result in the archive before the job completes, with nothing through Redis', async () => {
+    archive.upsertSite(SITE);
+    archive.putSnapshot({
+      requestedUrl: 'http://www.x.gov.cn.test/r.html',
+      status: 200,
+      body: REPORT_HTML,
+      contentType: 'text/html',
+      kind: 'report',
+    });
+    const saved: string[] = [];
+    const outlet = localArchiveOutlet({ archive, onParseSaved: (j, s) => saved.push(`${j.source.url} ${s.isNewReport}`) });
+    await processParseJob(job(), { archiveQueue: outlet, parse: async () => result() });
+    expect(saved).toEqual(['http://www.x.gov.cn.test/r.html true']);
+    expect(archive.getFigures(archive.findReportByUrl('http://www.x.gov.cn.test/r.html')!.id)).toEqual({ 'applications.new.total': 12 });
+    expect(await queues.archive.count()).toBe(0);
+    // Input the archive refuses fails the job for good, with an error row naming it.
+    const err = await processParseJob(job(), {
+      archiveQueue: outlet,
+      parse: async () => ({ ...result(), figures: { 'applications.new.total': 'twelve' } }) as unknown as ParseResult,
+    }).catch((e) => e);
+    expect(err.name).toBe('UnrecoverableError');
+    const row = archive.db.prepare("SELECT code, url FROM errors WHERE stage = 'archive'").get();
+    expect(row).toEqual({ code: 'invalid_input', url: 'http://www.x.gov.cn.test/r.html' });
   });
 });
 
