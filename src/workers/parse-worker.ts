@@ -171,8 +171,16 @@ function unpackChecked(bodyGzipBase64: string, url: string, sha256: string): Buf
 
 export function createParseWorker(opts: ParseWorkerOptions): Worker<ParseJob> {
   // Each concurrent parse gets a thread of its own (one sandbox parses one document at a time).
-  poolThreads = Math.max(poolThreads, opts.concurrency ?? 1);
-  const worker = new Worker<ParseJob>('parse', (job) => processParseJob(job, opts), workerOptions(opts));
+  const threads = opts.concurrency ?? 1;
+  poolThreads = Math.max(poolThreads, threads);
+  // Twice as many jobs as threads: while a thread parses, the next job is already fetched, unpacked and waiting
+  // at the pool, and the one before is being saved. With one job per thread each thread sat idle for that
+  // (a re-parse kept its two threads about 60 % busy).
+  const worker = new Worker<ParseJob>(
+    'parse',
+    (job) => processParseJob(job, opts),
+    workerOptions({ ...opts, concurrency: opts.parse ? threads : threads * 2 }),
+  );
   worker.on('failed', (job, err) => log.warn({ url: job?.data.url, attempts: job?.attemptsMade, err: err.message }, 'parse job failed'));
   worker.on('error', (err) => log.error({ err: err.message }, 'parse worker error'));
   return worker;

@@ -188,12 +188,20 @@ describe('parse worker', () => {
     expect(saved).toEqual(['http://www.x.gov.cn.test/r.html true']);
     expect(archive.getFigures(archive.findReportByUrl('http://www.x.gov.cn.test/r.html')!.id)).toEqual({ 'applications.new.total': 12 });
     expect(await queues.archive.count()).toBe(0);
-    // Input the archive refuses fails the job for good, with an error row naming it.
-    const err = await processParseJob(job(), {
-      archiveQueue: outlet,
-      parse: async () => ({ ...result(), figures: { 'applications.new.total': 'twelve' } }) as unknown as ParseResult,
-    }).catch((e) => e);
-    expect(err.name).toBe('UnrecoverableError');
+    // Results that arrive together share a transaction; input the archive refuses fails only its own job, for
+    // good, with an error row naming it, and the other result of the batch is saved.
+    const second = 'http://www.x.gov.cn.test/r2.html';
+    archive.putSnapshot({ requestedUrl: second, status: 200, body: REPORT_HTML, contentType: 'text/html', kind: 'report' });
+    const [bad, good] = await Promise.allSettled([
+      processParseJob(job(), {
+        archiveQueue: outlet,
+        parse: async () => ({ ...result(), figures: { 'applications.new.total': 'twelve' } }) as unknown as ParseResult,
+      }),
+      processParseJob(job({ url: second }), { archiveQueue: outlet, parse: async () => result({ year: 2024 }) }),
+    ]);
+    expect(good.status).toBe('fulfilled');
+    expect(archive.findReportByUrl(second)).not.toBeNull();
+    expect(bad.status === 'rejected' && (bad.reason as Error).name).toBe('UnrecoverableError');
     const row = archive.db.prepare("SELECT code, url FROM errors WHERE stage = 'archive'").get();
     expect(row).toEqual({ code: 'invalid_input', url: 'http://www.x.gov.cn.test/r.html' });
   });
