@@ -15,6 +15,10 @@ export type PdfReadOptions = {
 const WORKER_URL = new URL('./pdf-worker.mjs', import.meta.url);
 // A reused thread is replaced now and then, so whatever pdf.js keeps between documents cannot pile up.
 const DOCUMENTS_PER_THREAD = 50;
+// pdf.js keeps fonts, cMaps and a grown heap after a document (~150 MB a thread, one per parse thread): a
+// thread with no PDF for this long is ended, and the next PDF pays a new thread's start (~70 ms). A re-parse
+// or a PDF-heavy site keeps it busy; a crawl between PDFs gives the memory back.
+const IDLE_MS = Number(process.env.NIANBAO_PDF_IDLE_MS) || 5_000;
 
 type Reply = { id: number; ok: true; result: RawPdf } | { id: number; ok: false; name: string; message: string };
 type Current = { id: number; resolve: (r: RawPdf) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; name?: string | null };
@@ -31,6 +35,7 @@ class PdfThread {
   private current: Current | null = null;
   private nextId = 1;
   private tail: Promise<unknown> = Promise.resolve();
+  private idle: NodeJS.Timeout | null = null;
 
   read(bytes: Uint8Array, opts: PdfReadOptions): Promise<RawPdf> {
     const run = this.tail.then(() => this.run(bytes, opts));
@@ -41,6 +46,8 @@ class PdfThread {
   private run(bytes: Uint8Array, opts: PdfReadOptions): Promise<RawPdf> {
     const name = opts.filename;
     return new Promise<RawPdf>((resolve, reject) => {
+      if (this.idle) clearTimeout(this.idle);
+      this.idle = null;
       const worker = this.threadFor(opts.maxHeapMb);
       const id = this.nextId++;
       const timer = setTimeout(
@@ -95,6 +102,17 @@ class PdfThread {
     if (this.current) clearTimeout(this.current.timer);
     this.current = null;
     this.worker?.unref();
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      this.idle = null;
+      if (!this.current) this.discard();
+    }, IDLE_MS);
+    this.idle.unref();
+  }
+
+  /** Whether a thread is up (tests: an idle one is ended). */
+  get running(): boolean {
+    return this.worker !== null;
   }
 
   /** Ends the current PDF with `err` and throws the thread away (it may be stuck or out of memory). */
@@ -113,6 +131,9 @@ class PdfThread {
 }
 
 const thread = new PdfThread();
+
+/** Whether this thread's pdf.js thread is up now (it ends after IDLE_MS without a PDF). */
+export const pdfThreadRunning = (): boolean => thread.running;
 
 /** Reads text items and ruling segments of every page in the pdf.js thread (one PDF at a time). */
 export function readPdfGeometry(bytes: Uint8Array, opts: PdfReadOptions): Promise<RawPdf> {
