@@ -228,7 +228,7 @@ export class ParseSandbox {
       execArgv: [],
       // stdout/stderr go to this process's (the default): a `stdout: true` stream holds a MessagePort
       // that keeps an idle process alive, so `nianbao work` would not exit on SIGTERM.
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: this.limits.stackSizeMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: this.limits.stackSizeMb },
     });
     this.worker = worker;
     this.ready = new Promise<void>((resolve, reject) => {

@@ -66,7 +66,7 @@ class PdfThread {
     if (this.worker && (this.heapMb !== maxHeapMb || this.served >= DOCUMENTS_PER_THREAD)) this.discard();
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_URL, {
-      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 8 },
+      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 8 },
       // Output goes to this process's (pdf.js runs with verbosity 0): a `stdout: true` stream holds a
       // MessagePort that would keep an idle process alive.
     });
