@@ -129,13 +129,20 @@ export async function startServer(
   let totalRequests = 0;
   // `arrivedAt` is taken when the request is read, before the lazy world builds the site it asks for: a build
   // (hundreds of ms on a busy machine) would otherwise shorten the spacing counted to the next request.
-  const track = (hostname: string, res: http.ServerResponse, arrivedAt: number) => {
+  // NIANBAO_SIM_SPACING_LOG=<ms>: every request that follows the previous one on its host by less than <ms> is
+  // printed with both paths (which requests came close, when the counters say some did).
+  const logBelowMs = Number(process.env.NIANBAO_SIM_SPACING_LOG) || 0;
+  const lastPath = new Map<string, string>();
+  const track = (hostname: string, res: http.ServerResponse, arrivedAt: number, path = '') => {
     const now = arrivedAt;
     totalRequests++;
     let h = hostStats.get(hostname);
     if (!h) hostStats.set(hostname, (h = { requests: 0, maxInFlight: 0, minSpacingMs: null, inFlight: 0, lastAt: Number.NaN }));
     h.requests++;
     if (!Number.isNaN(h.lastAt)) h.minSpacingMs = Math.min(h.minSpacingMs ?? Infinity, now - h.lastAt);
+    if (logBelowMs && !Number.isNaN(h.lastAt) && now - h.lastAt < logBelowMs)
+      console.log(`spacing ${hostname} ${(now - h.lastAt).toFixed(0)} ms in flight ${h.inFlight}: ${lastPath.get(hostname)} → ${path}`);
+    if (logBelowMs) lastPath.set(hostname, path);
     h.lastAt = now;
     h.inFlight++;
     h.maxInFlight = Math.max(h.maxInFlight, h.inFlight);
@@ -289,7 +296,7 @@ export async function startServer(
     if (o.traps && target.pathname === '/__trap/redirect.html') {
       return send(res, 302, { Location: trapRedirect(o.traps), 'Content-Type': 'text/html' }, '', head);
     }
-    track(hostname, res, arrivedAt);
+    track(hostname, res, arrivedAt, target.pathname + target.search);
     if (o.faults?.stallPaths?.includes(target.pathname)) return; // the socket stays open until close()
     const q = site.quirks;
     // a dead host: the connection closes without an answer
