@@ -90,6 +90,9 @@ export class MemoryHostGate implements HostGate {
       s.nextStart = Date.now() + Math.max(s.limits.delayMs, s.crawlDelayMs);
       return await fn();
     } finally {
+      // The delay also runs from the answer: a request that left late (a busy event loop between the start and
+      // the socket write) still reaches the host a full delay before the next one.
+      s.nextStart = Math.max(s.nextStart, Date.now() + Math.max(s.limits.delayMs, s.crawlDelayMs));
       s.active--;
       s.waiters.shift()?.();
     }

@@ -264,8 +264,13 @@ export class RedisHostGate implements HostGate {
       return await running;
     } finally {
       this.held.delete(grant.id);
-      this.redis
-        .gateRelease(k.leases, grant.id, this.channel, key)
+      // The delay also runs from the answer (gateStarted again, on Redis's clock): a request that left late
+      // (a busy event loop between the start and the socket write) still reaches the host a full delay before
+      // the next one. Then the lease goes back.
+      const p = this.redis.pipeline() as unknown as GateRedis & { exec(): Promise<unknown> };
+      p.gateStarted(k.state, k.limits, grant.delayMs, DAY_MS);
+      p.gateRelease(k.leases, grant.id, this.channel, key);
+      p.exec()
         .catch(() => {
           /* the lease expires on its own */
         })

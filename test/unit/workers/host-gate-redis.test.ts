@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostGate } from '../../../src/crawler/host-gate.ts';
+import { MemoryHostGate, type HostGate } from '../../../src/crawler/host-gate.ts';
 import type { CrawlSiteStats } from '../../../src/crawler/types.ts';
 import { CrawlDefaultsSchema, SiteSchema } from '../../../src/schema/site-config.ts';
 import { publishCrawlRun } from '../../../src/workers/crawl-context.ts';
@@ -66,6 +66,41 @@ async function hammer(
   const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
   return { peak, minGap: Math.min(...gaps), starts };
 }
+
+/**
+ * Each request "reaches the host" when its fn ends (a request that sat behind a busy event loop before its socket
+ * write); returns the gaps between arrivals. With the delay counted from the start only, a late request and the
+ * next one arrived a fraction of the delay apart.
+ */
+async function lateArrivals(g: HostGate, key: string) {
+  const limits = { maxConcurrency: 2, delayMs: 200 };
+  const arrivals: number[] = [];
+  await Promise.all(
+    Array.from({ length: 4 }, (_, i) =>
+      g.run(
+        key,
+        async () => {
+          await new Promise((r) => setTimeout(r, i % 2 === 0 ? 150 : 5));
+          arrivals.push(performance.now());
+        },
+        { limits },
+      ),
+    ),
+  );
+  arrivals.sort((a, b) => a - b);
+  return arrivals.slice(1).map((t, i) => t - arrivals[i]!);
+}
+
+describe('the delay also runs from the answer', () => {
+  it('in one process (MemoryHostGate)', async () => {
+    const gaps = await lateArrivals(new MemoryHostGate(2, 200), 'http://late.gov.cn.test');
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(190);
+  });
+  it('across processes (RedisHostGate)', { timeout: 30_000 }, async () => {
+    const gaps = await lateArrivals(gate(), 'http://late.gov.cn.test');
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(190);
+  });
+});
 
 describe('RedisHostGate', () => {
   it('two gates (two processes) sharing a host never exceed its limit and keep the spacing', { timeout: 60_000 }, async () => {
