@@ -63,12 +63,14 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
   private articleRenders = 0;
   private foundReportArea = false;
   private readonly stats: CrawlSiteStats;
+  private readonly maxUrls: number;
 
   constructor(
     private readonly site: Site,
     private readonly o: CrawlSiteOptions,
   ) {
     this.d = o.defaults;
+    this.maxUrls = o.maxUrls ?? Math.max(5_000, 25 * site.maxPages);
     this.allowed = makeHostFilter([site.home, ...site.allowHosts, ...(o.extraAllowHosts ?? [])]);
     this.stats = {
       siteId: site.id,
@@ -233,6 +235,11 @@ export class SiteCrawl implements Picker<FrontierItem>, PagingHost {
     if (this.seen.has(key)) return false;
     const queued = this.queued.get(key);
     if (queued !== undefined && queued >= item.priority) return false;
+    if (queued === undefined && this.queued.size + this.seen.size >= this.maxUrls) {
+      // Memory bounded by design: a site linking to millions of URLs (calendars, search pages) costs this much.
+      this.stats.linksDropped = (this.stats.linksDropped ?? 0) + 1;
+      return false;
+    }
     if (!this.allowed(item.url)) {
       this.seen.add(key);
       this.stats.skippedHosts++;

@@ -91,6 +91,12 @@ export interface CrawlSiteOptions {
   resumeLists?: string[];
   /** First-attempt render timeout (default: requestTimeoutSecs); retries double it. */
   renderTimeoutMs?: number;
+  /**
+   * URLs one site crawl remembers (queued, plus fetched or refused): links to new URLs past it are not
+   * followed (stats.linksDropped). Bounds the frontier and seen-set of a site whatever it links to. Default
+   * max(5,000, 25 × maxPages): the highest-priority links are met first, so the budget holds what gets fetched.
+   */
+  maxUrls?: number;
   /** Use headless Chromium for script-built lists and JS challenges (default true). */
   browser?: boolean;
   chromiumPath?: string;
@@ -117,6 +123,8 @@ export interface CrawlSiteStats {
   errors: number;
   robotsBlocked: number;
   skippedHosts: number; // links/requests to hosts outside the allow list (never requested)
+  /** Links to new URLs not followed because the crawl already remembered maxUrls URLs. */
+  linksDropped?: number;
   browserRenders: number;
   /** Lists left unread after their retries (recorded as `list_unfinished` errors). */
   unfinishedLists?: number;

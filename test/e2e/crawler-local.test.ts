@@ -147,4 +147,31 @@ describe('crawlSite stops when aborted', () => {
     expect(afterAbort).toBeLessThanOrEqual(4); // only exchanges already in flight
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
+
+  it('remembers at most maxUrls URLs of a site: links past that are dropped and counted, not queued', async () => {
+    const site: Site = {
+      id: 'alpha',
+      name: '阿尔法县',
+      regionCode: '360425',
+      home: 'http://www.alpha.gov.cn.test/',
+      allowHosts: [],
+      maxPages: 200,
+    };
+    const fetched = new Set<string>();
+    const s = await crawlSite(site, {
+      defaults: CrawlDefaultsSchema.parse({ delayMs: 5, requestTimeoutSecs: 10 }),
+      proxyUrl: fx.proxyUrl,
+      crawlRunId: 3,
+      browser: false,
+      maxUrls: 12,
+      onSnapshot: async (snap) => {
+        fetched.add(urlKey(snap.requestedUrl));
+      },
+      onDocument: async () => {},
+    });
+    expect(s.linksDropped).toBeGreaterThan(0);
+    // Every URL fetched was one of the 12 remembered (robots.txt and redirect hops are fetched, not queued).
+    expect(fetched.size).toBeLessThanOrEqual(12 + 2);
+    expect(stats.linksDropped ?? 0).toBe(0); // the default budget drops nothing on this small county
+  });
 });
