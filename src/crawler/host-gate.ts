@@ -1,5 +1,5 @@
 // Politeness per host: at most `maxConcurrency` requests in flight and at least `delayMs` between request
-// starts on one host (scheme, host and port: the unit the allow list and robots.txt use too). The limit
+// starts on one host (host and port, whatever the scheme: the server both schemes reach). The limit
 // belongs to the host, not to the site or the process that asks: a city platform serving twenty counties
 // gets two requests in flight, not forty. `MemoryHostGate` holds it within one process (tests, a bare
 // crawlSite call); src/workers/host-gate-redis.ts holds it across every process sharing a Redis, and the
@@ -22,10 +22,13 @@ export interface HostGate {
   defer(key: string, ms: number): void;
 }
 
-/** The gate's key for a URL: `http://host[:port]`, lower-case, default port dropped. */
+/**
+ * The gate's key for a URL: `host[:port]`, lower-case, the scheme's default port dropped. The scheme is not part
+ * of it: http:// and https:// links to one host (sites mix them) reach the same server, which counted each
+ * scheme's requests apart and saw twice the rate.
+ */
 export function gateKey(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}`.toLowerCase();
+  return new URL(url).host.toLowerCase();
 }
 
 /** The stricter of two limits: the fewer requests in flight, the longer delay. */

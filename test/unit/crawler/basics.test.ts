@@ -156,11 +156,12 @@ describe('frontier and politeness', () => {
     expect(peak).toBe(1);
     for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(38);
   });
-  it('gateKey is scheme, host and port', () => {
-    expect(gateKey('http://XXGK.City.gov.cn/a/b?c')).toBe('http://xxgk.city.gov.cn');
-    expect(gateKey('http://xxgk.city.gov.cn:80/')).toBe('http://xxgk.city.gov.cn');
-    expect(gateKey('https://xxgk.city.gov.cn/')).toBe('https://xxgk.city.gov.cn');
-    expect(gateKey('http://127.0.0.1:8001/x')).toBe('http://127.0.0.1:8001');
+  it('gateKey is host and port, whatever the scheme (http and https reach one server)', () => {
+    expect(gateKey('http://XXGK.City.gov.cn/a/b?c')).toBe('xxgk.city.gov.cn');
+    expect(gateKey('http://xxgk.city.gov.cn:80/')).toBe('xxgk.city.gov.cn');
+    expect(gateKey('https://xxgk.city.gov.cn/')).toBe('xxgk.city.gov.cn');
+    expect(gateKey('https://xxgk.city.gov.cn:443/')).toBe('xxgk.city.gov.cn');
+    expect(gateKey('http://127.0.0.1:8001/x')).toBe('127.0.0.1:8001');
   });
 
   it('retries 5xx, 429 and network errors, not 4xx', () => {
