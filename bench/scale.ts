@@ -311,7 +311,7 @@ async function crawlSection(): Promise<void> {
         '  per host: min spacing of request arrivals',
         `${f(c.pol.minSpacing, 0)} ms`,
         `≥ ${DELAY_MS} ms`,
-        `${c.pol.closer} of ${c.pol.hosts} hosts closer than 0.9× (the sim counts arrivals late while it builds a site)`,
+        `${c.pol.closer} of ${c.pol.hosts} hosts closer than 0.9× (a request whose socket write waited on a CPU-starved crawl process can reach the host with the next one)`,
       );
       line(
         '  simulator: CPU per request',
