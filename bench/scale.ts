@@ -311,7 +311,7 @@ async function crawlSection(): Promise<void> {
         '  per host: min spacing of request arrivals',
         `${f(c.pol.minSpacing, 0)} ms`,
         `≥ ${DELAY_MS} ms`,
-        `${c.pol.closer} of ${c.pol.hosts} hosts closer than 0.9× (a request whose socket write waited on a CPU-starved crawl process can reach the host with the next one)`,
+        `${c.pol.closer} of ${c.pol.hosts} hosts closer than 0.9× (the sim reads requests that arrive while it builds a site back to back: ${c.simBuilds} builds in this run; and a request whose socket write waited on a CPU-starved crawl can reach the host with the next)`,
       );
       line(
         '  simulator: CPU per request',
