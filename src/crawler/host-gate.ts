@@ -84,18 +84,19 @@ export class MemoryHostGate implements HostGate {
       await new Promise<void>((r) => s.waiters.push(r));
     }
     s.active++;
+    const delayMs = () => Math.max(s.limits.delayMs, s.crawlDelayMs);
     try {
       for (;;) {
         const wait = s.nextStart - Date.now();
         if (wait <= 0) break;
         await sleep(wait, opts.signal);
       }
-      s.nextStart = Date.now() + Math.max(s.limits.delayMs, s.crawlDelayMs);
+      s.nextStart = Date.now() + delayMs();
       return await fn();
     } finally {
       // The delay also runs from the answer: a request that left late (a busy event loop between the start and
       // the socket write) still reaches the host a full delay before the next one.
-      s.nextStart = Math.max(s.nextStart, Date.now() + Math.max(s.limits.delayMs, s.crawlDelayMs));
+      s.nextStart = Math.max(s.nextStart, Date.now() + delayMs());
       s.active--;
       s.waiters.shift()?.();
     }

@@ -65,6 +65,11 @@ export function applyArchiveJob(archive: Archive, data: ArchiveJob): SaveParseRe
   }
 }
 
+/** A saved parse result is announced to `onParseSaved` (reparse counts what changed). */
+function announce(data: ArchiveJob, saved: SaveParseResult | null, onParseSaved: ArchiveWriterOptions['onParseSaved']): void {
+  if (saved && data.kind === 'parse-result') onParseSaved?.(data, saved);
+}
+
 /**
  * Applies one archive job as the archive writer does: input the archive refuses is recorded as an error row and
  * fails for good (UnrecoverableError); another failure is recorded only on the last attempt and rethrown to be retried.
@@ -77,7 +82,7 @@ function writeArchiveJob(
 ): SaveParseResult | null {
   try {
     const saved = applyArchiveJob(archive, data);
-    if (saved && data.kind === 'parse-result') onParseSaved?.(data, saved);
+    announce(data, saved, onParseSaved);
     return saved;
   } catch (err) {
     if (err instanceof ArchiveError && PERMANENT.has(err.code)) {
@@ -110,20 +115,18 @@ export type ArchiveOutlet = { add(name: string, data: ArchiveJob): Promise<unkno
  * The archive queue's work done in place, for a process that parses and owns the archive (`nianbao crawl`,
  * `reparse`): a parse result goes into SQLite before its parse job completes, instead of through Redis as JSON
  * to this same process's archive writer. A failed write fails the parse job, which is retried whole.
- * Results that arrive together (within `batchMs`, at most `batchSize`) share one transaction: a commit per
- * report was a third of a re-parse's main thread.
+ * Results that arrive in the same turn of the event loop (at most `batchSize`) share one transaction: a commit
+ * per report was a third of a re-parse's main thread. (Waiting longer for a fuller batch held the parse slots
+ * and cost more than it saved.)
  */
-export function localArchiveOutlet(
-  opts: Pick<ArchiveWriterOptions, 'archive' | 'onParseSaved'> & { batchMs?: number; batchSize?: number },
-): ArchiveOutlet {
+export function localArchiveOutlet(opts: Pick<ArchiveWriterOptions, 'archive' | 'onParseSaved'> & { batchSize?: number }): ArchiveOutlet {
   const { archive, onParseSaved } = opts;
-  const batchMs = opts.batchMs ?? 0;
   const batchSize = opts.batchSize ?? 32;
   let batch: { data: ArchiveJob; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  let timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  let scheduled: NodeJS.Immediate | null = null;
   const flush = () => {
-    if (timer) batchMs > 0 ? clearTimeout(timer as NodeJS.Timeout) : clearImmediate(timer as NodeJS.Immediate);
-    timer = null;
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = null;
     const items = batch;
     batch = [];
     let saved: (SaveParseResult | null)[];
@@ -142,9 +145,8 @@ export function localArchiveOutlet(
       return;
     }
     items.forEach((it, i) => {
-      const s = saved[i];
       try {
-        if (s && it.data.kind === 'parse-result') onParseSaved?.(it.data, s);
+        announce(it.data, saved[i], onParseSaved);
       } finally {
         it.resolve();
       }
@@ -155,7 +157,7 @@ export function localArchiveOutlet(
       return new Promise<void>((resolve, reject) => {
         batch.push({ data, resolve, reject });
         if (batch.length >= batchSize) flush();
-        else timer ??= batchMs > 0 ? setTimeout(flush, batchMs) : setImmediate(flush);
+        else scheduled ??= setImmediate(flush);
       });
     },
   };
